@@ -1,0 +1,31 @@
+// The one interface everything above src/ssh/ uses to talk to a host. Only src/ssh/ imports ssh2.
+
+export interface ExecOptions {
+  /** Written to the remote command's stdin, then stdin is closed. */
+  stdin?: string;
+  /** Kill the remote command (signal + channel close) after this long; the result has timedOut. */
+  timeoutMs?: number;
+  /** Abort a running command the same way as a timeout; the result has aborted. */
+  signal?: AbortSignal;
+}
+
+/** Flat result, execa-style: a failed command is a result, not an exception. */
+export interface ExecResult {
+  command: string;
+  exitCode: number | null;
+  /** Remote signal name when the command died from one. */
+  exitSignal?: string;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+}
+
+/** One open connection to one host, reused for every command sent to it. */
+export interface Transport {
+  /** Runs `command` through the remote user's shell (wrapped in sudo when the host has become). */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Closes the connection (and nothing else: a shared jump connection stays up). */
+  close(): Promise<void>;
+}
