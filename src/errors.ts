@@ -20,6 +20,9 @@ export class InventoryError extends NodescrubError {
   }
 }
 
+/** The run refused to start (no confirmation) or a failure budget stopped it. Exit 3. */
+export class RunAbortedError extends NodescrubError {}
+
 /** Why a host did not end `ok`. Each is a distinct per-host status with a one-line reason. */
 export type HostFailureKind =
   | 'unreachable' // dns, refused, connect timeout, socket reset

@@ -1,0 +1,65 @@
+// `plan`, `verify` and `run`: the fixed stages connect -> discover -> show -> [confirm -> apply -> verify] -> report.
+import { RunAbortedError } from '../../errors.js';
+import { planToJson, renderPlanDetail, renderPlanTable } from '../../plan/render-plan.js';
+import { renderSummary } from '../../report/summary.js';
+import type { HostResult } from '../../run/results.js';
+import { exitCodeForResults, EXIT } from '../exit-codes.js';
+import { executeFleet, type Terminal } from '../fleet.js';
+import type { FleetCliOptions } from '../options.js';
+import { confirmTyped } from '../prompt.js';
+import { loadSelection } from '../select-hosts.js';
+
+export interface CommandContext {
+  terminal: Terminal;
+  signal: AbortSignal;
+}
+
+/** Read-only: what `run` would remove on each host, and the commands it would send. */
+export async function planCommand(options: FleetCliOptions, ctx: CommandContext): Promise<number> {
+  const { hosts } = loadSelection(options);
+  const results = await executeFleet('plan', hosts, options, ctx.terminal, ctx.signal);
+  if (options.json) {
+    ctx.terminal.stdout.write(`${JSON.stringify(planToJson(results), null, 2)}\n`);
+  } else {
+    ctx.terminal.stdout.write(`${renderPlanTable(results)}\n`);
+    if (options.detail) ctx.terminal.stdout.write(`\n${renderPlanDetail(results)}\n`);
+  }
+  return exitCodeForResults(results, ctx.signal.aborted);
+}
+
+/** Read-only: is every host clean? Exit 0 only if so. */
+export async function verifyCommand(options: FleetCliOptions, ctx: CommandContext): Promise<number> {
+  const { hosts } = loadSelection(options);
+  const results = await executeFleet('verify', hosts, options, ctx.terminal, ctx.signal);
+  writeResults(results, options, ctx, 'nodescrub-verify');
+  return exitCodeForResults(results, ctx.signal.aborted);
+}
+
+/** The cleanup. Without --yes: show the plan and ask for a typed `yes` on a TTY; refuse otherwise. */
+export async function runCommand(options: FleetCliOptions, ctx: CommandContext): Promise<number> {
+  const { hosts } = loadSelection(options);
+  if (!options.yes) {
+    if (!ctx.terminal.stdout.isTTY || !process.stdin.isTTY) {
+      throw new RunAbortedError('refusing to run without confirmation: no TTY to ask on; add --yes to run non-interactively');
+    }
+    const planned = await executeFleet('plan', hosts, options, ctx.terminal, ctx.signal);
+    ctx.terminal.stdout.write(`${renderPlanTable(planned)}\n`);
+    if (ctx.signal.aborted) return EXIT.interrupted;
+    if (!(await confirmTyped(`Clean ${hosts.length} host(s) as shown above? Type "yes" to continue: `))) {
+      throw new RunAbortedError('not confirmed; nothing was changed');
+    }
+  }
+  const results = await executeFleet('run', hosts, options, ctx.terminal, ctx.signal);
+  writeResults(results, options, ctx, 'nodescrub-run');
+  return exitCodeForResults(results, ctx.signal.aborted);
+}
+
+function writeResults(results: HostResult[], options: FleetCliOptions, ctx: CommandContext, kind: string): void {
+  if (options.json) {
+    ctx.terminal.stdout.write(`${JSON.stringify({ version: 1, kind, hosts: results }, null, 2)}\n`);
+    ctx.terminal.stderr.write(`${renderSummary(results)}\n`);
+  } else {
+    ctx.terminal.stdout.write(`\n${renderSummary(results)}\n`);
+  }
+  if (ctx.signal.aborted) ctx.terminal.stderr.write('nodescrub: interrupted: hosts not started are reported skipped\n');
+}

@@ -1,0 +1,36 @@
+// Builds the ConnectFn the engine uses from CLI options: the only bridge from src/cli to src/ssh.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { HostSpec } from '../inventory/types.js';
+import type { ConnectFn } from '../run/run-host.js';
+import { connectHost } from '../ssh/connect.js';
+import { JumpPool } from '../ssh/jump.js';
+import { maskSecrets, secretsOf } from '../ssh/mask.js';
+import type { FleetCliOptions } from './options.js';
+
+export interface Connector {
+  connect: ConnectFn;
+  /** Masks every secret any selected host uses. */
+  mask: (text: string) => string;
+  close(): Promise<void>;
+}
+
+export function createConnector(hosts: readonly HostSpec[], options: FleetCliOptions, onWarning: (host: string, message: string) => void): Connector {
+  const jumps = new JumpPool();
+  const secrets = hosts.flatMap((host) => secretsOf(host, process.env));
+  const knownHostsFile = options.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
+  const connect: ConnectFn = (host, signal) =>
+    connectHost(host, {
+      connectTimeoutMs: options.connectTimeout,
+      keepaliveIntervalMs: 15_000,
+      keepaliveCountMax: 4,
+      connectRetries: 2,
+      hostKeyPolicy: options.hostKeyPolicy,
+      knownHostsFile,
+      env: process.env,
+      jumps,
+      signal,
+      onWarning: (message) => onWarning(host.name, message),
+    });
+  return { connect, mask: (text) => maskSecrets(text, secrets), close: () => jumps.closeAll() };
+}

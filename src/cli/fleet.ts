@@ -1,0 +1,60 @@
+// Wires one fleet pass: connector, observers (tree or lines, logs), scheduler. Returns the host results.
+import type { HostSpec } from '../inventory/types.js';
+import { builtinSteps } from '../recipe/index.js';
+import { createHostLogs } from '../report/host-logs.js';
+import { createLineOutput } from '../report/line-output.js';
+import { startTaskTree, type TaskTree } from '../report/task-tree.js';
+import { fanOut, type EmitEvent, type RunMode } from '../run/events.js';
+import type { HostResult } from '../run/results.js';
+import { runFleet } from '../run/scheduler.js';
+import { createConnector } from './connect.js';
+import type { FleetCliOptions } from './options.js';
+
+export interface Terminal {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Live tree only on a TTY stderr, outside CI. */
+  interactive: boolean;
+}
+
+/** True when the live listr2 tree can be drawn: stderr is a TTY and CI is not set. */
+export function isInteractive(stderr: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(stderr.isTTY) && !env.CI && env.TERM !== 'dumb';
+}
+
+export async function executeFleet(
+  mode: RunMode,
+  hosts: readonly HostSpec[],
+  options: FleetCliOptions,
+  terminal: Terminal,
+  signal: AbortSignal,
+): Promise<HostResult[]> {
+  const observers: EmitEvent[] = [];
+  let tree: TaskTree | undefined;
+  const connector = createConnector(hosts, options, (host, message) => emit({ type: 'warning', host, message }));
+  if (terminal.interactive) {
+    tree = startTaskTree(hosts.map((h) => h.name), builtinSteps.map((s) => s.id), mode, terminal.stderr);
+    observers.push(tree.observe);
+  } else {
+    const write = (line: string) => terminal.stderr.write(`${connector.mask(line)}\n`);
+    observers.push(createLineOutput(write, { verbose: options.verbose }));
+  }
+  if (options.logDir) observers.push(createHostLogs(options.logDir, connector.mask));
+  const emit = fanOut(observers);
+  try {
+    return await runFleet(hosts, {
+      mode,
+      steps: builtinSteps,
+      recipe: { removeImages: options.removeImages, force: options.force },
+      connect: connector.connect,
+      concurrency: options.concurrency,
+      handshakeConcurrency: options.handshakes,
+      stepTimeoutMs: options.stepTimeout,
+      signal,
+      emit,
+    });
+  } finally {
+    await tree?.finished;
+    await connector.close();
+  }
+}

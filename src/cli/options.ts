@@ -1,0 +1,70 @@
+// Option parsing shared by the fleet commands: validated up front, the offending value in the message.
+import { UsageError } from '../errors.js';
+
+export interface FleetCliOptions {
+  inventory?: string;
+  hosts?: string;
+  limit?: string;
+  concurrency: number;
+  handshakes: number;
+  connectTimeout: number;
+  stepTimeout: number;
+  hostKeyPolicy: 'strict' | 'accept-new' | 'off';
+  knownHosts?: string;
+  sshConfig?: string;
+  logDir?: string;
+  removeImages: boolean;
+  force: boolean;
+  yes: boolean;
+  json: boolean;
+  detail: boolean;
+  verbose: boolean;
+}
+
+/** Commander hands strings; this turns them into checked numbers and enums. */
+export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOptions {
+  return {
+    inventory: optionalString(raw.inventory),
+    hosts: optionalString(raw.hosts),
+    limit: optionalString(raw.limit),
+    concurrency: parsePositiveInt('--concurrency', raw.concurrency ?? '20'),
+    handshakes: parsePositiveInt('--handshakes', raw.handshakes ?? '10'),
+    connectTimeout: parseSeconds('--connect-timeout', raw.connectTimeout ?? '10'),
+    stepTimeout: parseSeconds('--step-timeout', raw.stepTimeout ?? '120'),
+    hostKeyPolicy: parseChoice('--host-key-policy', raw.hostKeyPolicy ?? 'strict', ['strict', 'accept-new', 'off'] as const),
+    knownHosts: optionalString(raw.knownHosts),
+    sshConfig: optionalString(raw.sshConfig),
+    logDir: optionalString(raw.logDir),
+    removeImages: raw.removeImages === true,
+    force: raw.force === true,
+    yes: raw.yes === true,
+    json: raw.json === true,
+    detail: raw.detail === true,
+    verbose: raw.verbose === true,
+  };
+}
+
+export function parsePositiveInt(flag: string, value: unknown): number {
+  const text = String(value);
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${flag}: expected a whole number ≥ 1, got "${text}"`);
+  return Number(text);
+}
+
+/** Seconds as given by a human (`30`, `1.5`), returned in milliseconds. */
+export function parseSeconds(flag: string, value: unknown): number {
+  const text = String(value);
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new UsageError(`${flag}: expected seconds > 0, got "${text}"`);
+  return Math.round(Number(text) * 1000);
+}
+
+export function parseChoice<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
+  const text = String(value);
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`${flag}: expected one of ${choices.join(', ')}, got "${text}"`);
+  }
+  return text as T;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,71 @@
+// Commander wiring only: flags, help with examples, dispatch to commands. No process.exit here.
+import { Command, Option } from 'commander';
+import { hostsCommand } from './commands/hosts.js';
+import { planCommand, runCommand, verifyCommand, type CommandContext } from './commands/fleet-commands.js';
+import { normalizeFleetOptions } from './options.js';
+
+export interface ProgramIo {
+  context: CommandContext;
+  /** Set by the action that ran: the process exit code. */
+  setExitCode(code: number): void;
+}
+
+function addSelection(command: Command): Command {
+  return command
+    .option('-i, --inventory <file>', 'inventory file (YAML)')
+    .option('--hosts <list>', 'comma-separated hosts without an inventory: [user@]host[:port],…')
+    .option('-l, --limit <pattern>', 'hosts, groups, globs, ranges, comma lists; !name excludes');
+}
+
+function addConnection(command: Command): Command {
+  return command
+    .option('-c, --concurrency <n>', 'hosts worked on at once', '20')
+    .option('--handshakes <n>', 'SSH handshakes at once', '10')
+    .option('--connect-timeout <seconds>', 'SSH connect/handshake timeout', '10')
+    .option('--step-timeout <seconds>', 'kill a remote step after this long', '120')
+    .addOption(new Option('--host-key-policy <policy>', 'host key checking').choices(['strict', 'accept-new', 'off']).default('strict'))
+    .option('--known-hosts <file>', 'OpenSSH known_hosts file (default ~/.ssh/known_hosts)')
+    .option('--log-dir <dir>', 'write a log per host with every command sent (secrets masked)')
+    .option('-v, --verbose', 'one line per remote command too');
+}
+
+export function buildProgram(io: ProgramIo): Command {
+  const program = new Command('nodescrub')
+    .description('Clean failed Kubernetes/Rancher nodes across a fleet over SSH: discover, plan, scrub, verify.')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', '\nExample:\n  nodescrub plan -i inventory.yaml --limit rack3\n  nodescrub run -i inventory.yaml --limit rack3 --yes');
+
+  addConnection(addSelection(program.command('plan')))
+    .description('show what run would remove on each host (read-only)')
+    .option('--json', 'one JSON document on stdout')
+    .option('--detail', 'every artifact and command per host')
+    .option('--remove-images', 'plan image removal too')
+    .option('--force', 'plan as if guards were overridden')
+    .addHelpText('after', '\nExample:\n  nodescrub plan -i inventory.yaml --limit "node[01-05]" --detail')
+    .action(async (raw) => io.setExitCode(await planCommand(normalizeFleetOptions(raw), io.context)));
+
+  addConnection(addSelection(program.command('run')))
+    .description('clean the selected hosts: discover, stop, remove, verify')
+    .option('-y, --yes', 'do not ask for confirmation (required without a TTY)')
+    .option('--remove-images', 'also remove all docker images (optional in the reference procedure)')
+    .option('--force', 'override guards (network filesystems under kubelet/rancher)')
+    .option('--json', 'the run result as one JSON document on stdout')
+    .addHelpText('after', '\nExample:\n  nodescrub run -i inventory.yaml --limit rack3 -c 10 --log-dir logs/ --yes')
+    .action(async (raw) => io.setExitCode(await runCommand(normalizeFleetOptions(raw), io.context)));
+
+  addConnection(addSelection(program.command('verify')))
+    .description('check that each host is clean (read-only); exit 0 only if all are')
+    .option('--json', 'the result as one JSON document on stdout')
+    .option('--remove-images', 'count images as leftovers too')
+    .addHelpText('after', '\nExample:\n  nodescrub verify -i inventory.yaml --limit rack3 --json > verify.json')
+    .action(async (raw) => io.setExitCode(await verifyCommand(normalizeFleetOptions(raw), io.context)));
+
+  addSelection(program.command('hosts'))
+    .description('list the selected hosts with their effective settings (never secrets)')
+    .option('--json', 'as JSON')
+    .addHelpText('after', '\nExample:\n  nodescrub hosts -i inventory.yaml --limit "rack3,!node07.rack3.example.com"')
+    .action((raw) => io.setExitCode(hostsCommand(raw, io.context.terminal.stdout)));
+
+  return program;
+}

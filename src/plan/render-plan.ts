@@ -1,0 +1,83 @@
+// Plan output: a compact fleet table (host x category counts), per-host detail on request, or JSON.
+import { CATEGORY_COLUMNS, countByCategory } from '../report/categories.js';
+import { renderTable, type Column } from '../report/table.js';
+import type { HostResult } from '../run/results.js';
+import { statusLabel } from '../run/results.js';
+import { plannedArtifacts } from './host-plan.js';
+
+/** The fleet table `plan` and `run`'s confirmation show. */
+export function renderPlanTable(results: readonly HostResult[]): string {
+  const columns: Column[] = [
+    { header: 'host' },
+    { header: 'status' },
+    ...CATEGORY_COLUMNS.map(({ header }) => ({ header, align: 'right' as const })),
+    { header: 'notes' },
+  ];
+  const rows = results.map((result) => {
+    const counts = result.plan ? countByCategory(plannedArtifacts(result.plan)) : {};
+    const cells = CATEGORY_COLUMNS.map(({ category }) => (result.plan ? String(counts[category] ?? 0) : '-'));
+    return [result.name, planStatus(result), ...cells, planNotes(result)];
+  });
+  return renderTable(columns, rows);
+}
+
+function planStatus(result: HostResult): string {
+  if (result.status !== 'ok' || !result.plan) return statusLabel(result);
+  if (result.plan.refusals.length > 0) return 'will-refuse';
+  if (result.plan.failures.length > 0) return 'will-fail';
+  return plannedArtifacts(result.plan).length === 0 ? 'clean' : 'dirty';
+}
+
+function planNotes(result: HostResult): string {
+  if (!result.plan) return result.reason ?? '';
+  return [...result.plan.refusals, ...result.plan.failures].join('; ');
+}
+
+/** Everything run would remove on each host, and the exact commands it would send. */
+export function renderPlanDetail(results: readonly HostResult[]): string {
+  const blocks: string[] = [];
+  for (const result of results) {
+    if (!result.plan) continue;
+    const lines = [`== ${result.name} (${result.address})`];
+    for (const step of result.plan.steps) {
+      const state = step.refusal ? `REFUSE: ${step.refusal}` : step.failure ? `FAIL: ${step.failure}` : step.noop ?? '';
+      lines.push(`  ${step.stepId}: ${step.title}${state ? ` — ${state}` : ''}`);
+      for (const artifact of step.artifacts) {
+        lines.push(`    - ${artifact.category}: ${artifact.name}${artifact.detail ? ` (${artifact.detail})` : ''}`);
+      }
+      for (const artifact of step.deferred ?? []) lines.push(`    ~ ${artifact.category}: ${artifact.name} (goes at reboot)`);
+      for (const note of step.notes) lines.push(`    note: ${note}`);
+      for (const command of step.commands) lines.push(`    $ ${command.replace(/\n/g, '\n      ')}`);
+    }
+    blocks.push(lines.join('\n'));
+  }
+  return blocks.join('\n\n');
+}
+
+/** The versioned `plan --json` document (schema in README). */
+export function planToJson(results: readonly HostResult[]): object {
+  return {
+    version: 1,
+    kind: 'nodescrub-plan',
+    hosts: results.map((result) => ({
+      name: result.name,
+      address: result.address,
+      status: result.status,
+      failure: result.failure,
+      reason: result.reason,
+      refusals: result.plan?.refusals ?? [],
+      failures: result.plan?.failures ?? [],
+      steps: (result.plan?.steps ?? []).map((step) => ({
+        id: step.stepId,
+        title: step.title,
+        noop: step.noop,
+        refusal: step.refusal,
+        failure: step.failure,
+        artifacts: step.artifacts,
+        deferred: step.deferred ?? [],
+        notes: step.notes,
+        commands: step.commands,
+      })),
+    })),
+  };
+}

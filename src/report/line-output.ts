@@ -1,0 +1,53 @@
+// Non-TTY / CI output: one plain line per event, prefixed with the host name. No spinners, no escapes.
+import type { RunEvent } from '../run/events.js';
+import { statusLabel, type StepResult } from '../run/results.js';
+import { describeCounts } from './categories.js';
+import { formatDuration } from './summary.js';
+
+export type WriteLine = (line: string) => void;
+
+/** An event observer that writes lines; `verbose` adds every command's exit status. */
+export function createLineOutput(write: WriteLine, options: { verbose?: boolean } = {}): (event: RunEvent) => void {
+  return (event) => {
+    const line = formatEventLine(event, options.verbose ?? false);
+    if (line !== undefined) write(line);
+  };
+}
+
+/** The line for one event, or undefined for events that only logs and reports care about. */
+export function formatEventLine(event: RunEvent, verbose: boolean): string | undefined {
+  switch (event.type) {
+    case 'run-started':
+      return `nodescrub ${event.mode}: ${event.hosts.length} host${event.hosts.length === 1 ? '' : 's'}`;
+    case 'phase-started':
+      return event.phase === 'connect' ? `${event.host}: connecting` : undefined;
+    case 'phase-finished':
+      return `${event.host}: ${event.phase}: ${event.message}`;
+    case 'step-started':
+      return `${event.host}: ${event.stepId}: started${event.artifacts.length ? ` (${describeCounts(event.artifacts)})` : ''}`;
+    case 'step-finished':
+      return `${event.host}: ${event.result.stepId}: ${stepLine(event.result)}`;
+    case 'command':
+      return verbose ? `${event.host}: ${event.stepId}: command exited ${event.exitCode ?? 'by signal'} in ${formatDuration(event.durationMs)}` : undefined;
+    case 'warning':
+      return `${event.host ? `${event.host}: ` : ''}warning: ${event.message}`;
+    case 'host-finished':
+      return `${event.host}: ${statusLabel(event.result)}${event.result.reason ? `: ${event.result.reason}` : ''} (${formatDuration(event.result.durationMs)})`;
+    default:
+      return undefined;
+  }
+}
+
+/** "removed 7 containers, 2 volumes" / "already clean" / "failed: …". */
+export function stepLine(result: StepResult): string {
+  switch (result.status) {
+    case 'changed':
+      return `removed ${describeCounts(result.removed) || 'nothing'}`;
+    case 'noop':
+      return result.message ? `nothing to do: ${result.message}` : 'already clean';
+    case 'skipped':
+      return `skipped${result.message ? `: ${result.message}` : ''}`;
+    default:
+      return `failed: ${result.message ?? 'unknown reason'}`;
+  }
+}

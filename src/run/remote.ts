@@ -1,0 +1,56 @@
+// Remote execution helpers shared by the host stages: probe and step scripts, with timeouts mapped to errors.
+import { HostError } from '../errors.js';
+import { buildProbeScript, parseProbeOutput } from '../recipe/index.js';
+import type { Facts } from '../recipe/types.js';
+import type { ExecResult, Transport } from '../ssh/transport.js';
+import type { EmitEvent } from './events.js';
+import { makeNonce } from './nonce.js';
+
+export interface RemoteContext {
+  host: string;
+  transport: Transport;
+  stepTimeoutMs: number;
+  signal: AbortSignal;
+  emit: EmitEvent;
+}
+
+/** Runs one script, reports it as a `command` event, and turns a timeout or abort into a HostError. */
+export async function execScript(ctx: RemoteContext, stepId: string, script: string): Promise<ExecResult> {
+  const result = await ctx.transport.exec(script, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
+  ctx.emit({
+    type: 'command',
+    host: ctx.host,
+    stepId,
+    command: script,
+    exitCode: result.exitCode,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    durationMs: result.durationMs,
+  });
+  if (result.aborted) throw new HostError('aborted', `interrupted during ${stepId}`);
+  if (result.timedOut) {
+    throw new HostError('timed-out', `${stepId} timed out after ${formatSeconds(ctx.stepTimeoutMs)} (remote command killed)`);
+  }
+  return result;
+}
+
+/** Gathers every fact in one remote execution. */
+export async function probeFacts(ctx: RemoteContext, stepId: string): Promise<Facts> {
+  const nonce = makeNonce();
+  const result = await execScript(ctx, stepId, buildProbeScript(nonce));
+  try {
+    return parseProbeOutput(result.stdout, nonce);
+  } catch (error) {
+    const stderr = firstLine(result.stderr);
+    const why = (error as Error).message + (stderr ? ` (stderr: ${stderr})` : '');
+    throw new HostError('step-failed', `${stepId}: could not read the host's state: ${why}`, { cause: error });
+  }
+}
+
+export function firstLine(text: string): string {
+  return text.split('\n').map((line) => line.trim()).find((line) => line.length > 0) ?? '';
+}
+
+export function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}

@@ -1,0 +1,127 @@
+// One host, start to end: connect -> discover -> plan -> [apply steps -> verify]. Emits events; never throws.
+import { HostError } from '../errors.js';
+import type { HostSpec } from '../inventory/types.js';
+import { isClean, planHost, plannedArtifacts, type HostPlan } from '../plan/host-plan.js';
+import type { RecipeOptions, Step, StepPlan } from '../recipe/types.js';
+import type { Transport } from '../ssh/transport.js';
+import { applyStep } from './apply-step.js';
+import type { EmitEvent, RunMode } from './events.js';
+import { probeFacts, type RemoteContext } from './remote.js';
+import { statusForFailure, type HostResult, type StepResult } from './results.js';
+import { describeArtifacts, reconcileSteps } from './verify-steps.js';
+
+export type ConnectFn = (host: HostSpec, signal: AbortSignal) => Promise<Transport>;
+
+export interface HostRunOptions {
+  mode: RunMode;
+  steps: readonly Step[];
+  recipe: RecipeOptions;
+  connect: ConnectFn;
+  stepTimeoutMs: number;
+  signal: AbortSignal;
+  emit: EmitEvent;
+}
+
+/** Runs one host to a HostResult; failures are confined to this host and reported, never thrown. */
+export async function runHost(host: HostSpec, options: HostRunOptions): Promise<HostResult> {
+  const started = Date.now();
+  const { emit } = options;
+  emit({ type: 'host-started', host: host.name });
+  const state: { steps: StepResult[]; plan?: HostPlan } = { steps: [] };
+  let transport: Transport | undefined;
+  let result: HostResult;
+  try {
+    emit({ type: 'phase-started', host: host.name, phase: 'connect' });
+    transport = await options.connect(host, options.signal);
+    emit({ type: 'phase-finished', host: host.name, phase: 'connect', ok: true, message: 'connected' });
+    const ctx: RemoteContext = { host: host.name, transport, stepTimeoutMs: options.stepTimeoutMs, signal: options.signal, emit };
+    result = await discoverAndAct(host, ctx, options, state);
+  } catch (error) {
+    const failure = error instanceof HostError ? error : new HostError('step-failed', `internal error: ${(error as Error).message}`);
+    result = hostResult(host, statusForFailure(failure.kind), state, { failure: failure.kind, reason: failure.message });
+  } finally {
+    await transport?.close().catch(() => undefined);
+  }
+  result.durationMs = Date.now() - started;
+  emit({ type: 'host-finished', host: host.name, result });
+  return result;
+}
+
+async function discoverAndAct(
+  host: HostSpec,
+  ctx: RemoteContext,
+  options: HostRunOptions,
+  state: { steps: StepResult[]; plan?: HostPlan },
+): Promise<HostResult> {
+  const plan = await discover(ctx, options);
+  state.plan = plan;
+  options.emit({ type: 'host-planned', host: host.name, plan });
+  if (options.mode === 'plan') return hostResult(host, 'ok', state);
+  if (options.mode === 'verify') {
+    if (isClean(plan)) return hostResult(host, 'ok', state);
+    const left = [...plan.failures, describeArtifacts(plannedArtifacts(plan))].filter(Boolean).join('; ');
+    return hostResult(host, 'failed', state, { failure: 'step-failed', reason: `not clean: ${left}` });
+  }
+  if (plan.refusals.length > 0) {
+    state.steps = plan.steps.map((step) => skipped(step, 'host refused'));
+    return hostResult(host, 'refused', state, { failure: 'refused', reason: plan.refusals.join('; ') });
+  }
+  await applySteps(ctx, plan, options, state);
+  const after = await verify(ctx, options);
+  state.steps = reconcileSteps(state.steps, after);
+  const failed = state.steps.find((step) => step.status === 'failed');
+  if (!failed) return hostResult(host, 'ok', state);
+  return hostResult(host, 'failed', state, { failure: 'step-failed', reason: `${failed.stepId}: ${failed.message ?? 'failed'}` });
+}
+
+async function discover(ctx: RemoteContext, options: HostRunOptions): Promise<HostPlan> {
+  options.emit({ type: 'phase-started', host: ctx.host, phase: 'discover' });
+  const facts = await probeFacts(ctx, 'discover');
+  const plan = planHost(facts, options.steps, options.recipe);
+  const count = plannedArtifacts(plan).length;
+  options.emit({ type: 'phase-finished', host: ctx.host, phase: 'discover', ok: true, message: `${count} artifacts found` });
+  return plan;
+}
+
+/** Steps in order; a failed step stops this host (later steps are skipped, e.g. no rm -rf after a failed unmount). */
+async function applySteps(ctx: RemoteContext, plan: HostPlan, options: HostRunOptions, state: { steps: StepResult[] }) {
+  let stopped: string | undefined;
+  for (const step of plan.steps) {
+    if (stopped) {
+      state.steps.push(skipped(step, `not run: ${stopped} failed`));
+      continue;
+    }
+    options.emit({ type: 'step-started', host: ctx.host, stepId: step.stepId, title: step.title, artifacts: step.artifacts });
+    const result = step.failure ? failedFromFacts(step) : await applyStep(ctx, step);
+    state.steps.push(result);
+    options.emit({ type: 'step-finished', host: ctx.host, result });
+    if (result.status === 'failed') stopped = step.stepId;
+  }
+}
+
+async function verify(ctx: RemoteContext, options: HostRunOptions): Promise<HostPlan> {
+  options.emit({ type: 'phase-started', host: ctx.host, phase: 'verify' });
+  const facts = await probeFacts(ctx, 'verify');
+  const after = planHost(facts, options.steps, options.recipe);
+  const left = plannedArtifacts(after);
+  const message = left.length === 0 ? 'verified clean' : `left: ${describeArtifacts(left)}`;
+  options.emit({ type: 'phase-finished', host: ctx.host, phase: 'verify', ok: left.length === 0, message });
+  return after;
+}
+
+function failedFromFacts(step: StepPlan): StepResult {
+  return { stepId: step.stepId, title: step.title, status: 'failed', removed: [], left: [], deferred: [], notes: step.notes, message: step.failure, durationMs: 0 };
+}
+
+function skipped(step: StepPlan, message: string): StepResult {
+  return { stepId: step.stepId, title: step.title, status: 'skipped', removed: [], left: [], deferred: [], notes: [], message, durationMs: 0 };
+}
+
+function hostResult(
+  host: HostSpec,
+  status: HostResult['status'],
+  state: { steps: StepResult[]; plan?: HostPlan },
+  extra: Pick<HostResult, 'failure' | 'reason'> = {},
+): HostResult {
+  return { name: host.name, address: host.address, status, ...extra, steps: state.steps, durationMs: 0, plan: state.plan };
+}
