@@ -44,7 +44,7 @@ export function stepLine(result: StepResult): string {
     case 'changed':
       return `removed ${describeCounts(result.removed) || 'nothing'}`;
     case 'noop':
-      return result.message ? `nothing to do: ${result.message}` : 'already clean';
+      return result.message ? `already clean (${result.message})` : 'already clean';
     case 'skipped':
       return `skipped${result.message ? `: ${result.message}` : ''}`;
     default:
