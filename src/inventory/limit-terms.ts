@@ -1,0 +1,49 @@
+// `--limit` syntax: terms separated by `,` or `:` (Ansible), each maybe prefixed by `!` or `&`.
+
+/** How a term combines: add its hosts, keep only its hosts, or remove its hosts. */
+export type LimitOperation = 'include' | 'intersect' | 'exclude';
+
+/** One term of a --limit pattern, its operator stripped. */
+export interface LimitTerm {
+  operation: LimitOperation;
+  /** A host name, group name, glob (`web*`) or range (`node[01-05]`). */
+  text: string;
+  /** The term as written (with its operator), for messages. */
+  written: string;
+}
+
+/** Splits on `,` and `:` outside brackets (`node[1,3]` and `node[01:05]` stay whole); blanks are skipped. */
+export function parseLimitTerms(pattern: string): LimitTerm[] {
+  const terms: LimitTerm[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of `${pattern},`) {
+    if (char === '[') depth++;
+    if (char === ']') depth = Math.max(0, depth - 1);
+    if (depth === 0 && (char === ',' || char === ':')) {
+      const written = current.trim();
+      if (written !== '') terms.push(toTerm(written));
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  return terms;
+}
+
+function toTerm(written: string): LimitTerm {
+  if (written.startsWith('!')) return { operation: 'exclude', text: written.slice(1).trim(), written };
+  if (written.startsWith('&')) return { operation: 'intersect', text: written.slice(1).trim(), written };
+  return { operation: 'include', text: written, written };
+}
+
+/** True when the term uses shell-style wildcards. */
+export function isGlob(text: string): boolean {
+  return text.includes('*') || text.includes('?');
+}
+
+/** `web-?.example.*` → a whole-name regular expression; everything else is literal. */
+export function globToRegExp(glob: string): RegExp {
+  const source = [...glob].map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`);
+}
