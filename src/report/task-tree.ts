@@ -1,10 +1,15 @@
 // The live TTY task tree (listr2): host -> phases and steps. It only observes engine events.
-import { Listr, ProcessOutput, type ListrTask } from 'listr2';
+import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
 import type { RunEvent, RunMode } from '../run/events.js';
 import { statusLabel } from '../run/results.js';
 import { describeCounts } from './categories.js';
 import { stepLine } from './line-output.js';
 import { Slot } from './slot.js';
+
+/** listr2's default renderer, allowed when stdout is not a TTY: the CLI decides (stderr TTY, no CI), and stdout may be a pipe. */
+class StderrTreeRenderer extends DefaultRenderer {
+  static override nonTTY = true;
+}
 
 interface HostSlots {
   host: Slot;
@@ -35,7 +40,9 @@ export function startTaskTree(
     title: s.host.title,
     task: (_ctx, task) => {
       s.host.attach((title) => (task.title = title));
-      return task.newListr([...s.lines.values()].map(slotTask), { concurrent: false, exitOnError: false });
+      const lines = [...s.lines.values()].map(slotTask);
+      // Finished hosts collapse to their one-line title; a failed host stays expanded with its failed line.
+      return task.newListr(lines, { concurrent: false, exitOnError: false, rendererOptions: { collapseSubtasks: true } });
     },
   }));
   const root = new Listr(
@@ -44,8 +51,14 @@ export function startTaskTree(
       concurrent: false,
       exitOnError: false,
       registerSignalListeners: false,
-      renderer: 'default',
-      rendererOptions: { collapseSubtasks: true, collapseErrors: false, processOutput: new ProcessOutput(stream, stream) } as never,
+      renderer: StderrTreeRenderer,
+      fallbackRendererCondition: false,
+      silentRendererCondition: false,
+      rendererOptions: {
+        collapseSubtasks: false,
+        collapseErrors: false,
+        logger: new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(stream, stream) }),
+      },
     },
   );
   const finished = root.run().then(() => undefined, () => undefined);
