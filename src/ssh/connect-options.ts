@@ -1,0 +1,96 @@
+// Connection settings, their defaults, and up-front validation naming the offending value.
+
+import { UsageError } from '../errors.js';
+import type { PassphrasePrompt } from './auth.js';
+import { HOST_KEY_POLICIES, type HostKeyPolicy } from './host-key-policy.js';
+import type { JumpPool } from './jump.js';
+import type { SecretEnv } from './mask.js';
+
+export interface ConnectOptions {
+  /** TCP connect + SSH handshake + authentication must finish within this (ssh2 readyTimeout). Default 10 s. */
+  connectTimeoutMs?: number;
+  /** SSH keepalive interval; 0 disables. Default 15 s. */
+  keepaliveIntervalMs?: number;
+  /** Unanswered keepalives before the connection is declared lost. Default 3. */
+  keepaliveCountMax?: number;
+  /** Extra attempts after a connection-level failure (refused, reset, timeout). Default 2. */
+  connectRetries?: number;
+  /** First retry delay; doubles each attempt, with jitter. Default 500 ms. */
+  retryDelayMs?: number;
+  /** Ceiling of the retry delay. Default 8 s. */
+  retryMaxDelayMs?: number;
+  hostKeyPolicy: HostKeyPolicy;
+  knownHostsFile: string;
+  /** Where the secrets named by the host spec (and SSH_AUTH_SOCK) are read from. */
+  env: SecretEnv;
+  /** Shared bastion connections; without it a host with jumpHost gets a private one. */
+  jumps?: JumpPool;
+  /** Non-fatal notices: host key checking off, known_hosts not writable, agent errors. */
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+  /** Asked for a key passphrase when identityPassphraseEnv gives none. */
+  promptPassphrase?: PassphrasePrompt;
+  /** Concurrent exec channels per connection (sshd MaxSessions defaults to 10). Default 4. */
+  maxChannels?: number;
+  /** Per-stream output cap of one command. Default 16 MiB. */
+  outputLimitBytes?: number;
+}
+
+/** ConnectOptions with every default filled in. */
+export type ResolvedConnectOptions = Required<
+  Pick<
+    ConnectOptions,
+    | 'connectTimeoutMs'
+    | 'keepaliveIntervalMs'
+    | 'keepaliveCountMax'
+    | 'connectRetries'
+    | 'retryDelayMs'
+    | 'retryMaxDelayMs'
+    | 'maxChannels'
+    | 'outputLimitBytes'
+  >
+> &
+  ConnectOptions;
+
+export const CONNECT_DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  keepaliveIntervalMs: 15_000,
+  keepaliveCountMax: 3,
+  connectRetries: 2,
+  retryDelayMs: 500,
+  retryMaxDelayMs: 8_000,
+  maxChannels: 4,
+  outputLimitBytes: 16 * 1024 * 1024,
+} as const;
+
+/** Fills defaults and rejects nonsense (negative timeouts, unknown policy) before any socket opens. */
+export function resolveConnectOptions(options: ConnectOptions): ResolvedConnectOptions {
+  const resolved = { ...CONNECT_DEFAULTS, ...stripUndefined(options) } as ResolvedConnectOptions;
+  const checks: Array<[keyof typeof CONNECT_DEFAULTS, number]> = [
+    ['connectTimeoutMs', 1],
+    ['keepaliveIntervalMs', 0],
+    ['keepaliveCountMax', 0],
+    ['connectRetries', 0],
+    ['retryDelayMs', 0],
+    ['retryMaxDelayMs', 0],
+    ['maxChannels', 1],
+    ['outputLimitBytes', 1],
+  ];
+  for (const [name, min] of checks) {
+    const value = resolved[name];
+    if (!Number.isInteger(value) || value < min) {
+      throw new UsageError(`${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (!HOST_KEY_POLICIES.includes(resolved.hostKeyPolicy)) {
+    throw new UsageError(`hostKeyPolicy must be one of ${HOST_KEY_POLICIES.join(', ')}, got ${JSON.stringify(resolved.hostKeyPolicy)}`);
+  }
+  if (typeof resolved.knownHostsFile !== 'string' || resolved.knownHostsFile === '') {
+    throw new UsageError(`knownHostsFile must be a file path, got ${JSON.stringify(resolved.knownHostsFile)}`);
+  }
+  return resolved;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
