@@ -16,6 +16,13 @@ export function exitCodeForResults(results: readonly HostResult[], interrupted: 
   return results.every((result) => result.status === 'ok') ? EXIT.ok : EXIT.hostsFailed;
 }
 
+/** Like exitCodeForResults, and 3 when a failure budget or the operator stopped the run. */
+export function exitCodeForOutcome(outcome: { results: readonly HostResult[]; stopped?: string; interrupted: boolean }): number {
+  if (outcome.interrupted) return EXIT.interrupted;
+  if (outcome.stopped) return EXIT.aborted;
+  return exitCodeForResults(outcome.results, false);
+}
+
 /** One line (or the inventory's list of lines) for an error, and its exit code. Never a stack trace. */
 export function describeFatal(error: unknown): { message: string; code: number } {
   if (error instanceof InventoryError) return { message: error.problems.join('\n'), code: EXIT.usage };

@@ -1,14 +1,17 @@
-// Wires one fleet pass: connector, observers (tree or lines, logs), scheduler. Returns the host results.
+// Wires one fleet pass: connector, observers (tree or lines, logs, report), scheduler.
+import { writeFileSync } from 'node:fs';
 import type { HostSpec } from '../inventory/types.js';
 import { builtinSteps } from '../recipe/index.js';
 import { createHostLogs } from '../report/host-logs.js';
+import { createReportWriter } from '../report/json-report.js';
+import { renderJunit } from '../report/junit.js';
 import { createLineOutput } from '../report/line-output.js';
 import { startTaskTree, type TaskTree } from '../report/task-tree.js';
 import { fanOut, type EmitEvent, type RunMode } from '../run/events.js';
-import type { HostResult } from '../run/results.js';
-import { runFleet } from '../run/scheduler.js';
+import { runFleet, type FleetOutcome } from '../run/scheduler.js';
 import { createConnector } from './connect.js';
 import type { FleetCliOptions } from './options.js';
+import { confirmTyped } from './prompt.js';
 
 export interface Terminal {
   stdout: NodeJS.WriteStream;
@@ -28,7 +31,7 @@ export async function executeFleet(
   options: FleetCliOptions,
   terminal: Terminal,
   signal: AbortSignal,
-): Promise<HostResult[]> {
+): Promise<FleetOutcome> {
   const observers: EmitEvent[] = [];
   let tree: TaskTree | undefined;
   const connector = createConnector(hosts, options, (host, message) => emit({ type: 'warning', host, message }));
@@ -40,9 +43,11 @@ export async function executeFleet(
     observers.push(createLineOutput(write, { verbose: options.verbose }));
   }
   if (options.logDir) observers.push(createHostLogs(options.logDir, connector.mask));
+  const report = options.report && mode !== 'plan' ? createReportWriter(options.report, mode, reportedOptions(options)) : undefined;
+  if (report) observers.push(report.observe);
   const emit = fanOut(observers);
   try {
-    return await runFleet(hosts, {
+    const outcome = await runFleet(hosts, {
       mode,
       steps: builtinSteps,
       recipe: { removeImages: options.removeImages, force: options.force },
@@ -50,11 +55,25 @@ export async function executeFleet(
       concurrency: options.concurrency,
       handshakeConcurrency: options.handshakes,
       stepTimeoutMs: options.stepTimeout,
+      batches: options.batches,
+      maxFail: options.maxFail,
+      maxUnreachable: options.maxUnreachable,
+      pauseMs: options.pauseMs,
+      confirmContinue: options.pauseOnFail && terminal.stdout.isTTY ? (q) => confirmTyped(`${q} Type "yes": `) : undefined,
       signal,
       emit,
     });
+    report?.finish(outcome);
+    if (options.junit && mode !== 'plan') writeFileSync(options.junit, connector.mask(renderJunit(outcome.results)));
+    return outcome;
   } finally {
     await tree?.finished;
     await connector.close();
   }
+}
+
+/** The options a report records: what was asked, never credentials (there are none on the command line). */
+function reportedOptions(options: FleetCliOptions): Record<string, unknown> {
+  const { inventory, hosts, limit, concurrency, stepTimeout, connectTimeout, hostKeyPolicy, removeImages, force, batches, maxFail, maxUnreachable, retryFailed, shard, reboot } = options;
+  return { inventory, hosts, limit, concurrency, stepTimeoutMs: stepTimeout, connectTimeoutMs: connectTimeout, hostKeyPolicy, removeImages, force, batches, maxFail, maxUnreachable, retryFailed, shard, reboot };
 }

@@ -1,5 +1,8 @@
 // Option parsing shared by the fleet commands: validated up front, the offending value in the message.
 import { UsageError } from '../errors.js';
+import { parseShard, type Shard } from '../inventory/shard.js';
+import { parseBatchSpec, type BatchSize } from '../run/batches.js';
+import { parseBudget, type Budget } from '../run/budget.js';
 
 export interface FleetCliOptions {
   inventory?: string;
@@ -19,6 +22,17 @@ export interface FleetCliOptions {
   json: boolean;
   detail: boolean;
   verbose: boolean;
+  batches?: BatchSize[];
+  maxFail?: Budget;
+  maxUnreachable?: Budget;
+  pauseMs?: number;
+  pauseOnFail: boolean;
+  report?: string;
+  junit?: string;
+  retryFailed?: string;
+  shard?: Shard;
+  reboot: boolean;
+  rebootTimeout: number;
 }
 
 /** Commander hands strings; this turns them into checked numbers and enums. */
@@ -41,6 +55,17 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
     json: raw.json === true,
     detail: raw.detail === true,
     verbose: raw.verbose === true,
+    batches: raw.batch === undefined ? undefined : parseBatchSpec(String(raw.batch)),
+    maxFail: raw.maxFail === undefined ? undefined : parseBudget('--max-fail', String(raw.maxFail)),
+    maxUnreachable: raw.maxUnreachable === undefined ? undefined : parseBudget('--max-unreachable', String(raw.maxUnreachable)),
+    pauseMs: raw.pause === undefined ? undefined : parseSeconds('--pause', raw.pause),
+    pauseOnFail: raw.pauseOnFail === true,
+    report: optionalString(raw.report),
+    junit: optionalString(raw.junit),
+    retryFailed: optionalString(raw.retryFailed),
+    shard: raw.shard === undefined ? undefined : parseShard(String(raw.shard)),
+    reboot: raw.reboot === true,
+    rebootTimeout: parseSeconds('--reboot-timeout', raw.rebootTimeout ?? '600'),
   };
 }
 

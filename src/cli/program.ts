@@ -1,6 +1,7 @@
 // Commander wiring only: flags, help with examples, dispatch to commands. No process.exit here.
 import { Command, Option } from 'commander';
 import { hostsCommand } from './commands/hosts.js';
+import { reportMergeCommand } from './commands/report-merge.js';
 import { planCommand, runCommand, verifyCommand, type CommandContext } from './commands/fleet-commands.js';
 import { normalizeFleetOptions } from './options.js';
 
@@ -14,7 +15,8 @@ function addSelection(command: Command): Command {
   return command
     .option('-i, --inventory <file>', 'inventory file (YAML)')
     .option('--hosts <list>', 'comma-separated hosts without an inventory: [user@]host[:port],…')
-    .option('-l, --limit <pattern>', 'hosts, groups, globs, ranges, comma lists; !name excludes');
+    .option('-l, --limit <pattern>', 'hosts, groups, globs, ranges, comma lists; !name excludes')
+    .option('--shard <K/N>', 'work on the K-th of N stable shards of the selected hosts (CI matrix)');
 }
 
 function addConnection(command: Command): Command {
@@ -51,6 +53,16 @@ export function buildProgram(io: ProgramIo): Command {
     .option('--remove-images', 'also remove all docker images (optional in the reference procedure)')
     .option('--force', 'override guards (network filesystems under kubelet/rancher)')
     .option('--json', 'the run result as one JSON document on stdout')
+    .option('--batch <sizes>', 'rolling batches: N, P% or a list like 1,5,25% (the last repeats)')
+    .option('--max-fail <n>', 'stop starting batches once more than N (or P%) hosts failed')
+    .option('--max-unreachable <n>', 'stop starting batches once more than N (or P%) hosts are unreachable')
+    .option('--pause <seconds>', 'wait between batches')
+    .option('--pause-on-fail', 'after a batch with failures, ask on the TTY whether to go on')
+    .option('--reboot', 'reboot each host after its cleanup, wait for it, verify again')
+    .option('--reboot-timeout <seconds>', 'how long to wait for a host to come back', '600')
+    .option('--report <file>', 'write the full result as versioned JSON (updated as hosts finish)')
+    .option('--junit <file>', 'write a JUnit XML file: a testsuite per host, a testcase per step')
+    .option('--retry-failed <report>', 'only the hosts that were not ok in that report')
     .addHelpText('after', '\nExample:\n  nodescrub run -i inventory.yaml --limit rack3 -c 10 --log-dir logs/ --yes')
     .action(async (raw) => io.setExitCode(await runCommand(normalizeFleetOptions(raw), io.context)));
 
@@ -58,6 +70,8 @@ export function buildProgram(io: ProgramIo): Command {
     .description('check that each host is clean (read-only); exit 0 only if all are')
     .option('--json', 'the result as one JSON document on stdout')
     .option('--remove-images', 'count images as leftovers too')
+    .option('--report <file>', 'write the result as versioned JSON')
+    .option('--junit <file>', 'write a JUnit XML file')
     .addHelpText('after', '\nExample:\n  nodescrub verify -i inventory.yaml --limit rack3 --json > verify.json')
     .action(async (raw) => io.setExitCode(await verifyCommand(normalizeFleetOptions(raw), io.context)));
 
@@ -66,6 +80,15 @@ export function buildProgram(io: ProgramIo): Command {
     .option('--json', 'as JSON')
     .addHelpText('after', '\nExample:\n  nodescrub hosts -i inventory.yaml --limit "rack3,!node07.rack3.example.com"')
     .action((raw) => io.setExitCode(hostsCommand(raw, io.context.terminal.stdout)));
+
+  program
+    .command('report')
+    .description('work with JSON reports')
+    .command('merge')
+    .description('combine shard reports into one on stdout (totals recomputed)')
+    .argument('<reports...>', 'JSON reports written with --report')
+    .addHelpText('after', '\nExample:\n  nodescrub report merge shard-*.json > all.json')
+    .action((files: string[]) => io.setExitCode(reportMergeCommand(files, io.context.terminal.stdout)));
 
   return program;
 }

@@ -1,18 +1,37 @@
-// Which hosts a command works on: an inventory file (-i) or an ad-hoc list (--hosts), narrowed by --limit.
+// Which hosts a command works on: an inventory file (-i) or an ad-hoc list (--hosts), narrowed by
+// --limit, then by --retry-failed (hosts not ok in a previous report) and --shard K/N.
 import { UsageError } from '../errors.js';
 import { inventoryFromHostList } from '../inventory/adhoc.js';
 import { selectHosts } from '../inventory/limit.js';
 import { loadInventory } from '../inventory/load.js';
+import { selectShard, type Shard } from '../inventory/shard.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
+import { hostsToRetry, readReport } from '../report/read-report.js';
 
-export function loadSelection(options: { inventory?: string; hosts?: string; limit?: string }): {
-  inventory: Inventory;
-  hosts: HostSpec[];
-} {
+export interface SelectionOptions {
+  inventory?: string;
+  hosts?: string;
+  limit?: string;
+  retryFailed?: string;
+  shard?: Shard;
+}
+
+export function loadSelection(options: SelectionOptions): { inventory: Inventory; hosts: HostSpec[] } {
   if (options.inventory && options.hosts) throw new UsageError('give either -i/--inventory or --hosts, not both');
   if (!options.inventory && !options.hosts) throw new UsageError('no hosts: give -i INVENTORY or --hosts a,b,c');
   const inventory = options.inventory ? loadInventory(options.inventory) : inventoryFromHostList(options.hosts ?? '');
-  const hosts = selectHosts(inventory, options.limit);
+  let hosts = selectHosts(inventory, options.limit);
+  if (options.retryFailed) hosts = keepRetryHosts(hosts, options.retryFailed);
+  if (options.shard) hosts = selectShard(hosts, options.shard);
   if (hosts.length === 0) throw new UsageError('no host selected');
   return { inventory, hosts };
+}
+
+function keepRetryHosts(hosts: HostSpec[], reportFile: string): HostSpec[] {
+  const wanted = new Set(hostsToRetry(readReport(reportFile)));
+  if (wanted.size === 0) throw new UsageError(`--retry-failed ${reportFile}: nothing to retry, every host in it ended ok`);
+  const known = new Set(hosts.map((host) => host.name));
+  const missing = [...wanted].filter((name) => !known.has(name));
+  if (missing.length > 0) throw new UsageError(`--retry-failed ${reportFile}: host "${missing[0]}" is not in the selected inventory`);
+  return hosts.filter((host) => wanted.has(host.name));
 }

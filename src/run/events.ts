@@ -7,6 +7,7 @@ export type HostPhase = 'connect' | 'discover' | 'verify';
 
 export type RunEvent =
   | { type: 'run-started'; hosts: string[]; mode: RunMode; at: string }
+  | { type: 'batch-started'; index: number; total: number; hosts: string[] }
   | { type: 'host-started'; host: string }
   | { type: 'phase-started'; host: string; phase: HostPhase }
   | { type: 'phase-finished'; host: string; phase: HostPhase; ok: boolean; message: string }

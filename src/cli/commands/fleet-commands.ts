@@ -3,7 +3,8 @@ import { RunAbortedError } from '../../errors.js';
 import { planToJson, renderPlanDetail, renderPlanTable } from '../../plan/render-plan.js';
 import { renderSummary } from '../../report/summary.js';
 import type { HostResult } from '../../run/results.js';
-import { exitCodeForResults, EXIT } from '../exit-codes.js';
+import { exitCodeForOutcome, exitCodeForResults, EXIT } from '../exit-codes.js';
+import { splitIntoBatches } from '../../run/batches.js';
 import { executeFleet, type Terminal } from '../fleet.js';
 import type { FleetCliOptions } from '../options.js';
 import { confirmTyped } from '../prompt.js';
@@ -17,7 +18,7 @@ export interface CommandContext {
 /** Read-only: what `run` would remove on each host, and the commands it would send. */
 export async function planCommand(options: FleetCliOptions, ctx: CommandContext): Promise<number> {
   const { hosts } = loadSelection(options);
-  const results = await executeFleet('plan', hosts, options, ctx.terminal, ctx.signal);
+  const { results } = await executeFleet('plan', hosts, options, ctx.terminal, ctx.signal);
   if (options.json) {
     ctx.terminal.stdout.write(`${JSON.stringify(planToJson(results), null, 2)}\n`);
   } else {
@@ -30,9 +31,9 @@ export async function planCommand(options: FleetCliOptions, ctx: CommandContext)
 /** Read-only: is every host clean? Exit 0 only if so. */
 export async function verifyCommand(options: FleetCliOptions, ctx: CommandContext): Promise<number> {
   const { hosts } = loadSelection(options);
-  const results = await executeFleet('verify', hosts, options, ctx.terminal, ctx.signal);
-  writeResults(results, options, ctx, 'nodescrub-verify');
-  return exitCodeForResults(results, ctx.signal.aborted);
+  const outcome = await executeFleet('verify', hosts, options, ctx.terminal, ctx.signal);
+  writeResults(outcome.results, options, ctx, 'nodescrub-verify');
+  return exitCodeForOutcome(outcome);
 }
 
 /** The cleanup. Without --yes: show the plan and ask for a typed `yes` on a TTY; refuse otherwise. */
@@ -42,16 +43,19 @@ export async function runCommand(options: FleetCliOptions, ctx: CommandContext):
     if (!ctx.terminal.stdout.isTTY || !process.stdin.isTTY) {
       throw new RunAbortedError('refusing to run without confirmation: no TTY to ask on; add --yes to run non-interactively');
     }
-    const planned = await executeFleet('plan', hosts, options, ctx.terminal, ctx.signal);
+    const firstBatch = splitIntoBatches(hosts, options.batches ?? [])[0] ?? [];
+    const { results: planned } = await executeFleet('plan', firstBatch, options, ctx.terminal, ctx.signal);
     ctx.terminal.stdout.write(`${renderPlanTable(planned)}\n`);
+    if (firstBatch.length < hosts.length) ctx.terminal.stdout.write(`(plan of the first batch: ${firstBatch.length} of ${hosts.length} hosts)\n`);
     if (ctx.signal.aborted) return EXIT.interrupted;
     if (!(await confirmTyped(`Clean ${hosts.length} host(s) as shown above? Type "yes" to continue: `))) {
       throw new RunAbortedError('not confirmed; nothing was changed');
     }
   }
-  const results = await executeFleet('run', hosts, options, ctx.terminal, ctx.signal);
-  writeResults(results, options, ctx, 'nodescrub-run');
-  return exitCodeForResults(results, ctx.signal.aborted);
+  const outcome = await executeFleet('run', hosts, options, ctx.terminal, ctx.signal);
+  writeResults(outcome.results, options, ctx, 'nodescrub-run');
+  if (outcome.stopped) ctx.terminal.stderr.write(`nodescrub: ${outcome.stopped}; remaining hosts were skipped\n`);
+  return exitCodeForOutcome(outcome);
 }
 
 function writeResults(results: HostResult[], options: FleetCliOptions, ctx: CommandContext, kind: string): void {

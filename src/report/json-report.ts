@@ -1,0 +1,120 @@
+// --report FILE.json: the run's full result, versioned (`"version": 1`, schema in README).
+// Written incrementally (throttled, atomically) as hosts finish, so a crash loses no finished result.
+import { renameSync, writeFileSync } from 'node:fs';
+import type { Category } from '../recipe/types.js';
+import type { RunEvent } from '../run/events.js';
+import type { HostResult, HostStatus } from '../run/results.js';
+import { CATEGORY_COLUMNS, countByCategory } from './categories.js';
+
+export const REPORT_VERSION = 1;
+
+export interface ReportHost {
+  name: string;
+  address: string;
+  status: HostStatus;
+  failure?: string;
+  reason?: string;
+  durationMs: number;
+  removed: Partial<Record<Category, number>>;
+  steps: {
+    id: string;
+    status: string;
+    removed: { category: Category; name: string; detail?: string }[];
+    left: { category: Category; name: string }[];
+    deferred: { category: Category; name: string }[];
+    notes: string[];
+    message?: string;
+    durationMs: number;
+  }[];
+}
+
+export interface RunReport {
+  version: typeof REPORT_VERSION;
+  kind: 'nodescrub-report';
+  command: string;
+  options: Record<string, unknown>;
+  startedAt: string;
+  finishedAt?: string;
+  complete: boolean;
+  stopped?: string;
+  interrupted: boolean;
+  hosts: ReportHost[];
+  totals: { hosts: number; byStatus: Partial<Record<HostStatus, number>>; removed: Partial<Record<Category, number>> };
+}
+
+/** One host as the report stores it. */
+export function toReportHost(result: HostResult): ReportHost {
+  return {
+    name: result.name,
+    address: result.address,
+    status: result.status,
+    failure: result.failure,
+    reason: result.reason,
+    durationMs: result.durationMs,
+    removed: countByCategory(result.steps.flatMap((s) => s.removed)),
+    steps: result.steps.map((s) => ({
+      id: s.stepId,
+      status: s.status,
+      removed: s.removed,
+      left: s.left,
+      deferred: s.deferred,
+      notes: s.notes,
+      message: s.message,
+      durationMs: s.durationMs,
+    })),
+  };
+}
+
+/** Totals recomputed from hosts (also used by `report merge`). */
+export function computeTotals(hosts: readonly ReportHost[]): RunReport['totals'] {
+  const byStatus: RunReport['totals']['byStatus'] = {};
+  const removed: RunReport['totals']['removed'] = {};
+  for (const host of hosts) {
+    byStatus[host.status] = (byStatus[host.status] ?? 0) + 1;
+    for (const { category } of CATEGORY_COLUMNS) {
+      const n = host.removed[category];
+      if (n) removed[category] = (removed[category] ?? 0) + n;
+    }
+  }
+  return { hosts: hosts.length, byStatus, removed };
+}
+
+/** Writes via a temp file + rename: a reader never sees half a document. */
+export function writeReportFile(file: string, report: RunReport): void {
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o644 });
+  renameSync(temp, file);
+}
+
+/** An observer keeping the report file current; `finish` writes the final version. */
+export function createReportWriter(file: string, command: string, options: Record<string, unknown>, throttleMs = 1000) {
+  const report: RunReport = {
+    version: REPORT_VERSION,
+    kind: 'nodescrub-report',
+    command,
+    options,
+    startedAt: new Date().toISOString(),
+    complete: false,
+    interrupted: false,
+    hosts: [],
+    totals: computeTotals([]),
+  };
+  let lastWrite = 0;
+  const flush = () => {
+    report.totals = computeTotals(report.hosts);
+    writeReportFile(file, report);
+    lastWrite = Date.now();
+  };
+  flush();
+  return {
+    observe(event: RunEvent): void {
+      if (event.type !== 'host-finished') return;
+      report.hosts.push(toReportHost(event.result));
+      if (Date.now() - lastWrite >= throttleMs) flush();
+    },
+    finish(outcome: { stopped?: string; interrupted: boolean }): void {
+      Object.assign(report, { ...outcome, finishedAt: new Date().toISOString(), complete: true });
+      flush();
+    },
+  };
+}
