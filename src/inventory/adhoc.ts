@@ -1,7 +1,7 @@
 // `--hosts a,b,ops@c:2222`: an inventory from the command line, validated like a file.
 import { InventoryError } from '../errors.js';
 import { isUserName } from './address.js';
-import { checkInventoryDocument } from './load.js';
+import { checkInventoryDocument, type ParseInventoryOptions } from './load.js';
 import { expected, formatProblems, type Problem } from './problems.js';
 import type { Settings } from './settings.js';
 import type { Inventory } from './types.js';
@@ -18,7 +18,12 @@ const ITEM_SYNTAX = '[user@]host[:port]';
  * Parses `a,b,user@c:2222` (names may be ranges: `node[01-03]`), applies `defaults`, and runs the
  * same checks as a file. Throws InventoryError with lines `<--hosts>: item N: ...`.
  */
-export function inventoryFromHostList(list: string, defaults: HostListDefaults = {}, env: NodeJS.ProcessEnv = process.env): Inventory {
+export function inventoryFromHostList(
+  list: string,
+  defaults: HostListDefaults = {},
+  env: NodeJS.ProcessEnv = process.env,
+  options: ParseInventoryOptions = {},
+): Inventory {
   const problems: Problem[] = [];
   const hosts: Record<string, unknown>[] = [];
   const itemNumbers: number[] = [];
@@ -31,7 +36,7 @@ export function inventoryFromHostList(list: string, defaults: HostListDefaults =
     }
   });
   if (problems.length === 0 && hosts.length === 0) problems.push({ path: '', message: expected('a comma-separated list of hosts', list) });
-  const checked = checkInventoryDocument({ defaults, hosts }, HOST_LIST_SOURCE, env, { baseDir: process.cwd() });
+  const checked = checkInventoryDocument({ defaults, hosts }, HOST_LIST_SOURCE, env, { baseDir: process.cwd(), ...options });
   const relabel = (text: string): string => text.replace(/hosts\[(\d+)\](\.name)?/g, (_, index: string) => `item ${itemNumbers[Number(index)]}`);
   const fromChecks = hosts.length === 0 ? [] : checked.problems.map((problem) => ({ path: relabel(problem.path), message: relabel(problem.message) }));
   problems.push(...fromChecks);

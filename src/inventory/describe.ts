@@ -6,34 +6,42 @@ import type { HostSpec, JumpHostSpec } from './types.js';
 
 const COLUMNS = ['NAME', 'ADDRESS', 'USER', 'BECOME', 'GROUPS', 'AUTH', 'JUMP', 'PINNED KEY'] as const;
 
+/** Rendering choices; homeDir is shown as `~` in key paths (default: os.homedir()). */
+export interface DescribeOptions {
+  homeDir?: string;
+}
+
 /** A plain-text table, one host per line, columns padded; the last line counts the hosts. */
-export function describeHosts(hosts: readonly HostSpec[]): string {
+export function describeHosts(hosts: readonly HostSpec[], options: DescribeOptions = {}): string {
   if (hosts.length === 0) return 'no hosts';
-  const rows = [[...COLUMNS], ...hosts.map(describeRow)];
+  const rows = [[...COLUMNS], ...hosts.map((host) => describeRow(host, options.homeDir ?? homedir()))];
   const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
   return [...lines, '', `${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}`].join('\n');
 }
 
-function describeRow(host: HostSpec): string[] {
+function describeRow(host: HostSpec, homeDir: string): string[] {
   return [
     host.name,
     formatEndpoint(host.address, host.port),
     host.user,
     host.become ? (host.becomePasswordEnv === undefined ? 'yes' : `yes ($${host.becomePasswordEnv})`) : 'no',
     host.groups.length === 0 ? '-' : host.groups.join(','),
-    describeAuth(host),
+    describeAuth(host, homeDir),
     host.jumpHost === undefined ? '-' : formatJumpHost(host.jumpHost),
     host.hostKeyFingerprint === undefined ? 'no' : 'yes',
   ];
 }
 
 /** How the host logs in, by file path and env var *name*: `key ~/.ssh/id_ed25519, password $VAR`. */
-export function describeAuth(host: Pick<HostSpec, 'identityFile' | 'identityPassphraseEnv' | 'passwordEnv'>): string {
+export function describeAuth(
+  host: Pick<HostSpec, 'identityFile' | 'identityPassphraseEnv' | 'passwordEnv'>,
+  homeDir: string = homedir(),
+): string {
   const parts: string[] = [];
   if (host.identityFile !== undefined) {
     const passphrase = host.identityPassphraseEnv === undefined ? '' : ` (passphrase $${host.identityPassphraseEnv})`;
-    parts.push(`key ${shortenHome(host.identityFile)}${passphrase}`);
+    parts.push(`key ${shortenHome(host.identityFile, homeDir)}${passphrase}`);
   }
   if (host.passwordEnv !== undefined) parts.push(`password $${host.passwordEnv}`);
   return parts.length === 0 ? 'agent' : parts.join(', ');
@@ -86,7 +94,6 @@ function formatJumpHost(jump: JumpHostSpec): string {
 }
 
 // `/home/me/.ssh/id` → `~/.ssh/id`: shorter, and the same on every operator's machine.
-function shortenHome(path: string): string {
-  const home = homedir();
+function shortenHome(path: string, home: string): string {
   return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }

@@ -1,6 +1,6 @@
 // The inventory module's public face: load a file or a --hosts list, select with --limit, describe.
 export { inventoryFromHostList, HOST_LIST_SOURCE, type HostListDefaults } from './adhoc.js';
-export { describeAuth, describeHosts, hostsToJson, type HostJson } from './describe.js';
+export { describeAuth, describeHosts, hostsToJson, type DescribeOptions, type HostJson } from './describe.js';
 export { selectHosts } from './limit.js';
 export { checkInventoryDocument, loadInventory, parseInventoryDocument, type ParseInventoryOptions } from './load.js';
 export { expandHostPattern, MAX_PATTERN_EXPANSION, type PatternExpansion } from './ranges.js';

@@ -7,9 +7,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 export const DEFAULT_KEY_FILES = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
 
 /** `~/x` → home, relative → next to the inventory, so the same file works from any cwd. */
-export function resolveKeyPath(path: string, baseDir: string): string {
-  if (path === '~') return homedir();
-  if (path.startsWith('~/')) return join(homedir(), path.slice(2));
+export function resolveKeyPath(path: string, baseDir: string, homeDir: string = homedir()): string {
+  if (path === '~') return homeDir;
+  if (path.startsWith('~/')) return join(homeDir, path.slice(2));
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
@@ -28,6 +28,6 @@ export function explainUnreadableFile(path: string): string | undefined {
 }
 
 /** The first default key that exists and is readable; none is fine (agent or password may do). */
-export function findDefaultKey(): string | undefined {
-  return DEFAULT_KEY_FILES.map((file) => resolveKeyPath(file, homedir())).find((path) => explainUnreadableFile(path) === undefined);
+export function findDefaultKey(homeDir: string = homedir()): string | undefined {
+  return DEFAULT_KEY_FILES.map((file) => resolveKeyPath(file, homeDir, homeDir)).find((path) => explainUnreadableFile(path) === undefined);
 }

@@ -1,5 +1,6 @@
 // Reading an inventory: file → YAML → parse → normalize → rules, with every problem reported at once.
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { load, YAMLException } from 'js-yaml';
 import { InventoryError } from '../errors.js';
@@ -16,13 +17,15 @@ export interface ParseInventoryOptions {
   baseDir?: string;
   /** User for a jumpHost written without `user@`; default: the local login name. */
   localUser?: string;
+  /** What `~` expands to; default: os.homedir(). */
+  homeDir?: string;
 }
 
 /**
  * Loads and validates an inventory file (synchronously: it runs once, before anything else).
  * Throws InventoryError listing every problem as `FILE: path: message`; never returns a partial inventory.
  */
-export function loadInventory(file: string, env: NodeJS.ProcessEnv = process.env): Inventory {
+export function loadInventory(file: string, env: NodeJS.ProcessEnv = process.env, options: ParseInventoryOptions = {}): Inventory {
   const unreadable = explainUnreadableFile(resolve(file));
   if (unreadable !== undefined) throw new InventoryError([`${file}: cannot read the inventory (${unreadable})`]);
   let doc: unknown;
@@ -32,7 +35,7 @@ export function loadInventory(file: string, env: NodeJS.ProcessEnv = process.env
     if (error instanceof YAMLException) throw new InventoryError([describeYamlError(file, error)]);
     throw new InventoryError([`${file}: cannot read the inventory (${String(error)})`]);
   }
-  return parseInventoryDocument(doc, file, env, { baseDir: dirname(resolve(file)) });
+  return parseInventoryDocument(doc, file, env, { baseDir: dirname(resolve(file)), ...options });
 }
 
 /** Validates an already-parsed document (YAML, JSON, or built in code); exposed for tests and importers. */
@@ -57,7 +60,11 @@ export function checkInventoryDocument(
   const problems: Problem[] = [];
   const parsed = parseInventoryShape(doc, problems);
   checkDeclarations(parsed, problems);
-  const context = { baseDir: options.baseDir ?? dirname(resolve(source)), localUser: options.localUser ?? localUserName(env) };
+  const context = {
+    baseDir: options.baseDir ?? dirname(resolve(source)),
+    localUser: options.localUser ?? localUserName(env),
+    homeDir: options.homeDir ?? homedir(),
+  };
   const { hosts, groups } = resolveHosts(parsed, context);
   checkHostEnvironment(hosts, env, problems);
   return { inventory: { source, hosts: hosts.map((host) => host.spec), groups }, problems };

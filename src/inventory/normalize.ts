@@ -21,6 +21,8 @@ export interface NormalizeContext {
   baseDir: string;
   /** Jump host user when none is written (OpenSSH's ProxyJump does the same). */
   localUser: string;
+  /** What `~` means in identityFile, and where the default keys are looked for. */
+  homeDir: string;
 }
 
 const BUILT_IN: Settings = {
@@ -47,7 +49,7 @@ export function resolveHosts(parsed: ParsedInventory, context: NormalizeContext)
   const groups: Record<string, string[]> = {};
   for (const group of parsed.groups) groups[group.name] = [];
   for (const [name, membership] of members) for (const group of membership.groups) groups[group.name].push(name);
-  const defaultKey = findDefaultKey();
+  const defaultKey = findDefaultKey(context.homeDir);
   const hosts = [...members].map(([name, membership]) => resolveHost(name, membership, parsed.defaults, context, defaultKey));
   return { hosts, groups };
 }
@@ -94,7 +96,7 @@ function resolveHost(
   }
   const written = settings.identityFile;
   const identityFile =
-    origins.identityFile === undefined ? defaultKey : written === null ? undefined : resolveKeyPath(written, context.baseDir);
+    origins.identityFile === undefined ? defaultKey : written === null ? undefined : resolveKeyPath(written, context.baseDir, context.homeDir);
   const { jumpHost } = settings;
   const spec: HostSpec = {
     name,

@@ -19,7 +19,7 @@ export interface ParsedInventory {
   hosts: HostEntry[];
   /** Which of `groups`/`hosts` came first in the file: host order follows the file. */
   sectionOrder: ('groups' | 'hosts')[];
-  /** Host items written, valid or not (so an inventory of only typos isn't also called "empty"). */
+  /** Host items (or malformed host sections) written, so an inventory of only typos isn't also called "empty". */
   declaredItems: number;
 }
 
@@ -61,6 +61,7 @@ function readGroups(value: unknown, parsed: ParsedInventory, problems: Problem[]
   if (value === null) return;
   if (!isMapping(value)) {
     problems.push({ path: 'groups', message: expected('a mapping of group names', value) });
+    parsed.declaredItems += 1;
     return;
   }
   for (const [name, body] of Object.entries(value)) {
@@ -68,7 +69,10 @@ function readGroups(value: unknown, parsed: ParsedInventory, problems: Problem[]
     if (name === 'all') problems.push({ path, message: expected('a group name', name, '"all" is reserved: it selects every host') });
     else if (!isHostName(name)) problems.push({ path, message: expected('a group name (letters, digits, .-_)', name) });
     const group: GroupEntry = { name, path, layer: emptyLayer(), members: [] };
-    if (body !== null && !isMapping(body)) problems.push({ path, message: expected('a mapping with vars: and hosts:', body) });
+    if (body !== null && !isMapping(body)) {
+      problems.push({ path, message: expected('a mapping with vars: and hosts:', body) });
+      parsed.declaredItems += 1;
+    }
     for (const [key, item] of isMapping(body) ? Object.entries(body) : []) {
       if (key === 'vars') group.layer = readSettingsSection(item, joinPath(path, 'vars'), problems);
       else if (key === 'hosts') group.members = readGroupMembers(item, joinPath(path, 'hosts'), parsed, problems);
@@ -82,6 +86,7 @@ function readGroupMembers(value: unknown, path: string, parsed: ParsedInventory,
   if (value === null) return [];
   if (!Array.isArray(value)) {
     problems.push({ path, message: expected('a list of host names or ranges', value) });
+    parsed.declaredItems += 1;
     return [];
   }
   parsed.declaredItems += value.length;
@@ -96,6 +101,7 @@ function readHostList(value: unknown, parsed: ParsedInventory, problems: Problem
   if (value === null) return;
   if (!Array.isArray(value)) {
     problems.push({ path: 'hosts', message: expected('a list of hosts', value) });
+    parsed.declaredItems += 1;
     return;
   }
   parsed.declaredItems += value.length;
