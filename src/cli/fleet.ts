@@ -6,7 +6,7 @@ import { createHostLogs } from '../report/host-logs.js';
 import { createReportWriter } from '../report/json-report.js';
 import { renderJunit } from '../report/junit.js';
 import { createLineOutput } from '../report/line-output.js';
-import { startTaskTree, type TaskTree } from '../report/task-tree.js';
+import { startTaskTree, treeLines, type TaskTree } from '../report/task-tree.js';
 import { fanOut, type EmitEvent, type RunMode } from '../run/events.js';
 import { runFleet, type FleetOutcome } from '../run/scheduler.js';
 import { createConnector } from './connect.js';
@@ -36,7 +36,8 @@ export async function executeFleet(
   let tree: TaskTree | undefined;
   const connector = createConnector(hosts, options, (host, message) => emit({ type: 'warning', host, message }));
   if (terminal.interactive) {
-    tree = startTaskTree(hosts.map((h) => h.name), builtinSteps.map((s) => s.id), mode, terminal.stderr);
+    const lines = treeLines(mode, builtinSteps.map((step) => step.id), options.reboot);
+    tree = startTaskTree(hosts.map((h) => h.name), lines, mode, terminal.stderr);
     observers.push(tree.observe);
   } else {
     const write = (line: string) => terminal.stderr.write(`${connector.mask(line)}\n`);
@@ -55,6 +56,7 @@ export async function executeFleet(
       concurrency: options.concurrency,
       handshakeConcurrency: options.handshakes,
       stepTimeoutMs: options.stepTimeout,
+      reboot: options.reboot && mode === 'run' ? { timeoutMs: options.rebootTimeout } : undefined,
       batches: options.batches,
       maxFail: options.maxFail,
       maxUnreachable: options.maxUnreachable,

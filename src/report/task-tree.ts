@@ -22,14 +22,19 @@ export interface TaskTree {
   finished: Promise<void>;
 }
 
-/** Builds the tree for known hosts and step ids and starts rendering to `stream` (stderr). */
+/** The lines under each host: phases and steps in the order they happen. */
+export function treeLines(mode: RunMode, stepIds: readonly string[], reboot: boolean): string[] {
+  if (mode !== 'run') return ['connect', 'discover'];
+  return ['connect', 'discover', ...stepIds, 'verify', ...(reboot ? ['reboot'] : [])];
+}
+
+/** Builds the tree for known hosts and lines and starts rendering to `stream` (stderr). */
 export function startTaskTree(
   hosts: readonly string[],
-  stepIds: readonly string[],
+  lineIds: readonly string[],
   mode: RunMode,
   stream: NodeJS.WriteStream,
 ): TaskTree {
-  const lineIds = mode === 'run' ? ['connect', 'discover', ...stepIds, 'verify'] : ['connect', 'discover'];
   const slots = new Map<string, HostSlots>(
     hosts.map((name) => [name, { host: new Slot(name), lines: new Map(lineIds.map((id) => [id, new Slot(id)])) }]),
   );

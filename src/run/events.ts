@@ -3,7 +3,7 @@ import type { Artifact } from '../recipe/types.js';
 import type { HostPlan } from '../plan/host-plan.js';
 import type { HostResult, StepResult } from './results.js';
 
-export type HostPhase = 'connect' | 'discover' | 'verify';
+export type HostPhase = 'connect' | 'discover' | 'verify' | 'reboot';
 
 export type RunEvent =
   | { type: 'run-started'; hosts: string[]; mode: RunMode; at: string }

@@ -8,6 +8,7 @@ import { makeNonce } from './nonce.js';
 
 export interface RemoteContext {
   host: string;
+  /** Replaced after a reboot. */
   transport: Transport;
   stepTimeoutMs: number;
   signal: AbortSignal;

@@ -5,6 +5,7 @@ import { isClean, planHost, plannedArtifacts, type HostPlan } from '../plan/host
 import type { RecipeOptions, Step, StepPlan } from '../recipe/types.js';
 import type { Transport } from '../ssh/transport.js';
 import { applyStep } from './apply-step.js';
+import { rebootAndWait } from './reboot.js';
 import type { EmitEvent, RunMode } from './events.js';
 import { probeFacts, type RemoteContext } from './remote.js';
 import { statusForFailure, type HostResult, type StepResult } from './results.js';
@@ -20,6 +21,8 @@ export interface HostRunOptions {
   stepTimeoutMs: number;
   signal: AbortSignal;
   emit: EmitEvent;
+  /** Reboot after a successful cleanup and verify again once the host is back. */
+  reboot?: { timeoutMs: number };
 }
 
 /** Runs one host to a HostResult; failures are confined to this host and reported, never thrown. */
@@ -28,19 +31,19 @@ export async function runHost(host: HostSpec, options: HostRunOptions): Promise<
   const { emit } = options;
   emit({ type: 'host-started', host: host.name });
   const state: { steps: StepResult[]; plan?: HostPlan } = { steps: [] };
-  let transport: Transport | undefined;
+  let ctx: RemoteContext | undefined;
   let result: HostResult;
   try {
     emit({ type: 'phase-started', host: host.name, phase: 'connect' });
-    transport = await options.connect(host, options.signal);
+    const transport = await options.connect(host, options.signal);
     emit({ type: 'phase-finished', host: host.name, phase: 'connect', ok: true, message: 'connected' });
-    const ctx: RemoteContext = { host: host.name, transport, stepTimeoutMs: options.stepTimeoutMs, signal: options.signal, emit };
+    ctx = { host: host.name, transport, stepTimeoutMs: options.stepTimeoutMs, signal: options.signal, emit };
     result = await discoverAndAct(host, ctx, options, state);
   } catch (error) {
     const failure = error instanceof HostError ? error : new HostError('step-failed', `internal error: ${(error as Error).message}`);
     result = hostResult(host, statusForFailure(failure.kind), state, { failure: failure.kind, reason: failure.message });
   } finally {
-    await transport?.close().catch(() => undefined);
+    await ctx?.transport.close().catch(() => undefined);
   }
   result.durationMs = Date.now() - started;
   emit({ type: 'host-finished', host: host.name, result });
@@ -67,9 +70,13 @@ async function discoverAndAct(
     return hostResult(host, 'refused', state, { failure: 'refused', reason: plan.refusals.join('; ') });
   }
   await applySteps(ctx, plan, options, state);
-  const after = await verify(ctx, options);
-  state.steps = reconcileSteps(state.steps, after);
-  const failed = state.steps.find((step) => step.status === 'failed');
+  state.steps = reconcileSteps(state.steps, await verify(ctx, options));
+  let failed = state.steps.find((step) => step.status === 'failed');
+  if (!failed && options.reboot) {
+    await rebootHost(host, ctx, options, options.reboot.timeoutMs);
+    state.steps = reconcileSteps(state.steps, await verify(ctx, options));
+    failed = state.steps.find((step) => step.status === 'failed');
+  }
   if (!failed) return hostResult(host, 'ok', state);
   return hostResult(host, 'failed', state, { failure: 'step-failed', reason: `${failed.stepId}: ${failed.message ?? 'failed'}` });
 }
@@ -97,6 +104,14 @@ async function applySteps(ctx: RemoteContext, plan: HostPlan, options: HostRunOp
     options.emit({ type: 'step-finished', host: ctx.host, result });
     if (result.status === 'failed') stopped = step.stepId;
   }
+}
+
+/** Swaps ctx.transport for the connection made after the reboot (the old one died with the host). */
+async function rebootHost(host: HostSpec, ctx: RemoteContext, options: HostRunOptions, timeoutMs: number): Promise<void> {
+  options.emit({ type: 'phase-started', host: host.name, phase: 'reboot' });
+  const started = Date.now();
+  ctx.transport = await rebootAndWait(host, ctx.transport, { connect: options.connect, timeoutMs, signal: options.signal });
+  options.emit({ type: 'phase-finished', host: host.name, phase: 'reboot', ok: true, message: `back after ${Math.round((Date.now() - started) / 1000)}s with a new boot id` });
 }
 
 async function verify(ctx: RemoteContext, options: HostRunOptions): Promise<HostPlan> {

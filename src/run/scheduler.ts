@@ -2,6 +2,7 @@
 // handshakes under their own cap. Budgets are checked between batches; Ctrl-C stops new hosts.
 import pLimit from 'p-limit';
 import type { HostSpec } from '../inventory/types.js';
+import { abortableSleep } from './abortable-sleep.js';
 import { splitIntoBatches, type BatchSize } from './batches.js';
 import { checkBudgets, type Budget } from './budget.js';
 import type { EmitEvent, RunMode } from './events.js';
@@ -49,7 +50,7 @@ export async function runFleet(hosts: readonly HostSpec[], options: FleetOptions
     const batchResults = await runBatch(batch, { ...options, connect });
     results.push(...batchResults);
     stopped = await decideToStop(results, batchResults, hosts.length, options);
-    if (!stopped && index < batches.length - 1 && options.pauseMs) await pause(options.pauseMs, signal);
+    if (!stopped && index < batches.length - 1 && options.pauseMs) await abortableSleep(options.pauseMs, signal);
   }
   if (stopped) emit({ type: 'warning', message: `${stopped}; remaining hosts skipped` });
   emit({ type: 'run-finished', results, interrupted: signal.aborted });
@@ -85,16 +86,4 @@ function skippedHost(host: HostSpec, why: string, emit: EmitEvent): HostResult {
   const result: HostResult = { name: host.name, address: host.address, status: 'skipped', reason: `not started: ${why}`, steps: [], durationMs: 0 };
   emit({ type: 'host-finished', host: host.name, result });
   return result;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { startTaskTree } from '../../../src/report/task-tree.js';
+import { startTaskTree, treeLines } from '../../../src/report/task-tree.js';
 import type { HostResult } from '../../../src/run/results.js';
 
 // A fake terminal: listr2's default renderer writes its frames here.
@@ -16,7 +16,7 @@ const result = (name: string, over: Partial<HostResult>): HostResult => ({ name,
 describe('task tree', () => {
   it('draws hosts with live step titles and keeps failures visible', async () => {
     const tty = fakeTty();
-    const tree = startTaskTree(['node1', 'node2'], ['docker'], 'run', tty.stream);
+    const tree = startTaskTree(['node1', 'node2'], treeLines('run', ['docker'], false), 'run', tty.stream);
     tree.observe({ type: 'run-started', hosts: ['node1', 'node2'], mode: 'run', at: '' });
     tree.observe({ type: 'host-started', host: 'node1' });
     tree.observe({ type: 'host-started', host: 'node2' });

@@ -1,0 +1,57 @@
+// --reboot: issue the host's reboot command, then wait until it is back — boot id changed AND a full
+// SSH login works — with backoff and jitter, bounded by --reboot-timeout.
+import { HostError } from '../errors.js';
+import type { HostSpec } from '../inventory/types.js';
+import type { Transport } from '../ssh/transport.js';
+import { abortableSleep } from './abortable-sleep.js';
+import type { ConnectFn } from './run-host.js';
+
+export interface RebootOptions {
+  connect: ConnectFn;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** First wait between login attempts; doubles up to maxDelayMs, with ±25% jitter. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/** Reads the boot id; an empty answer is an error (the comparison would be meaningless). */
+export async function readBootId(transport: Transport, host: HostSpec, signal: AbortSignal): Promise<string> {
+  const result = await transport.exec(host.bootIdCommand, { timeoutMs: 30_000, signal });
+  const id = result.stdout.trim();
+  if (result.exitCode !== 0 || id.length === 0) {
+    throw new HostError('step-failed', `reboot: \`${host.bootIdCommand}\` gave no boot id (exit ${result.exitCode})`);
+  }
+  return id;
+}
+
+/** Reboots and returns a fresh transport to the host once it is back with a new boot id. */
+export async function rebootAndWait(host: HostSpec, transport: Transport, options: RebootOptions): Promise<Transport> {
+  const before = await readBootId(transport, host, options.signal);
+  // The connection usually dies under the command: a timeout or a dropped channel is expected here.
+  await transport.exec(host.rebootCommand, { timeoutMs: 15_000, signal: options.signal }).catch(() => undefined);
+  await transport.close().catch(() => undefined);
+  const deadline = Date.now() + options.timeoutMs;
+  let delay = options.initialDelayMs ?? 1000;
+  let lastProblem = 'no login attempt yet';
+  while (Date.now() < deadline) {
+    if (options.signal.aborted) throw new HostError('aborted', 'interrupted while waiting for the reboot');
+    await abortableSleep(jitter(delay), options.signal);
+    delay = Math.min(delay * 2, options.maxDelayMs ?? 15_000);
+    let fresh: Transport | undefined;
+    try {
+      fresh = await options.connect(host, options.signal);
+      const after = await readBootId(fresh, host, options.signal);
+      if (after !== before) return fresh;
+      lastProblem = 'boot id unchanged (not rebooted yet)';
+    } catch (error) {
+      lastProblem = (error as Error).message;
+    }
+    await fresh?.close().catch(() => undefined);
+  }
+  throw new HostError('timed-out', `reboot: host not back within ${Math.round(options.timeoutMs / 1000)}s (${lastProblem})`);
+}
+
+function jitter(ms: number): number {
+  return Math.round(ms * (0.75 + Math.random() * 0.5));
+}
