@@ -20,6 +20,8 @@ export interface FleetCliOptions {
   force: boolean;
   yes: boolean;
   json: boolean;
+  /** `ndjson`: one JSON event per line on stdout (human output moves to stderr). */
+  output: 'text' | 'ndjson';
   detail: boolean;
   verbose: boolean;
   batches?: BatchSize[];
@@ -53,6 +55,7 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
     force: raw.force === true,
     yes: raw.yes === true,
     json: raw.json === true,
+    output: parseChoice('--output', raw.output ?? 'text', ['text', 'ndjson'] as const),
     detail: raw.detail === true,
     verbose: raw.verbose === true,
     batches: raw.batch === undefined ? undefined : parseBatchSpec(String(raw.batch)),

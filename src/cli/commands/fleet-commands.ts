@@ -19,7 +19,9 @@ export interface CommandContext {
 export async function planCommand(options: FleetCliOptions, ctx: CommandContext): Promise<number> {
   const { hosts } = loadSelection(options);
   const { results } = await executeFleet('plan', hosts, options, ctx.terminal, ctx.signal);
-  if (options.json) {
+  if (options.output === 'ndjson') {
+    ctx.terminal.stderr.write(`${renderPlanTable(results)}\n`);
+  } else if (options.json) {
     ctx.terminal.stdout.write(`${JSON.stringify(planToJson(results), null, 2)}\n`);
   } else {
     ctx.terminal.stdout.write(`${renderPlanTable(results)}\n`);
@@ -59,7 +61,9 @@ export async function runCommand(options: FleetCliOptions, ctx: CommandContext):
 }
 
 function writeResults(results: HostResult[], options: FleetCliOptions, ctx: CommandContext, kind: string): void {
-  if (options.json) {
+  if (options.output === 'ndjson') {
+    ctx.terminal.stderr.write(`${renderSummary(results)}\n`);
+  } else if (options.json) {
     ctx.terminal.stdout.write(`${JSON.stringify({ version: 1, kind, hosts: results }, null, 2)}\n`);
     ctx.terminal.stderr.write(`${renderSummary(results)}\n`);
   } else {
