@@ -46,9 +46,10 @@ interface Membership {
 /** Hosts in file order (first mention wins), each joined to its groups and given its settings. */
 export function resolveHosts(parsed: ParsedInventory, context: NormalizeContext): { hosts: ResolvedHost[]; groups: Record<string, string[]> } {
   const members = collectMembership(parsed);
-  const groups: Record<string, string[]> = {};
-  for (const group of parsed.groups) groups[group.name] = [];
-  for (const [name, membership] of members) for (const group of membership.groups) groups[group.name].push(name);
+  // A Map, then fromEntries: a group called `__proto__` stays an own key instead of a prototype.
+  const byGroup = new Map<string, string[]>(parsed.groups.map((group) => [group.name, []]));
+  for (const [name, membership] of members) for (const group of membership.groups) byGroup.get(group.name)?.push(name);
+  const groups = Object.fromEntries(byGroup);
   const defaultKey = findDefaultKey(context.homeDir);
   const hosts = [...members].map(([name, membership]) => resolveHost(name, membership, parsed.defaults, context, defaultKey));
   return { hosts, groups };

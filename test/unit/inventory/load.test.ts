@@ -223,3 +223,14 @@ describe('identity files', () => {
     );
   });
 });
+
+describe('names that are also Object.prototype keys', () => {
+  test('groups and hosts called constructor / toString / __proto__ are plain data', () => {
+    const inventory = loadSnippet('groups: { constructor: { hosts: [toString] } }\nhosts: [valueOf]');
+    expect(inventory.groups.constructor).toEqual(['toString']);
+    expect(inventory.hosts.map((host) => host.name)).toEqual(['toString', 'valueOf']);
+    expect(problemsOf('groups: { __proto__: { hosts: [a] } }')).toEqual([
+      'inv.yaml: groups.__proto__: expected a group name (letters, digits, .-_), got "__proto__"',
+    ]);
+  });
+});

@@ -6,7 +6,7 @@ import { SETTING_KEYS } from '../../../src/inventory/settings.js';
 import { selectHosts } from '../../../src/inventory/limit.js';
 import { describeHosts, hostsToJson } from '../../../src/inventory/describe.js';
 
-const KEYS = ['defaults', 'groups', 'hosts', 'vars', 'name', 'address', 'hostKeyFingerprint', ...SETTING_KEYS];
+const KEYS = ['defaults', 'groups', 'hosts', 'vars', 'name', 'address', 'hostKeyFingerprint', '__proto__', 'toString', ...SETTING_KEYS];
 const NAMES = ['a', 'b', 'node[1-3]', 'node[3-1]', 'n[01-', 'all', 'x y', '-o', 'SHA256:abc', 'ops@bastion:22', '~/.ssh/id', 'HOME'];
 
 // YAML-ish values: scalars (biased toward the inventory's own vocabulary), lists and mappings.
@@ -51,7 +51,7 @@ const documents = fc.oneof(
   yamlish,
   { arbitrary: validish, weight: 3 },
   fc.record(
-    { defaults: yamlish, groups: fc.dictionary(fc.constantFrom('g', 'h', 'all', 'a'), yamlish, { maxKeys: 3 }), hosts: fc.array(yamlish, { maxLength: 5 }) },
+    { defaults: yamlish, groups: fc.dictionary(fc.constantFrom('g', 'h', 'all', 'a', '__proto__', 'constructor'), yamlish, { maxKeys: 3 }), hosts: fc.array(yamlish, { maxLength: 5 }) },
     { requiredKeys: [] },
   ),
 );
