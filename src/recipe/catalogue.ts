@@ -1,0 +1,98 @@
+// Every name the built-in recipe knows, in one place: what it looks for and what it may remove.
+// Anything not matched here exactly is left alone.
+
+/** systemd units that (re)create cluster state; stopped first (never disabled). */
+export const WATCHED_UNITS = [
+  'kubelet.service',
+  'kube-proxy.service',
+  'rke2-server.service',
+  'rke2-agent.service',
+  'k3s.service',
+  'k3s-agent.service',
+  'rancher-system-agent.service',
+] as const;
+
+/** Process names (`/proc/PID/comm`, at most 15 chars) of agents running outside a unit or container. */
+export const WATCHED_PROCESSES = ['kubelet', 'kube-proxy', 'rancher-agent'] as const;
+
+/**
+ * Running containers stopped before anything is removed, so nothing re-creates what we delete:
+ * the rancher agent (re-creates the RKE containers) first, then kubelet (re-creates pods), then the
+ * rest of RKE's system containers, then pod containers (`k8s_` prefix, docker-shim naming).
+ */
+export const STOP_FIRST_CONTAINERS = [
+  'rancher-agent',
+  'kubelet',
+  'kube-proxy',
+  'nginx-proxy',
+  'service-sidekick',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'etcd',
+] as const;
+export const POD_CONTAINER_PREFIX = 'k8s_';
+/** The rancher agent started by `docker run rancher/rancher-agent …` has a random container name. */
+export const AGENT_IMAGE = /^(?:[^/]+\/)*rancher\/rancher-agent(?::[^/]*)?(?:@sha256:[0-9a-f]{64})?$/;
+
+/** Trees whose mounts are unmounted (everything at or below them). */
+export const MOUNT_TREES = ['/var/lib/kubelet', '/var/lib/rancher'] as const;
+
+/**
+ * Filesystems that belong to someone else: removing through them destroys shared data, so a mount
+ * of one below MOUNT_TREES refuses the host unless --force. Remote (nfs, cifs/smb, ceph, glusterfs,
+ * lustre, afs, ncp), cluster (gfs2, ocfs2, gpfs, beegfs, orangefs), host shares into a VM (9p,
+ * virtiofs, vboxsf) and every FUSE filesystem (sshfs, s3fs, rclone, ceph-fuse, glusterfs via fuse…).
+ */
+const SHARED_FS = new Set([
+  'nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'ceph', 'glusterfs', 'lustre', 'afs', 'ncpfs', 'ncp',
+  'gfs2', 'ocfs2', 'gpfs', 'beegfs', 'orangefs', 'pvfs2', '9p', 'virtiofs', 'vboxsf', 'davfs',
+  'fuse', 'fuseblk',
+]);
+export function isSharedFilesystem(fsType: string): boolean {
+  return SHARED_FS.has(fsType) || fsType.startsWith('fuse.') || fsType.startsWith('nfs');
+}
+
+/** The 16 paths of the reference, removed after their mounts are gone. */
+export const CLEANUP_DIRECTORIES = [
+  '/etc/ceph',
+  '/etc/cni',
+  '/etc/kubernetes',
+  '/opt/cni',
+  '/opt/rke',
+  '/run/secrets/kubernetes.io',
+  '/run/calico',
+  '/run/flannel',
+  '/var/lib/calico',
+  '/var/lib/etcd',
+  '/var/lib/cni',
+  '/var/lib/kubelet',
+  '/var/lib/rancher',
+  '/var/log/containers',
+  '/var/log/pods',
+  '/var/run/calico',
+] as const;
+
+/**
+ * Interfaces the cluster creates, matched EXACTLY (the whole name):
+ *   flannel.1 · cni0 · tunl0 · cali + 11 lowercase hex (calico: sha1 of the workload id, truncated)
+ *   · veth + 8 lowercase hex (CNI bridge plugin: 4 random bytes).
+ * Near misses (`cni1`, `flannel.2`, `vethernet0`, `veth12345`, `cali-keep`, `caliABCDEF01234`) stay.
+ */
+export const INTERFACE_NAMES = ['flannel.1', 'cni0', 'tunl0'] as const;
+export const INTERFACE_PATTERNS = [/^cali[0-9a-f]{11}$/, /^veth[0-9a-f]{8}$/] as const;
+export function isClusterInterface(name: string): boolean {
+  return (INTERFACE_NAMES as readonly string[]).includes(name) || INTERFACE_PATTERNS.some((p) => p.test(name));
+}
+
+/** iptables chains the cluster owns: name starts with `cali-` (calico) or `KUBE-` (kube-proxy,
+ * kubelet), case-sensitive. Rules in other chains that jump to them are removed, nothing else. */
+export const CHAIN_PREFIXES = ['cali-', 'KUBE-'] as const;
+export function isClusterChain(name: string): boolean {
+  return CHAIN_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+/** Tables cleaned (security and others are left alone). */
+export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw'] as const;
+
+/** Where iptables backups go before any rule is touched. */
+export const BACKUP_DIRECTORY = '/var/backups/nodescrub';

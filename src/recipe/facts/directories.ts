@@ -1,0 +1,57 @@
+// The catalogue's paths: what each is (a symlink is reported as a link, never followed), its size,
+// whether it carries the immutable attribute, and its device:inode (to spot two names for one dir,
+// e.g. /var/run/calico and /run/calico when /var/run -> /run).
+import { CLEANUP_DIRECTORIES } from '../catalogue.js';
+import { shellQuote } from '../quote.js';
+import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
+import type { DirectoryEntry, DirectoryFacts, PathType } from './types.js';
+
+const PATH_TYPES: readonly PathType[] = ['absent', 'directory', 'file', 'symlink', 'other'];
+
+function parseEntry(line: string, lineNo: number): DirectoryEntry {
+  const expected = CLEANUP_DIRECTORIES[lineNo - 1];
+  const fields = line.split(' ');
+  const [tag, path, type, size, attrs, inode] = fields;
+  if (fields.length !== 6 || tag !== 'dir' || path !== expected) {
+    return parseFail('directories', `expected the entry for ${expected}, got ${JSON.stringify(line.slice(0, 80))}`, lineNo);
+  }
+  if (!(PATH_TYPES as readonly string[]).includes(type)) parseFail('directories', `unknown type ${JSON.stringify(type)}`, lineNo);
+  if (!/^(?:\d{1,15}|-)$/.test(size)) parseFail('directories', `bad size ${JSON.stringify(size.slice(0, 40))}`, lineNo);
+  if (!/^(?:[A-Za-z-]{2,}|-)$/.test(attrs)) parseFail('directories', `bad attributes ${JSON.stringify(attrs.slice(0, 40))}`, lineNo);
+  if (!/^(?:\d+:\d+|-)$/.test(inode)) parseFail('directories', `bad device:inode ${JSON.stringify(inode.slice(0, 40))}`, lineNo);
+  return {
+    path,
+    type: type as PathType,
+    sizeKiB: size === '-' ? null : Number(size),
+    immutable: attrs === '-' ? null : attrs.includes('i'),
+    inode: inode === '-' ? null : inode,
+  };
+}
+
+export const directoriesFact: FactDefinition<DirectoryFacts> = {
+  sections: [
+    {
+      id: 'directories',
+      // du is bounded per path (a huge tree must not stall the probe) and stays on one filesystem.
+      script: `for p in ${CLEANUP_DIRECTORIES.map(shellQuote).join(' ')}; do
+  if [ -L "$p" ]; then t=symlink; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file
+  elif [ -e "$p" ]; then t=other; else t=absent; fi
+  s=-; a=-; i=-
+  if [ "$t" != absent ]; then i=$(stat -c '%d:%i' "$p" 2>/dev/null) || i=-; fi
+  if [ "$t" = directory ] || [ "$t" = file ]; then
+    s=$(__ns_t 5 du -skx "$p" 2>/dev/null); s=\${s%%[!0-9]*}; [ -n "$s" ] || s=-
+    if __ns_has lsattr; then a=$(lsattr -d "$p" 2>/dev/null) && a=\${a%% *} || a=-; fi
+  fi
+  printf 'dir %s %s %s %s %s\\n' "$p" "$t" "$s" "$a" "\${i:--}"
+done`,
+    },
+  ],
+  parse(read) {
+    const output = read.get('directories');
+    const lines = bodyLines(output.stdout);
+    if (lines.length !== CLEANUP_DIRECTORIES.length) {
+      parseFail('directories', `expected ${CLEANUP_DIRECTORIES.length} entries, got ${lines.length}`);
+    }
+    return { entries: lines.map((line, i) => parseEntry(line, i + 1)) };
+  },
+};

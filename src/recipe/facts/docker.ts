@@ -1,0 +1,101 @@
+// Docker: installed? daemon answering? then containers, volumes and images in JSON-per-line form.
+// A dead daemon is a fact (bounded by `timeout`), not a hang; the list sections are skipped then.
+import { bodyLines, firstErrorLine, parseFail, parseKeyValues, parseYesNo, type FactDefinition, type SectionReader } from '../probe/section.js';
+import { optionalStringField, parseJsonLines, stringField } from './json-lines.js';
+import type { DockerContainer, DockerFacts, DockerImage, DockerVolume } from './types.js';
+
+const RUNNING_STATES = ['running', 'paused', 'restarting'];
+
+function parseContainers(text: string): DockerContainer[] {
+  return parseJsonLines('docker-containers', text).map((record, i) => {
+    const id = stringField('docker-containers', record, 'ID', i + 1);
+    if (!/^[0-9a-f]{64}$/.test(id)) parseFail('docker-containers', `container id is not 64 hex digits: ${JSON.stringify(id.slice(0, 80))}`, i + 1);
+    const status = stringField('docker-containers', record, 'Status', i + 1);
+    // `.State` exists since docker 20.10; before it, "Up …" in Status means running.
+    const state = optionalStringField('docker-containers', record, 'State', i + 1) ?? (status.startsWith('Up') ? 'running' : 'exited');
+    if (!/^[a-z]+$/.test(state)) parseFail('docker-containers', `unknown container state ${JSON.stringify(state.slice(0, 40))}`, i + 1);
+    const names = stringField('docker-containers', record, 'Names', i + 1);
+    return {
+      id,
+      names: names === '' ? [] : names.split(','),
+      image: stringField('docker-containers', record, 'Image', i + 1),
+      state,
+      running: RUNNING_STATES.includes(state),
+    };
+  });
+}
+
+function parseVolumes(text: string): DockerVolume[] {
+  return parseJsonLines('docker-volumes', text).map((record, i) => ({
+    name: stringField('docker-volumes', record, 'Name', i + 1),
+    driver: stringField('docker-volumes', record, 'Driver', i + 1),
+  }));
+}
+
+/** One entry per image id; every `repo:tag` row of it becomes a tag (`<none>` rows add none). */
+function parseImages(text: string): DockerImage[] {
+  const images = new Map<string, DockerImage>();
+  parseJsonLines('docker-images', text).forEach((record, i) => {
+    const id = stringField('docker-images', record, 'ID', i + 1);
+    if (!/^sha256:[0-9a-f]{64}$/.test(id)) parseFail('docker-images', `image id is not sha256:<64 hex>: ${JSON.stringify(id.slice(0, 80))}`, i + 1);
+    const repository = stringField('docker-images', record, 'Repository', i + 1);
+    const tag = stringField('docker-images', record, 'Tag', i + 1);
+    const image = images.get(id) ?? { id, tags: [] };
+    if (repository !== '<none>') image.tags.push(`${repository}:${tag}`);
+    images.set(id, image);
+  });
+  return [...images.values()];
+}
+
+/** A list section that failed after `docker info` answered still means the daemon is not usable. */
+function listOutput(read: SectionReader, id: string): { ok: true; text: string } | { ok: false; error: string } {
+  const output = read.get(id);
+  if (output.status === 0) return { ok: true, text: output.stdout };
+  if (output.status === 'skipped') return parseFail(id, 'skipped although docker info answered');
+  return { ok: false, error: `${id.replace('docker-', 'docker listing ')} failed: ${firstErrorLine(output)}` };
+}
+
+export const dockerFact: FactDefinition<DockerFacts> = {
+  sections: [
+    {
+      id: 'docker-info',
+      script: `if __ns_has docker; then echo 'cli yes'; else echo 'cli no'; fi
+if [ -S /var/run/docker.sock ]; then echo 'socket yes'; else echo 'socket no'; fi
+__ns_has docker || exit 127
+v=$(__ns_t 10 docker info --format '{{.ServerVersion}}') || exit $?
+printf 'version %s\\n' "$v"`,
+      after: '__ns_docker_rc=$__ns_rc',
+    },
+    { id: 'docker-containers', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t 15 docker ps -a --no-trunc --format '{{json .}}'` },
+    { id: 'docker-volumes', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t 15 docker volume ls --format '{{json .}}'` },
+    { id: 'docker-images', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t 15 docker images --no-trunc --format '{{json .}}'` },
+  ],
+  parse(read) {
+    const info = read.get('docker-info');
+    const lines = bodyLines(info.stdout);
+    const header = parseKeyValues('docker-info', lines.slice(0, 2), ['cli', 'socket']);
+    const cli = parseYesNo('docker-info', 'cli', header.get('cli') ?? '');
+    const socket = parseYesNo('docker-info', 'socket', header.get('socket') ?? '');
+    if (!cli) {
+      if (lines.length !== 2) parseFail('docker-info', 'output after "cli no"');
+      return socket ? { status: 'unreachable', error: '/var/run/docker.sock exists but the docker CLI is not installed' } : { status: 'absent' };
+    }
+    if (info.status !== 0) {
+      const why = info.status === 124 ? 'docker info timed out after 10s' : firstErrorLine(info);
+      return { status: 'unreachable', error: `docker is installed but the daemon does not answer: ${why}` };
+    }
+    const version = parseKeyValues('docker-info', lines.slice(2), ['version']).get('version') ?? '';
+    if (version.trim() === '') return { status: 'unreachable', error: 'docker is installed but the daemon reported no server version' };
+    const containers = listOutput(read, 'docker-containers');
+    const volumes = listOutput(read, 'docker-volumes');
+    const images = listOutput(read, 'docker-images');
+    for (const list of [containers, volumes, images]) if (!list.ok) return { status: 'unreachable', error: list.error };
+    return {
+      status: 'ok',
+      version: version.trim(),
+      containers: containers.ok ? parseContainers(containers.text) : [],
+      volumes: volumes.ok ? parseVolumes(volumes.text) : [],
+      images: images.ok ? parseImages(images.text) : [],
+    };
+  },
+};

@@ -1,0 +1,47 @@
+// Facts about the probe run itself and the helper tools the host offers (GNU or busybox).
+import { bodyLines, parseFail, parseKeyValues, parseYesNo, type FactDefinition } from '../probe/section.js';
+import type { ProbeFacts, ToolFacts } from './types.js';
+
+export const probeFact: FactDefinition<ProbeFacts> = {
+  sections: [
+    {
+      id: 'probe',
+      script: `printf 'uid %s\\n' "$(id -u)"
+printf 'time %s\\n' "$(date -u +%Y%m%dT%H%M%SZ)"`,
+    },
+  ],
+  parse(read) {
+    const values = parseKeyValues('probe', bodyLines(read.get('probe').stdout), ['uid', 'time']);
+    const uid = values.get('uid') ?? '';
+    const time = values.get('time') ?? '';
+    if (!/^\d{1,10}$/.test(uid)) parseFail('probe', `uid is not a number: ${JSON.stringify(uid.slice(0, 40))}`);
+    if (!/^\d{8}T\d{6}Z$/.test(time)) parseFail('probe', `time is not YYYYMMDDTHHMMSSZ: ${JSON.stringify(time.slice(0, 40))}`);
+    return { uid: Number(uid), timestamp: time };
+  },
+};
+
+export const toolsFact: FactDefinition<ToolFacts> = {
+  sections: [
+    {
+      id: 'tools',
+      // busybox rm prints its usage on stderr and lacks --one-file-system; GNU rm documents it.
+      script: `printf 'timeout %s\\n' "$__ns_timeout"
+if rm --help 2>&1 | grep -q -e --one-file-system; then echo 'rm-one-file-system yes'; else echo 'rm-one-file-system no'; fi
+for t in chattr lsattr; do if __ns_has "$t"; then echo "$t yes"; else echo "$t no"; fi; done`,
+    },
+  ],
+  parse(read) {
+    const keys = ['timeout', 'rm-one-file-system', 'chattr', 'lsattr'];
+    const values = parseKeyValues('tools', bodyLines(read.get('tools').stdout), keys);
+    const timeout = values.get('timeout');
+    if (timeout !== 'gnu' && timeout !== 'busybox-t' && timeout !== 'none') {
+      return parseFail('tools', `unknown timeout style ${JSON.stringify(timeout)}`);
+    }
+    return {
+      timeout,
+      rmOneFileSystem: parseYesNo('tools', 'rm-one-file-system', values.get('rm-one-file-system') ?? ''),
+      chattr: parseYesNo('tools', 'chattr', values.get('chattr') ?? ''),
+      lsattr: parseYesNo('tools', 'lsattr', values.get('lsattr') ?? ''),
+    };
+  },
+};

@@ -1,0 +1,63 @@
+// iptables and ip6tables rules, per backend: both `*-legacy-save` and `*-nft-save` when the host has
+// both variants (rules may hide in either), else the plain `*-save`. Each section also says whether
+// the matching `*-restore` exists, since cleaning feeds iptables-restore.
+import { bodyLines, firstErrorLine, parseFail, type FactDefinition, type ProbeSection, type SectionReader } from '../probe/section.js';
+import { parseSave } from './iptables-save.js';
+import type { IptablesBackend, IptablesDump, IptablesFacts, IptablesFamily } from './types.js';
+
+const FAMILIES: Array<[IptablesFamily, string]> = [['ipv4', 'iptables'], ['ipv6', 'ip6tables']];
+const BACKENDS: IptablesBackend[] = ['legacy', 'nft', 'default'];
+
+function command(base: string, backend: IptablesBackend, suffix: 'save' | 'restore'): string {
+  return backend === 'default' ? `${base}-${suffix}` : `${base}-${backend}-${suffix}`;
+}
+
+function sectionId(family: IptablesFamily, backend: IptablesBackend): string {
+  return `iptables-${family}-${backend}`;
+}
+
+function section(family: IptablesFamily, base: string, backend: IptablesBackend): ProbeSection {
+  const both = `__ns_has ${base}-legacy-save && __ns_has ${base}-nft-save`;
+  const restore = command(base, backend, 'restore');
+  return {
+    id: sectionId(family, backend),
+    runIf: backend === 'default' ? `! { ${both}; } && __ns_has ${base}-save` : both,
+    script: `if __ns_has ${restore}; then echo 'restore yes'; else echo 'restore no'; fi
+__ns_t 15 ${command(base, backend, 'save')}`,
+  };
+}
+
+// A kernel without (ip6)tables support has no rules to clean: that failure is not a failure.
+const NO_KERNEL_SUPPORT = /ip6?_tables_names|insmod|Table does not exist|not supported|Protocol not available/i;
+
+function parseDump(read: SectionReader, family: IptablesFamily, base: string, backend: IptablesBackend): IptablesDump | null {
+  const id = sectionId(family, backend);
+  const output = read.get(id);
+  if (output.status === 'skipped') return null;
+  const [header, ...lines] = bodyLines(output.stdout);
+  if (header !== 'restore yes' && header !== 'restore no') return parseFail(id, 'first line is not "restore yes|no"', 1);
+  const dump: IptablesDump = {
+    family,
+    backend,
+    saveCommand: command(base, backend, 'save'),
+    restoreCommand: header === 'restore yes' ? command(base, backend, 'restore') : null,
+    error: null,
+    tables: [],
+    unrepresentable: [],
+    warnings: [],
+  };
+  if (output.status !== 0) {
+    const why = output.status === 124 ? 'timed out after 15s' : firstErrorLine(output);
+    if (NO_KERNEL_SUPPORT.test(why)) return { ...dump, warnings: [`no kernel support: ${why}`] };
+    return { ...dump, error: `${dump.saveCommand} failed: ${why}` };
+  }
+  return { ...dump, ...parseSave(id, lines, 2) };
+}
+
+export const iptablesFact: FactDefinition<IptablesFacts> = {
+  sections: FAMILIES.flatMap(([family, base]) => BACKENDS.map((backend) => section(family, base, backend))),
+  parse(read) {
+    const dumps = FAMILIES.flatMap(([family, base]) => BACKENDS.map((backend) => parseDump(read, family, base, backend)));
+    return { dumps: dumps.filter((dump): dump is IptablesDump => dump !== null) };
+  },
+};

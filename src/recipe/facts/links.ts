@@ -1,0 +1,75 @@
+// Network interfaces. `ip -d -j link` (iproute2 ≥ 4.13) gives exact names and the link kind;
+// busybox and old iproute2 fall back to `ip -o link`, parsed strictly:
+//   `N: NAME[@PEER]: <FLAGS> … [master M] …\    link/TYPE …`
+// In that form a name that itself contains `@` is ambiguous; it is read up to the first `@`, so a
+// command can only ever name an interface that matched a pattern exactly (never a guessed one).
+import { bodyLines, firstErrorLine, parseFail, type FactDefinition } from '../probe/section.js';
+import type { InterfaceFacts, NetLink } from './types.js';
+
+function parseOneline(lines: string[]): NetLink[] {
+  return lines.map((line, i) => {
+    const match = /^(\d+): ([^\s:]+): <([^>]*)>(.*)$/.exec(line);
+    if (!match) return parseFail('links', `not an ip -o link line: ${JSON.stringify(line.slice(0, 80))}`, i + 2);
+    const [, index, label, , rest] = match;
+    const at = label.indexOf('@');
+    return {
+      index: Number(index),
+      name: at === -1 ? label : label.slice(0, at),
+      peer: at === -1 ? null : label.slice(at + 1),
+      master: / master (\S+)/.exec(rest)?.[1] ?? null,
+      linkType: /link\/(\S+)/.exec(rest)?.[1] ?? null,
+      kind: null,
+    };
+  });
+}
+
+function field<T>(value: unknown, check: (v: unknown) => v is T, what: string): T | null {
+  if (value === undefined) return null;
+  if (!check(value)) return parseFail('links', `${what} has the wrong type`);
+  return value;
+}
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isInteger = (v: unknown): v is number => Number.isInteger(v);
+
+function parseJson(text: string): NetLink[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return parseFail('links', 'ip -j link output is not JSON');
+  }
+  if (!Array.isArray(value)) return parseFail('links', 'ip -j link output is not a JSON array');
+  return value.map((item: unknown, i): NetLink => {
+    if (typeof item !== 'object' || item === null) return parseFail('links', `entry ${i} is not an object`);
+    const link = item as Record<string, unknown>;
+    const index = field(link.ifindex, isInteger, `entry ${i} ifindex`);
+    const name = field(link.ifname, isString, `entry ${i} ifname`);
+    if (index === null || name === null || name === '') return parseFail('links', `entry ${i} lacks ifindex or ifname`);
+    const info = link.linkinfo;
+    const kind = typeof info === 'object' && info !== null ? field((info as Record<string, unknown>).info_kind, isString, 'info_kind') : null;
+    // A peer in another namespace has only an index: shown as `ifN`, as `ip -o` would.
+    const peerIndex = field(link.link_index, isInteger, `entry ${i} link_index`);
+    const peer = field(link.link, isString, `entry ${i} link`) ?? (peerIndex === null ? null : `if${peerIndex}`);
+    return { index, name, peer, master: field(link.master, isString, 'master'), linkType: field(link.link_type, isString, 'link_type'), kind };
+  });
+}
+
+export const linksFact: FactDefinition<InterfaceFacts> = {
+  sections: [
+    {
+      id: 'links',
+      script: `__ns_has ip || exit 127
+if out=$(ip -d -j link show 2>/dev/null) && [ -n "$out" ]; then echo 'format json'; printf '%s\\n' "$out"
+else echo 'format oneline'; ip -o link show; fi`,
+    },
+  ],
+  parse(read) {
+    const output = read.get('links');
+    if (output.status === 127) return { available: false, error: 'the ip command is not installed' };
+    if (output.status !== 0) return { available: false, error: `ip link show failed: ${firstErrorLine(output)}` };
+    const [header, ...rest] = bodyLines(output.stdout);
+    if (header === 'format json') return { available: true, source: 'json', links: parseJson(rest.join('\n')) };
+    if (header === 'format oneline') return { available: true, source: 'oneline', links: parseOneline(rest) };
+    return parseFail('links', `unknown format line ${JSON.stringify((header ?? '').slice(0, 40))}`, 1);
+  },
+};

@@ -1,0 +1,70 @@
+// What keeps re-creating cluster state: systemd units and bare agent processes. (Their containers
+// come from the docker fact.) Only the watched names are probed or printed, so no foreign text
+// (arbitrary process names) ever reaches the parser.
+import { WATCHED_PROCESSES, WATCHED_UNITS } from '../catalogue.js';
+import { shellQuote } from '../quote.js';
+import { bodyLines, parseFail, parseYesNo, type FactDefinition } from '../probe/section.js';
+import type { ProcessInfo, ServiceFacts, UnitState } from './types.js';
+
+const units = WATCHED_UNITS.map(shellQuote).join(' ');
+const processes = WATCHED_PROCESSES.map(shellQuote).join('|');
+
+function parseUnits(lines: string[]): UnitState[] {
+  return lines.map((line, i) => {
+    const match = /^unit (\S+) ([a-z-]+) ([a-z-]+)$/.exec(line);
+    if (!match || !(WATCHED_UNITS as readonly string[]).includes(match[1])) {
+      return parseFail('services', `unexpected line ${JSON.stringify(line.slice(0, 80))}`, i + 2);
+    }
+    return { name: match[1], active: match[2], enabled: match[3] };
+  });
+}
+
+function parseProcesses(lines: string[]): ProcessInfo[] {
+  return lines.map((line, i) => {
+    const match = /^proc (\d{1,10}) (\S+)$/.exec(line);
+    if (!match || !(WATCHED_PROCESSES as readonly string[]).includes(match[2])) {
+      return parseFail('processes', `unexpected line ${JSON.stringify(line.slice(0, 80))}`, i + 1);
+    }
+    return { pid: Number(match[1]), comm: match[2] };
+  });
+}
+
+export const servicesFact: FactDefinition<ServiceFacts> = {
+  sections: [
+    {
+      id: 'services',
+      // Only when systemd runs: systemctl without it fails slowly or talks to nothing.
+      script: `if __ns_has systemctl && [ -d /run/systemd/system ]; then echo 'systemd yes'; else echo 'systemd no'; exit 0; fi
+for u in ${units}; do
+  a=$(__ns_t 5 systemctl is-active "$u" 2>/dev/null | head -n 1)
+  e=$(__ns_t 5 systemctl is-enabled "$u" 2>/dev/null | head -n 1)
+  printf 'unit %s %s %s\\n' "$u" "\${a:-unknown}" "\${e:-unknown}"
+done`,
+    },
+    {
+      id: 'processes',
+      // `read` from /proc/PID/comm is a builtin (no fork per process); zombies (state Z) are skipped.
+      script: `for d in /proc/[0-9]*; do
+  IFS= read -r c 2>/dev/null < "$d/comm" || continue
+  case $c in ${processes}) ;; *) continue ;; esac
+  IFS= read -r s 2>/dev/null < "$d/stat" || continue
+  s=\${s##*) }
+  [ "\${s%% *}" = Z ] && continue
+  printf 'proc %s %s\\n' "\${d#/proc/}" "$c"
+done
+exit 0`,
+    },
+  ],
+  parse(read) {
+    const lines = bodyLines(read.get('services').stdout);
+    if (lines.length === 0) parseFail('services', 'empty output');
+    const systemd = parseYesNo('services', 'systemd', lines[0].replace(/^systemd /, ''));
+    if (!lines[0].startsWith('systemd ')) parseFail('services', 'first line is not "systemd yes|no"', 1);
+    if (!systemd && lines.length > 1) parseFail('services', 'unit lines without systemd', 2);
+    return {
+      systemd,
+      units: parseUnits(lines.slice(1)),
+      processes: parseProcesses(bodyLines(read.get('processes').stdout)),
+    };
+  },
+};

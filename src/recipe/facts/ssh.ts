@@ -1,0 +1,68 @@
+// Which interface carries the SSH session this probe runs in: the interfaces step never deletes it.
+// Two independent answers, both kept: the interface owning the server-side address, and the one
+// the kernel routes the client's address through (they differ with asymmetric routing).
+import { bodyLines, parseFail, type FactDefinition, type SectionOutput } from '../probe/section.js';
+import type { SshConnection, SshFacts } from './types.js';
+
+/** IPv4-mapped IPv6 (`::ffff:192.0.2.1`, from a dual-stack sshd) compares as plain IPv4. */
+export function normalizeAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1] : address.toLowerCase();
+}
+
+function parseConnection(output: SectionOutput): SshConnection | null {
+  const lines = bodyLines(output.stdout);
+  if (lines.length !== 1) parseFail('ssh-connection', `expected one line, got ${lines.length}`);
+  const value = lines[0].trim();
+  if (value === '') return null;
+  const parts = value.split(/\s+/);
+  const [client, clientPort, server, serverPort] = parts;
+  const port = (p: string | undefined) => (p !== undefined && /^\d{1,5}$/.test(p) && Number(p) <= 65535 ? Number(p) : NaN);
+  if (parts.length !== 4 || Number.isNaN(port(clientPort)) || Number.isNaN(port(serverPort))) {
+    parseFail('ssh-connection', `SSH_CONNECTION is not "client port server port": ${JSON.stringify(value.slice(0, 80))}`);
+  }
+  return { clientAddress: client, clientPort: port(clientPort), serverAddress: server, serverPort: port(serverPort) };
+}
+
+/** `ip -o addr` (iproute2 and busybox): `N: NAME    inet ADDR/PLEN …` → [interface, address]. */
+function parseAddresses(output: SectionOutput): Array<[string, string]> {
+  if (output.status !== 0) return [];
+  return bodyLines(output.stdout).map((line, i): [string, string] => {
+    const match = /^\d+:\s+(\S+)\s+inet6?\s+(\S+)/.exec(line);
+    if (!match) return parseFail('addresses', `not an ip -o addr line: ${JSON.stringify(line.slice(0, 80))}`, i + 1);
+    return [match[1].replace(/@.*$/, ''), normalizeAddress(match[2].replace(/\/\d+$/, ''))];
+  });
+}
+
+/** `ip route get ADDR`: the word after `dev`. */
+function parseRouteDevice(output: SectionOutput): string | null {
+  if (output.status === 'skipped' || output.status !== 0) return null;
+  const words = output.stdout.split(/\s+/);
+  const at = words.indexOf('dev');
+  if (at === -1 || !words[at + 1]) parseFail('route', `no "dev" in ${JSON.stringify(output.stdout.slice(0, 80))}`);
+  return words[at + 1];
+}
+
+export const sshFact: FactDefinition<SshFacts> = {
+  sections: [
+    { id: 'ssh-connection', script: `printf '%s\\n' "\${SSH_CONNECTION-}"` },
+    { id: 'addresses', script: 'ip -o addr show' },
+    {
+      id: 'route',
+      runIf: '[ -n "${SSH_CONNECTION-}" ]',
+      // set -f: the client address is split into words but never globbed.
+      script: `set -f; set -- $SSH_CONNECTION
+c=$1; case $c in ::ffff:*.*) c=\${c#::ffff:};; esac
+ip -o route get "$c"`,
+    },
+  ],
+  parse(read) {
+    const connection = parseConnection(read.get('ssh-connection'));
+    const addresses = parseAddresses(read.get('addresses'));
+    const route = read.get('route');
+    if (!connection) return { connection: null, addressInterface: null, routeInterface: null };
+    const server = normalizeAddress(connection.serverAddress);
+    const owner = addresses.find(([, address]) => address === server);
+    return { connection, addressInterface: owner ? owner[0] : null, routeInterface: parseRouteDevice(route) };
+  },
+};

@@ -1,0 +1,6 @@
+// The recipe's public surface: the built-in steps, the one probe, the one quoting function.
+export type * from './types.js';
+export { ProbeParseError } from './errors.js';
+export { shellQuote } from './quote.js';
+export { buildProbeScript, parseProbeOutput } from './probe/probe.js';
+export * from './catalogue.js';

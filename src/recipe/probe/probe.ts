@@ -1,0 +1,56 @@
+// The probe as a whole: every fact's sections in one script, and the typed Facts parsed back.
+import { dockerFact } from '../facts/docker.js';
+import { directoriesFact } from '../facts/directories.js';
+import { probeFact, toolsFact } from '../facts/host.js';
+import { iptablesFact } from '../facts/iptables.js';
+import { linksFact } from '../facts/links.js';
+import { mountsFact } from '../facts/mounts.js';
+import { servicesFact } from '../facts/services.js';
+import { sshFact } from '../facts/ssh.js';
+import type { Facts } from '../facts/types.js';
+import { ProbeParseError } from '../errors.js';
+import { renderProbeScript } from './script.js';
+import { SectionReader, type FactDefinition } from './section.js';
+import { splitSections } from './split.js';
+
+/** Every fact, keyed as in Facts; the order is the order sections run in. */
+export const FACTS: { [K in keyof Facts]: FactDefinition<Facts[K]> } = {
+  probe: probeFact,
+  tools: toolsFact,
+  ssh: sshFact,
+  services: servicesFact,
+  docker: dockerFact,
+  mounts: mountsFact,
+  directories: directoriesFact,
+  interfaces: linksFact,
+  iptables: iptablesFact,
+};
+
+const SECTIONS = Object.values(FACTS).flatMap((fact: FactDefinition<unknown>) => fact.sections);
+
+/** ONE POSIX sh script gathering ALL facts in one remote exec, sections delimited by nonce markers. */
+export function buildProbeScript(nonce: string): string {
+  return renderProbeScript(nonce, SECTIONS);
+}
+
+/** Typed facts from the probe's stdout; throws ProbeParseError (one line) on anything not understood. */
+export function parseProbeOutput(stdout: string, nonce: string): Facts {
+  const read = new SectionReader(splitSections(stdout, nonce, SECTIONS.map((s) => s.id)));
+  try {
+    return {
+      probe: FACTS.probe.parse(read),
+      tools: FACTS.tools.parse(read),
+      ssh: FACTS.ssh.parse(read),
+      services: FACTS.services.parse(read),
+      docker: FACTS.docker.parse(read),
+      mounts: FACTS.mounts.parse(read),
+      directories: FACTS.directories.parse(read),
+      interfaces: FACTS.interfaces.parse(read),
+      iptables: FACTS.iptables.parse(read),
+    };
+  } catch (error) {
+    if (error instanceof ProbeParseError) throw error;
+    // A parser bug must still surface as "could not read the host", never as a crash of the run.
+    throw new ProbeParseError(`internal parse error: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,49 @@
+// Assembles every fact's sections into ONE POSIX sh script: one remote exec gathers all facts.
+// The script only reads (files under /proc and /sys, `ip`, `docker … ls`, `*tables-save`, `du`);
+// every call that could hang on a dead daemon or network mount is bounded by a timeout.
+import { markerPrefix, checkNonce } from './split.js';
+import type { ProbeSection } from './section.js';
+
+// Helpers every section may use: __ns_has NAME (command exists), __ns_t SECS CMD… (bounded when the
+// host has a timeout command; GNU/new busybox `timeout S`, old busybox `timeout -t S`, else unbounded).
+const PREAMBLE = `# nodescrub probe: read-only; sections are delimited by markers carrying a per-run nonce
+LC_ALL=C; export LC_ALL
+PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"; export PATH
+__ns_has() { command -v "$1" >/dev/null 2>&1; }
+if timeout 5 true >/dev/null 2>&1; then __ns_timeout=gnu; __ns_t() { timeout "$@"; }
+elif timeout -t 5 true >/dev/null 2>&1; then __ns_timeout=busybox-t; __ns_t() { __ns_s=$1; shift; timeout -t "$__ns_s" "$@"; }
+else __ns_timeout=none; __ns_t() { shift; "$@"; }; fi`;
+
+// Runs one section: stdout goes straight out between markers, stderr is captured and printed after
+// its own marker, then the exit status. The extra newline before each marker is stripped by the parser.
+function runner(prefix: string): string {
+  return `__ns_run() {
+  printf '%sbegin:%s\\n' '${prefix}' "$1"
+  { __ns_err=$( ( "$2" ) </dev/null 2>&1 1>&3 3>&- ); __ns_rc=$?; } 3>&1
+  printf '\\n%sstderr:%s\\n%s\\n%send:%s:%s\\n' '${prefix}' "$1" "$__ns_err" '${prefix}' "$1" "$__ns_rc"
+}
+__ns_skip() {
+  printf '%sbegin:%s\\n\\n%sstderr:%s\\n\\n%send:%s:skipped\\n' '${prefix}' "$1" '${prefix}' "$1" '${prefix}' "$1"
+}`;
+}
+
+function functionName(id: string): string {
+  return `__ns_s_${id.replace(/-/g, '_')}`;
+}
+
+/** The shell for one section: its function, then the call (conditional when it has `runIf`). */
+function renderSection(section: ProbeSection): string {
+  const name = functionName(section.id);
+  const call = section.runIf
+    ? `if ${section.runIf}; then __ns_run ${section.id} ${name}; else __ns_skip ${section.id}; fi`
+    : `__ns_run ${section.id} ${name}`;
+  const lines = [`${name}() {`, section.script.trim(), '}', call];
+  if (section.after) lines.push(section.after);
+  return lines.join('\n');
+}
+
+/** ONE script gathering all facts; markers contain `nonce` so remote text cannot forge them. */
+export function renderProbeScript(nonce: string, sections: readonly ProbeSection[]): string {
+  checkNonce(nonce);
+  return [PREAMBLE, runner(markerPrefix(nonce)), ...sections.map(renderSection)].join('\n') + '\n';
+}

@@ -1,0 +1,53 @@
+// The recipe's public contract with the runner: steps turn facts into commands (or a reason not to).
+import type { Facts } from './facts/types.js';
+
+export type * from './facts/types.js';
+
+export type Category =
+  | 'services'
+  | 'containers'
+  | 'volumes'
+  | 'images'
+  | 'mounts'
+  | 'directories'
+  | 'interfaces'
+  | 'iptables';
+
+/** One thing a step removes. `name` is exact (container id, mount point, chain, rule line): it is
+ * also the identity used to match a plan against verification. `detail` is for humans. */
+export interface Artifact {
+  category: Category;
+  name: string;
+  detail?: string;
+}
+
+export interface RecipeOptions {
+  removeImages: boolean;
+  force: boolean;
+}
+
+/** What one step will do on one host. A pure function of facts: a clean host yields no artifacts. */
+export interface StepPlan {
+  stepId: string;
+  title: string;
+  /** What this step removes (what `plan` shows, what `run` reports). */
+  artifacts: Artifact[];
+  /** POSIX sh commands, each safe on its own, in order; empty when noop. */
+  commands: string[];
+  /** Why nothing is to be done ("already clean: …", "docker not installed"). */
+  noop?: string;
+  /** The host must be refused before anything destructive (network fs without --force, unsafe name). */
+  refusal?: string;
+  /** A hard failure already known from facts (docker daemon not answering). */
+  failure?: string;
+  /** Things that cannot go now and go at reboot (tunl0 held by the ipip module): not failures. */
+  deferred?: Artifact[];
+  notes: string[];
+}
+
+export interface Step {
+  id: string;
+  title: string;
+  description: string;
+  plan(facts: Facts, options: RecipeOptions): StepPlan;
+}
