@@ -1,0 +1,83 @@
+# shellcheck shell=bash
+# `scripts/lab seed [NODE|GROUP...]` and `scripts/lab status [NODE|GROUP...]`. Sourced by scripts/lab.
+
+# The env every in-node script gets: the patterns and lists, from common.sh (one source of truth).
+node_script_env() {
+  printf '%s\n' "LAB_NODE=$1" "LAB_K8S_DIRS=${LAB_K8S_DIRS[*]}" "LAB_IFACE_RE=$LAB_IFACE_RE" \
+    "LAB_CHAIN_RE=$LAB_CHAIN_RE" "LAB_DECOY_IFACES=${LAB_DECOY_IFACES[*]}" \
+    "LAB_DECOY_CHAINS=${LAB_DECOY_CHAINS[*]}"
+}
+
+lab_seed() {
+  lab_load
+  local -a nodes=() all
+  local n t0
+  mapfile -t all < <(resolve_nodes real "$@")
+  for n in "${all[@]}"; do
+    if node_is_real "$n"; then nodes+=("$n"); else say "seed: skipping $n (no machine behind it)"; fi
+  done
+  ((${#nodes[@]})) || die "seed: no node to seed"
+  t0=$(date +%s%N)
+  run_parallel seed_node seed "${nodes[@]}"
+  say "seeded ${#nodes[@]} nodes (${nodes[*]}) in $(elapsed "$t0")s"
+}
+
+# Wipe and reseed one node (lab.d/seed-node.sh inside it); keeps its report as seed.json.
+seed_node() {
+  local name=$1 dir docker=1 input=/dev/null
+  dir=$(node_dir "$name")
+  if [[ $(node_field "$name" 8) == docker-down ]]; then docker=0; else input=$LAB_DIR/image/rootfs.tar; fi
+  local -a env
+  mapfile -t env < <(node_script_env "$name")
+  node_exec "$name" "${env[@]}" LAB_SEED_DOCKER="$docker" bash -c "$(cat "$LAB_LIB/seed-node.sh")" \
+    <"$input" >"$dir/seed.json.tmp"
+  mv "$dir/seed.json.tmp" "$dir/seed.json"
+  jq -r .mydataSha256 "$dir/seed.json" >"$dir/expect/mydata"
+  echo "seeded $name: $(jq -c '{containers:(.containers|length), volumes:(.volumes|length), mounts:(.mounts|length), interfaces:(.interfaces|length)}' "$dir/seed.json")"
+}
+
+lab_status() {
+  lab_load
+  local -a nodes
+  local n rc=0 line
+  mapfile -t nodes < <(resolve_nodes healthy "$@")
+  for n in "${nodes[@]}"; do
+    status_node "$n" >"$(node_dir "$n").status" 2>&1 &
+  done
+  wait
+  for n in "${nodes[@]}"; do
+    line=$(cat "$(node_dir "$n").status")
+    rm -f "$(node_dir "$n").status"
+    printf '%s\n' "$line"
+    jq -e '.clean and .intact' >/dev/null 2>&1 <<<"$line" || rc=1
+  done
+  exit $rc   # exit, not return: a dirty node is an answer, not an error
+}
+
+# One JSON line: reachability, leftover counts, keepers, and the verdicts clean and intact.
+# clean: every leftover count is 0 except images (a cleanup without --remove-images keeps them);
+# intact: every keeper holds. A node that cannot be inspected is neither.
+status_node() {
+  local name=$1 dir port reachable=false probe=null
+  dir=$(node_dir "$name")
+  port=$(node_field "$name" 4)
+  if [[ $(timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && head -c 4 <&3" 2>/dev/null) == SSH- ]]; then
+    reachable=true
+  fi
+  if node_is_real "$name" && node_init_pid "$name" >/dev/null; then
+    local -a env
+    mapfile -t env < <(node_script_env "$name")
+    probe=$(node_exec "$name" "${env[@]}" LAB_ETH0="10.250.$(node_field "$name" 3).2/24" \
+      LAB_EXPECT_SUMS="$(cat "$dir/expect/sums" 2>/dev/null)" \
+      LAB_EXPECT_MYDATA="$(cat "$dir/expect/mydata" 2>/dev/null)" \
+      timeout 120 bash -c "$(cat "$LAB_LIB/status-node.sh")" </dev/null 2>"$dir/status.err") || probe=null
+    [[ -n $probe ]] || probe=null
+  fi
+  jq -nc --arg node "$name" --argjson reachable "$reachable" --argjson p "$probe" \
+    --arg expected "$(node_field "$name" 9)" '
+    {node:$node, reachable:$reachable,
+     leftovers:($p.leftovers // null), keepers:($p.keepers // null), dockerd:(if $p == null then null else $p.dockerd end),
+     clean:($p != null and ([$p.leftovers | to_entries[] | select(.key != "images") | .value == 0] | all)),
+     intact:($p != null and ([$p.keepers[]] | all)),
+     expectedStatus:$expected}'
+}
