@@ -3,4 +3,5 @@ export type * from './types.js';
 export { ProbeParseError } from './errors.js';
 export { shellQuote } from './quote.js';
 export { buildProbeScript, parseProbeOutput } from './probe/probe.js';
+export { builtinSteps } from './steps/index.js';
 export * from './catalogue.js';

@@ -51,20 +51,21 @@ export function ruleTarget(tokens: string[]): string | null {
 export function parseSave(section: string, lines: string[], firstLine: number): SaveContent {
   const content: SaveContent = { tables: [], unrepresentable: [], warnings: [] };
   let table: IptablesTable | null = null;
-  lines.forEach((line, i) => {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
     const lineNo = firstLine + i;
     const fail = (message: string): never => parseFail(section, `${message}: ${JSON.stringify(line.slice(0, 80))}`, lineNo);
-    if (line === '') return;
+    if (line === '') continue;
     if (line.startsWith('#')) {
       if (/incompatible/i.test(line)) content.warnings.push(line.slice(1).trim());
-      return;
+      continue;
     }
     if (line.startsWith('*')) {
       if (table) fail('table starts before COMMIT');
       if (!/^\*[a-z_]+$/.test(line)) fail('bad table line');
       if (content.tables.some((t) => t.name === line.slice(1))) fail('table appears twice');
       table = { name: line.slice(1), chains: [], rules: [] };
-      return;
+      continue;
     }
     if (!table) return fail('line outside a table');
     const current: IptablesTable = table;
@@ -79,12 +80,21 @@ export function parseSave(section: string, lines: string[], firstLine: number): 
     } else if (line.startsWith('-A ')) {
       const chain = /^-A (\S+)(?: |$)/.exec(line)?.[1] ?? fail('bad rule line');
       if (!current.chains.some((c) => c.name === chain)) fail(`rule for undeclared chain ${chain}`);
-      const tokens = tokenizeRule(line) ?? fail('unterminated quote in rule');
-      current.rules.push({ chain, line, target: ruleTarget(tokens.slice(2)) });
+      const tokens = tokenizeRule(line);
+      if (tokens) {
+        current.rules.push({ chain, line, target: ruleTarget(tokens.slice(2)) });
+        continue;
+      }
+      // A quoted value containing a newline (a comment can hold one) spans lines: it cannot be
+      // fed back or shown safely, so it is recorded as unrepresentable (the host is refused).
+      let joined = line;
+      while (tokenizeRule(joined) === null && i + 1 < lines.length && lines[i + 1] !== 'COMMIT') joined += `\n${lines[++i]}`;
+      if (tokenizeRule(joined) === null) fail('unterminated quote in rule');
+      content.unrepresentable.push(joined);
     } else {
       fail('not an iptables-save line');
     }
-  });
+  }
   if (table) parseFail(section, 'dump ends inside a table (no COMMIT)');
   return content;
 }

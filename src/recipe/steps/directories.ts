@@ -1,0 +1,65 @@
+// Step 4: remove the reference's 16 paths, only once no mount remains below them. A symlink is
+// removed as a link (never followed). The command carries its own guard: if mountinfo still shows
+// a mount at or below the path, it refuses instead of removing (with GNU rm, --one-file-system too).
+import { CLEANUP_DIRECTORIES } from '../catalogue.js';
+import type { DirectoryEntry, Facts } from '../facts/types.js';
+import { encodeMountField } from '../facts/mounts.js';
+import { shellQuote } from '../quote.js';
+import type { Artifact, Step } from '../types.js';
+import { isAtOrBelow, makePlan, refusePlan } from './common.js';
+import { isUnderMountTrees } from './mounts.js';
+
+const head = { id: 'directories', title: 'Remove cluster directories and files' };
+
+/** Guarded removal; a failure caused by the immutable attribute is retried after clearing it. */
+export function removeCommand(entry: DirectoryEntry, facts: Facts): string {
+  const q = shellQuote(entry.path);
+  if (entry.type === 'symlink') return `rm -f ${q}`;
+  const escaped = encodeMountField(entry.path);
+  const guard = `grep -qF -e ${shellQuote(` ${escaped} `)} -e ${shellQuote(` ${escaped}/`)} /proc/self/mountinfo`;
+  const refuse = `printf '%s\\n' ${shellQuote(`nodescrub: refusing to remove ${entry.path}: a mount remains at or below it`)} >&2; false`;
+  const rm = `rm -rf${facts.tools.rmOneFileSystem ? ' --one-file-system' : ''} ${q}`;
+  const remove = facts.tools.chattr ? `${rm} || { chattr -R -i ${q} 2>/dev/null; ${rm}; }` : rm;
+  return `if ${guard}; then ${refuse}; else ${remove}; fi`;
+}
+
+function describeEntry(entry: DirectoryEntry): string {
+  const size = entry.sizeKiB === null ? 'size unknown' : `${entry.sizeKiB} KiB`;
+  const parts = entry.type === 'symlink' ? ['symlink'] : [entry.type, size];
+  if (entry.immutable) parts.push('immutable');
+  return parts.join(', ');
+}
+
+export const directoriesStep: Step = {
+  ...head,
+  description: `Removes ${CLEANUP_DIRECTORIES.join(' ')} (rm -rf --one-file-system where rm has it, each guarded ` +
+    'by a mountinfo check; symlinks removed as links; the immutable attribute cleared if it blocks removal).',
+  plan(facts) {
+    const artifacts: Artifact[] = [];
+    const commands: string[] = [];
+    const notes: string[] = [];
+    const seen = new Map<string, string>();
+    for (const entry of facts.directories.entries.filter((e) => e.type !== 'absent')) {
+      // Two names for one directory (/var/run -> /run): remove and count it once.
+      const twin = entry.type !== 'symlink' && entry.inode ? seen.get(entry.inode) : undefined;
+      if (twin) {
+        notes.push(`${entry.path} is the same directory as ${twin}`);
+        continue;
+      }
+      if (entry.inode && entry.type !== 'symlink') seen.set(entry.inode, entry.path);
+      const blocking = entry.type === 'symlink' ? [] : facts.mounts.mounts.filter(
+        (m) => isAtOrBelow(m.mountPoint, entry.path) && !isUnderMountTrees(m.mountPoint),
+      );
+      if (blocking.length > 0) {
+        const list = blocking.map((m) => `${JSON.stringify(m.mountPoint)} (${m.fsType} ${m.source})`).join(', ');
+        return refusePlan(head, `${entry.path} has a mount nodescrub does not unmount: ${list}; unmount it first`);
+      }
+      artifacts.push({ category: 'directories', name: entry.path, detail: describeEntry(entry) });
+      commands.push(removeCommand(entry, facts));
+    }
+    if (commands.length > 0 && !facts.tools.rmOneFileSystem) {
+      notes.push('rm lacks --one-file-system (busybox): each removal is guarded by a mountinfo check only');
+    }
+    return makePlan(head, { artifacts, commands, notes }, `already clean: none of the ${CLEANUP_DIRECTORIES.length} paths exists`);
+  },
+};

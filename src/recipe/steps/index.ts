@@ -1,0 +1,11 @@
+// The built-in catalogue, in the order it runs: stop what re-creates state, then remove.
+import type { Step } from '../types.js';
+import { directoriesStep } from './directories.js';
+import { dockerStep } from './docker.js';
+import { interfacesStep } from './interfaces.js';
+import { iptablesStep } from './iptables.js';
+import { mountsStep } from './mounts.js';
+import { stopServicesStep } from './stop-services.js';
+
+/** Reboot is the runner's (it needs to wait for the host), not a step here. */
+export const builtinSteps: Step[] = [stopServicesStep, dockerStep, mountsStep, directoriesStep, interfacesStep, iptablesStep];

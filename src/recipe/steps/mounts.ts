@@ -1,0 +1,62 @@
+// Step 3: unmount everything at or below /var/lib/kubelet and /var/lib/rancher, children first.
+// A busy mount is retried once, then lazily unmounted with the reason on stderr. A network or shared
+// filesystem there refuses the host unless --force: rm -rf through a live network mount has
+// destroyed user data before.
+import { MOUNT_TREES, isSharedFilesystem } from '../catalogue.js';
+import type { Mount } from '../facts/types.js';
+import { encodeMountField } from '../facts/mounts.js';
+import { describeUnsafe, shellQuote, unsafeNameReason } from '../quote.js';
+import type { Step } from '../types.js';
+import { isAtOrBelow, makePlan, refusePlan } from './common.js';
+import { unmountOrder } from './mount-order.js';
+
+const head = { id: 'mounts', title: 'Unmount kubelet and rancher mounts' };
+
+export function isUnderMountTrees(path: string): boolean {
+  return MOUNT_TREES.some((tree) => isAtOrBelow(path, tree));
+}
+
+/** Succeeds at once when the point is no longer mounted (mountinfo holds it escaped, between spaces). */
+export function unmountCommand(mountPoint: string): string {
+  const q = shellQuote(mountPoint);
+  const mounted = `grep -qF -- ${shellQuote(` ${encodeMountField(mountPoint)} `)} /proc/self/mountinfo`;
+  const lazy = `printf '%s\\n' ${shellQuote(`nodescrub: lazy unmount of ${mountPoint} (busy)`)} >&2; umount -l ${q}`;
+  return `! ${mounted} || umount ${q} || { sleep 1; umount ${q}; } || { ${lazy}; }`;
+}
+
+function describeMount(mount: Mount): string {
+  return `${mount.fsType} ${mount.source}`;
+}
+
+export const mountsStep: Step = {
+  ...head,
+  description:
+    'Unmounts every mount at or below /var/lib/kubelet and /var/lib/rancher (path prefix on segment boundaries), ' +
+    'children before parents; a busy mount is retried, then lazily unmounted (reported). A network or shared ' +
+    'filesystem (nfs, cifs/smb, ceph, glusterfs, fuse.*, 9p, virtiofs, …) there refuses the host unless --force.',
+  plan(facts, options) {
+    const all = facts.mounts.mounts;
+    const selected = all.filter((m) => isUnderMountTrees(m.mountPoint));
+    for (const mount of selected) {
+      const why = unsafeNameReason(mount.mountPoint);
+      if (why) return refusePlan(head, describeUnsafe('mount point', mount.mountPoint, why));
+    }
+    const shared = selected.filter((m) => isSharedFilesystem(m.fsType));
+    const sharedList = shared.map((m) => `${m.mountPoint} (${describeMount(m)})`).join(', ');
+    if (shared.length > 0 && !options.force) {
+      return refusePlan(head, `shared filesystem mounted below the cluster directories: ${sharedList}; unmount it or pass --force`);
+    }
+    const notes = shared.length > 0 ? [`--force: unmounting shared filesystem(s) ${sharedList}`] : [];
+    const order = unmountOrder(selected, all);
+    if (order.length > 0) notes.push('a busy mount is retried after 1s, then lazily unmounted (umount -l), reported on stderr');
+    return makePlan(
+      head,
+      {
+        artifacts: order.map((m) => ({ category: 'mounts', name: m.mountPoint, detail: describeMount(m) })),
+        commands: order.map((m) => unmountCommand(m.mountPoint)),
+        notes,
+      },
+      `already clean: nothing mounted at or below ${MOUNT_TREES.join(' or ')}`,
+    );
+  },
+};

@@ -1,0 +1,72 @@
+// Step 1: stop what re-creates state — systemd units, the agent/kubelet/system containers, bare
+// agent processes — so nothing rebuilds what the later steps remove. Units are stopped, not disabled.
+import { AGENT_IMAGE, POD_CONTAINER_PREFIX, STOP_FIRST_CONTAINERS } from '../catalogue.js';
+import type { DockerContainer, Facts, ProcessInfo, ToolFacts } from '../facts/types.js';
+import { shellQuote } from '../quote.js';
+import type { Artifact, Step } from '../types.js';
+import { bounded, makePlan } from './common.js';
+import { stopContainer } from './docker-commands.js';
+
+const ACTIVE_STATES = ['active', 'activating', 'reloading', 'deactivating', 'refreshing'];
+
+/** Stop order of a running container, or null when it is not one we stop first. */
+export function stopPriority(container: DockerContainer): number | null {
+  if (AGENT_IMAGE.test(container.image)) return 0;
+  const named = container.names.map((n) => (STOP_FIRST_CONTAINERS as readonly string[]).indexOf(n)).filter((i) => i >= 0);
+  if (named.length > 0) return Math.min(...named);
+  if (container.names.some((n) => n.startsWith(POD_CONTAINER_PREFIX))) return STOP_FIRST_CONTAINERS.length;
+  return null;
+}
+
+/** TERM, up to 10 s for it to exit, then KILL — only while the pid still runs the same program
+ * (pids are reused), and a zombie counts as gone. */
+function killProcess(process: ProcessInfo): string {
+  const { pid } = process;
+  const comm = shellQuote(process.comm);
+  const alive = `nodescrub_alive() { [ "$(cat /proc/${pid}/comm 2>/dev/null)" = ${comm} ] && ! grep -q '^State:[[:space:]]*Z' /proc/${pid}/status 2>/dev/null; }`;
+  return `${alive}; if nodescrub_alive; then kill ${pid}; for i in 1 2 3 4 5 6 7 8 9 10; do nodescrub_alive || break; sleep 1; done; ! nodescrub_alive || kill -9 ${pid}; fi`;
+}
+
+function containersToStop(facts: Facts, tools: ToolFacts, artifacts: Artifact[], commands: string[]): void {
+  if (facts.docker.status !== 'ok') return;
+  const chosen = facts.docker.containers
+    .filter((c) => c.running)
+    .map((c) => ({ c, priority: stopPriority(c) }))
+    .filter((x): x is { c: DockerContainer; priority: number } => x.priority !== null)
+    .sort((a, b) => a.priority - b.priority);
+  for (const { c } of chosen) {
+    artifacts.push({ category: 'services', name: c.id, detail: `container ${c.names.join(',')} (${c.image}, ${c.state})` });
+    commands.push(stopContainer(tools, c.id));
+  }
+}
+
+const head = { id: 'stop-services', title: 'Stop what re-creates state' };
+
+export const stopServicesStep: Step = {
+  ...head,
+  description:
+    'Stops active systemd units (kubelet, kube-proxy, rke2-server/agent, k3s/k3s-agent, rancher-system-agent), ' +
+    'running rancher-agent/kubelet/RKE system/k8s_ pod containers (agent first), and leftover kubelet, ' +
+    'kube-proxy and rancher-agent processes. Units are stopped, not disabled.',
+  plan(facts) {
+    const artifacts: Artifact[] = [];
+    const commands: string[] = [];
+    const notes: string[] = [];
+    for (const unit of facts.services.units.filter((u) => ACTIVE_STATES.includes(u.active))) {
+      artifacts.push({ category: 'services', name: unit.name, detail: `systemd unit, ${unit.active}, ${unit.enabled}` });
+      commands.push(bounded(facts.tools, 90, `systemctl stop ${shellQuote(unit.name)}`));
+      if (unit.enabled === 'enabled') notes.push(`${unit.name} stays enabled: it starts again at boot`);
+    }
+    containersToStop(facts, facts.tools, artifacts, commands);
+    for (const process of facts.services.processes) {
+      artifacts.push({ category: 'services', name: `pid ${process.pid}`, detail: `${process.comm} process` });
+      commands.push(killProcess(process));
+    }
+    const dockerDown = facts.docker.status === 'unreachable';
+    if (dockerDown) notes.push('docker containers cannot be listed or stopped: the daemon does not answer');
+    const reason = dockerDown
+      ? 'no cluster unit or process is running (containers unknown: docker does not answer)'
+      : 'already clean: no cluster unit, container or process is running';
+    return makePlan(head, { artifacts, commands, notes }, reason);
+  },
+};
