@@ -1,0 +1,51 @@
+// Runs INSIDE private mount/net/pid namespaces (see sandbox.test.ts): seeds a dirty node, then does
+// what the runner does — probe, plan, apply each step's commands, probe and plan again — and prints
+// one JSON report on stdout for the test to judge.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildProbeScript, builtinSteps, parseProbeOutput, type Facts, type StepPlan } from '../../../../src/recipe/index.js';
+import { buildStepScript, parseStepOutput } from '../../../../src/run/step-script.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const env = { ...process.env, SSH_CONNECTION: '10.9.0.1 40000 10.9.0.2 22' };
+const options = { removeImages: false, force: false };
+
+function probe(nonce: string): Facts {
+  const stdout = execFileSync('sh', ['-c', buildProbeScript(nonce)], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return parseProbeOutput(stdout, nonce);
+}
+
+function apply(plan: StepPlan) {
+  const nonce = 'applynonce0001';
+  const run = spawnSync('sh', ['-c', buildStepScript(plan.commands, nonce)], { env, encoding: 'utf8' });
+  const { outcomes } = parseStepOutput(run.stdout, plan.commands, nonce);
+  return { stepId: plan.stepId, exitCode: run.status, failed: outcomes.filter((o) => o.exitCode !== 0), stderr: run.stderr };
+}
+
+execFileSync('sh', [join(here, 'seed.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+const before = builtinSteps.map((step) => step.plan(probe('sandboxprobe01'), options));
+const applied = [];
+for (const plan of before) {
+  if (plan.refusal) break;
+  if (plan.failure || plan.commands.length === 0) continue;
+  applied.push(apply(plan));
+}
+const after = builtinSteps.map((step) => step.plan(probe('sandboxprobe02'), options));
+const sh = (command: string) => spawnSync('sh', ['-c', command], { encoding: 'utf8' }).stdout;
+process.stdout.write(
+  JSON.stringify({
+    before,
+    applied,
+    after,
+    pwned: ['/tmp/pwned', '/tmp/pw'].filter((p) => existsSync(p)),
+    survivors: ['/var/lib/kubeletfoo/keep', '/var/lib/kubelet x/keep', '/var/log/keepme/file'].filter((p) => existsSync(p)),
+    links: sh('ip -o link show').split('\n').map((l) => /^\d+: ([^:@]+)/.exec(l)?.[1]).filter(Boolean),
+    legacy4: sh('iptables-legacy-save'),
+    nft4: sh('iptables-nft-save'),
+    nft6: sh('ip6tables-nft-save'),
+    backups: existsSync('/var/backups/nodescrub') ? readdirSync('/var/backups/nodescrub') : [],
+    mountsLeft: sh('cat /proc/self/mountinfo').split('\n').filter((l) => l.includes('/var/lib/kubelet') || l.includes('/var/lib/rancher')),
+  }),
+);
