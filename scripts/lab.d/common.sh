@@ -27,7 +27,7 @@ LAB_K8S_DIRS=(/etc/ceph /etc/cni /etc/kubernetes /opt/cni /opt/rke /run/secrets/
 LAB_IFACE_RE='^(flannel\.1|cni0|tunl0|cali[0-9a-f]{11}|veth[0-9a-f]{8})$'
 LAB_CHAIN_RE='^(cali-|KUBE-)'
 # Decoys: close to the patterns but not matching them; a correct cleanup leaves them alone.
-LAB_DECOY_IFACES=(vethernet0 veth12345 cali-keep cali0123abcd cni1 flannel.2)
+LAB_DECOY_IFACES=(vethernet0 veth12345 cali-keep cali0123abcd caliABCDEF01234 cni1 flannel.2)
 LAB_DECOY_CHAINS=(filter:calico-keep filter:KUBEX-KEEP nat:KUBEX-KEEP mangle:MY-KUBE-NOTES)
 
 LAB_NODE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -71,12 +71,16 @@ rand_alnum() { (LC_ALL=C tr -dc "a-z0-9" </dev/urandom || true) | head -c "$1"; 
 rand_uuid() { local h; h=$(rand_hex 32); echo "${h:0:8}-${h:8:4}-${h:12:4}-${h:16:4}-${h:20:12}"; }
 
 # --- processes: a pid file holds "PID STARTTIME" so a recycled pid is never killed ------------------
-pid_start_time() {  # robust to spaces/parens in comm: take what follows the last ')'
+# Start time of a live process (fails for a gone or zombie one: our daemons are re-parented to the
+# machine's pid 1, which may reap them only seconds later, and a zombie is as good as gone).
+pid_start_time() {
   local stat
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  # after ") " the fields start at field 3 (state); starttime is field 22 -> index 19 here
-  awk '{print $20}' <<<"$stat"
+  stat=${stat##*) }   # robust to spaces/parens in comm: fields after the last ')' start at 3 (state)
+  local -a f
+  read -r -a f <<<"$stat"
+  [[ ${f[0]} != Z && ${f[0]} != X ]] || return 1
+  echo "${f[19]}"     # field 22: starttime
 }
 write_pid_file() { echo "$2 $(pid_start_time "$2")" >"$1"; }
 # Prints the pid if the process recorded in FILE is still the one we started.

@@ -4,7 +4,7 @@
 # then puts a fresh set of the leftovers the reference document lists — steps 1 to 5, names
 # randomised on every run — and resets the keepers a seed owns (iptables keepers, /var/lib/mydata,
 # decoy interfaces). Prints one JSON object describing what it made.
-# Env: LAB_NODE, LAB_SEED_DOCKER (1|0), LAB_K8S_DIRS (space separated), LAB_IFACE_RE, LAB_CHAIN_RE,
+# Env: LAB_NODE, LAB_SEED_DOCKER (1|0), LAB_SEED_LIGHT (1: two containers only), LAB_K8S_DIRS (space separated), LAB_IFACE_RE, LAB_CHAIN_RE,
 #      LAB_DECOY_IFACES (space separated).
 set -euo pipefail
 DOCKER=/usr/bin/docker   # Debian's client, API-matched with the node's dockerd (never a shadow on PATH)
@@ -16,6 +16,8 @@ alnum() { (LC_ALL=C tr -dc "a-z0-9" </dev/urandom || true) | head -c "$1"; }   #
 upper() { (LC_ALL=C tr -dc "A-Z0-9" </dev/urandom || true) | head -c "$1"; }
 uuid() { local h; h=$(hex 32); echo "${h:0:8}-${h:8:4}-${h:12:4}-${h:16:4}-${h:20:12}"; }
 put() { mkdir -p "$(dirname "$1")" && printf '%s\n' "$2" >"$1"; }   # FILE CONTENT
+T0=$(date +%s%N)
+phase() { echo "seed $LAB_NODE: $1 at $(( ($(date +%s%N) - T0) / 1000000 ))ms" >&2; }   # timings -> seed.log
 
 # Mount points at or below one of the 16 directories, from mountinfo (octal escapes decoded).
 k8s_mounts() {
@@ -30,6 +32,7 @@ k8s_mounts() {
 }
 
 # ---------------------------------------------------------------------------- wipe the previous seed
+phase "wipe the previous seed"
 if [[ $LAB_SEED_DOCKER == 1 ]]; then
   ids=$($DOCKER ps -aq)
   [[ -z $ids ]] || $DOCKER rm -f $ids >/dev/null
@@ -52,6 +55,7 @@ ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | while read -r ifc; d
 done
 
 # ------------------------------------------------------------------------- step 3: the directories
+phase "step 3: the directories"
 net=$((RANDOM % 200 + 10))            # this seed's pod network: 10.42.$net.0/24, fd00:42:$net::/64
 ns_list=(kube-system cattle-system "app-$(alnum 5)")
 pods_json=()
@@ -106,6 +110,7 @@ put /var/lib/rancher/rke/log/kubelet.log "$(date -u +%FT%TZ) kubelet started"
 put "/var/lib/rancher/management-state/rke/rke-$(hex 8)/cluster.rkestate" "$(hex 64)"
 
 # ------------------------------------------------------------------------------ step 2: the mounts
+phase "step 2: the mounts"
 mounts=()
 mnt() {  # TYPE(tmpfs|bind:SRC) TARGET
   mkdir -p "$2"
@@ -149,6 +154,7 @@ mounts+=(/var/lib/rancher)
 put /var/lib/rancher/rke/log/kube-proxy.log "$(date -u +%FT%TZ) kube-proxy started"
 
 # -------------------------------------------------------------------------- step 4: the interfaces
+phase "step 4: the interfaces"
 ifaces=(flannel.1 cni0 tunl0)
 ip link add flannel.1 type vxlan id 1 dstport 8472 dev eth0 nolearning
 ip addr add "10.42.$net.0/32" dev flannel.1
@@ -170,11 +176,13 @@ for ((k = 0; k < 2; k++)); do
 done
 ip link add vethernet0 type veth peer name veth12345   # decoys: near misses of the patterns
 ip link add cali-keep type veth peer name cali0123abcd
+ip link add caliABCDEF01234 type ifb                  # 11 hex digits, but upper case
 ip link add cni1 type bridge
 ip link add flannel.2 type vxlan id 2 dstport 8472 dev eth0 nolearning
 for ifc in "${ifaces[@]}" "${DECOY_IFACES[@]}"; do ip link set "$ifc" up; done
 
 # ------------------------------------------------------------------------ step 5: iptables chains
+phase "step 5: iptables chains"
 svcs=() seps=()
 for ((k = 0; k < 3; k++)); do svcs+=("KUBE-SVC-$(upper 16)"); done
 for ((k = 0; k < 4; k++)); do seps+=("KUBE-SEP-$(upper 16)"); done
@@ -302,17 +310,30 @@ ruleset() {
   echo '-A cali-POSTROUTING -j cali-to-host-endpoint'
   echo '-A cali-failsafe-in -p tcp -m tcp --dport 22 -j ACCEPT'
   echo 'COMMIT'
+
+  # raw: not in the reference's list, but Calico puts its untracked-policy chains there.
+  echo '*raw'
+  for c in PREROUTING OUTPUT; do echo ":$c ACCEPT [0:0]"; done
+  for c in cali-PREROUTING cali-OUTPUT cali-from-host-endpoint cali-to-host-endpoint; do echo ":$c - [0:0]"; done
+  echo '-A PREROUTING -m comment --comment "cali:6gwbT8clXdHdC1b1" -j cali-PREROUTING'
+  echo '-A OUTPUT -m comment --comment "cali:tVnHkvAo15HuiPy0" -j cali-OUTPUT'
+  echo '-A cali-PREROUTING -i cali+ -j MARK --set-xmark 0x40000/0x40000'
+  echo '-A cali-PREROUTING -m mark --mark 0x0/0x40000 -j cali-from-host-endpoint'
+  echo '-A cali-OUTPUT -j cali-to-host-endpoint'
+  echo 'COMMIT'
 }
 ruleset 4 | iptables-restore
 ruleset 6 | ip6tables-restore
 
 # ------------------------------------------------------------------------------ keepers a seed owns
+phase "keepers a seed owns"
 rm -rf /var/lib/mydata
 put /var/lib/mydata/customers.db "$(hex 64)"
 put /var/lib/mydata/notes/read me.txt "keep this: it is not Kubernetes' to delete"
 put /var/lib/mydata/kubelet-backup/config.yaml "a backup the operator made; the name says kubelet but it is data"
 
 # ------------------------------------------------------------------- step 1: docker (daemon running)
+phase "step 1: docker (daemon running)"
 containers=() volumes=() images=()
 if [[ $LAB_SEED_DOCKER == 1 ]]; then
   cat >/tmp/lab-rootfs.tar
@@ -332,6 +353,8 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
   run_d=(kubelet kube-proxy "k8s_POD_${pod1}_cattle-system_${uid1}_0" "k8s_agent_${pod1}_cattle-system_${uid1}_0"
     "k8s_coredns_${pod2}_kube-system_${uid2}_0")
   run_x=(service-sidekick "k8s_POD_${pod2}_kube-system_${uid2}_1" "rke-log-linker-$(alnum 4)")
+  # Fault nodes get a light load (nodescrub never gets to clean them): one running, one exited.
+  if [[ ${LAB_SEED_LIGHT:-0} == 1 ]]; then run_d=(kubelet); run_x=(service-sidekick); fi
   pids=()
   for c in "${run_d[@]}"; do
     vol=()
@@ -349,6 +372,7 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
 fi
 
 # ------------------------------------------------------------------------------------ the report
+phase "the report"
 js() { if (($#)); then printf '%s\n' "$@" | jq -R . | jq -sc .; else echo '[]'; fi; }
 jq -nc --arg node "$LAB_NODE" --argjson containers "$(js "${containers[@]}")" \
   --argjson volumes "$(js "${volumes[@]}")" --argjson images "$(js "${images[@]}")" \

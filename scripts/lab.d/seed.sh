@@ -29,7 +29,7 @@ seed_node() {
   if [[ $(node_field "$name" 8) == docker-down ]]; then docker=0; else input=$LAB_DIR/image/rootfs.tar; fi
   local -a env
   mapfile -t env < <(node_script_env "$name")
-  node_exec "$name" "${env[@]}" LAB_SEED_DOCKER="$docker" bash -c "$(cat "$LAB_LIB/seed-node.sh")" \
+  node_exec "$name" "${env[@]}" LAB_SEED_DOCKER="$docker" LAB_SEED_LIGHT="$([[ $(node_field "$name" 2) == fault ]] && echo 1 || echo 0)" bash -c "$(cat "$LAB_LIB/seed-node.sh")" \
     <"$input" >"$dir/seed.json.tmp"
   mv "$dir/seed.json.tmp" "$dir/seed.json"
   jq -r .mydataSha256 "$dir/seed.json" >"$dir/expect/mydata"

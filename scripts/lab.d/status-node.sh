@@ -69,7 +69,8 @@ policies=true
 for v in 4 6; do
   for p in "filter INPUT ACCEPT" "filter FORWARD DROP" "filter OUTPUT ACCEPT" "nat PREROUTING ACCEPT" \
     "nat INPUT ACCEPT" "nat OUTPUT ACCEPT" "nat POSTROUTING ACCEPT" "mangle PREROUTING ACCEPT" \
-    "mangle INPUT ACCEPT" "mangle FORWARD ACCEPT" "mangle OUTPUT ACCEPT" "mangle POSTROUTING ACCEPT"; do
+    "mangle INPUT ACCEPT" "mangle FORWARD ACCEPT" "mangle OUTPUT ACCEPT" "mangle POSTROUTING ACCEPT" \
+    "raw PREROUTING ACCEPT" "raw OUTPUT ACCEPT"; do
     read -r t c pol <<<"$p"
     grep -qE "^$v $t :$c $pol \[" <<<"$rules" || policies=false
   done

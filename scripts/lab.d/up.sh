@@ -216,6 +216,7 @@ lab_write_nodes_json() {
         keeperChain:{table:"filter", chain:"MY-FIREWALL", jumpedFrom:"INPUT", rule:"-p tcp -m tcp --dport 22 -j ACCEPT"}},
       policies:{filter:{INPUT:"ACCEPT", FORWARD:"DROP", OUTPUT:"ACCEPT"},
         nat:{PREROUTING:"ACCEPT", INPUT:"ACCEPT", OUTPUT:"ACCEPT", POSTROUTING:"ACCEPT"},
-        mangle:{PREROUTING:"ACCEPT", INPUT:"ACCEPT", FORWARD:"ACCEPT", OUTPUT:"ACCEPT", POSTROUTING:"ACCEPT"}},
+        mangle:{PREROUTING:"ACCEPT", INPUT:"ACCEPT", FORWARD:"ACCEPT", OUTPUT:"ACCEPT", POSTROUTING:"ACCEPT"},
+        raw:{PREROUTING:"ACCEPT", OUTPUT:"ACCEPT"}},
       nodes:$nodes}' >"$LAB_DIR/nodes.json"
 }
