@@ -21,6 +21,12 @@ export function needsSudo(host: Pick<HostSpec, 'become' | 'user'>): boolean {
   return host.become && host.user !== 'root';
 }
 
+// Under sudo (use_pty) the command gets its own process group, so the signal sshd delivers on a
+// timeout reaches only sudo, which relays TERM to its direct child and leaves grandchildren running
+// as root. This guard runs the command in the background (stdin kept through fd 3) and turns
+// TERM/HUP/INT into SIGKILL for its whole process group. Checked against OpenSSH 9.2 + sudo 1.9.13.
+const KILL_GROUP_GUARD = 'exec 3<&0; trap "kill -KILL 0" TERM HUP INT; sh -c "$1" <&3 3<&- & wait $!';
+
 /**
  * Wraps a command so it runs under `sh` whatever the login shell is, and under sudo when become is
  * on. With a password: `sudo -S -k -p ''` reads it from the first stdin line (`-k` ignores cached
@@ -29,8 +35,11 @@ export function needsSudo(host: Pick<HostSpec, 'become' | 'user'>): boolean {
  * passed through because sudo's env_reset drops it and the cleanup uses it to spare the SSH link.
  */
 export function wrapCommand(command: string, become: BecomeSettings, stdin?: string): WrappedCommand {
-  const inner = `sh -c ${shellQuote(command)}`;
-  if (!become.enabled) return stdin === undefined ? { command: inner } : { command: inner, stdin };
+  if (!become.enabled) {
+    const plain = `sh -c ${shellQuote(command)}`;
+    return stdin === undefined ? { command: plain } : { command: plain, stdin };
+  }
+  const inner = `sh -c ${shellQuote(KILL_GROUP_GUARD)} nodescrub ${shellQuote(command)}`;
   const env = `env SSH_CONNECTION="$SSH_CONNECTION" ${inner}`;
   if (become.password === undefined) {
     return stdin === undefined ? { command: `sudo -n ${env}` } : { command: `sudo -n ${env}`, stdin };

@@ -3,6 +3,8 @@
 import type { ClientChannel, SshClient } from './ssh2.js';
 
 export const DEFAULT_OUTPUT_LIMIT_BYTES = 16 * 1024 * 1024;
+/** TERM first (sudo relays it; see become.ts), then KILL and close this long after. */
+const KILL_AFTER_MS = 500;
 /** How long a killed channel may take to confirm its close before we stop waiting for it. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -28,9 +30,10 @@ export interface ChannelRunResult {
 }
 
 /**
- * Opens an exec channel, writes stdin and closes it, collects both streams, and on timeout or abort
- * signals KILL and closes the channel; if the server never confirms, it resolves anyway after a grace.
- * Rejects only when the channel cannot be opened.
+ * Opens an exec channel, writes stdin and closes it, collects both streams. On timeout or abort it
+ * signals TERM, then KILL and closes the channel (OpenSSH signals the session's process group); if
+ * the server never confirms the close it resolves anyway after a grace. Rejects only when the
+ * channel cannot be opened.
  */
 export async function runOnChannel(client: SshClient, command: string, options: ChannelRunOptions = {}): Promise<ChannelRunResult> {
   const started = Date.now();
@@ -64,9 +67,14 @@ export async function runOnChannel(client: SshClient, command: string, options: 
     const stop = (why: 'timeout' | 'abort'): void => {
       if (done || stopped) return;
       stopped = why;
-      sendChannelSignal(channel, 'KILL');
-      channel.close();
-      timers.push(setTimeout(finish, CLOSE_GRACE_MS));
+      sendChannelSignal(channel, 'TERM');
+      timers.push(
+        setTimeout(() => {
+          sendChannelSignal(channel, 'KILL');
+          channel.close();
+          timers.push(setTimeout(finish, CLOSE_GRACE_MS));
+        }, KILL_AFTER_MS),
+      );
     };
     const onAbort = (): void => stop('abort');
     channel.on('exit', (code: number | null, signalName?: string) => {
