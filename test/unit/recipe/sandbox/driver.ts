@@ -2,7 +2,7 @@
 // what the runner does — probe, plan, apply each step's commands, probe and plan again — and prints
 // one JSON report on stdout for the test to judge.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildProbeScript, builtinSteps, parseProbeOutput, type Facts, type StepPlan } from '../../../../src/recipe/index.js';
@@ -12,8 +12,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const env = { ...process.env, SSH_CONNECTION: '10.9.0.1 40000 10.9.0.2 22' };
 const options = { removeImages: false, force: false };
 
+// NODESCRUB_SANDBOX_DUMP=FILE keeps the first probe's raw output (how the fixtures were captured).
 function probe(nonce: string): Facts {
   const stdout = execFileSync('sh', ['-c', buildProbeScript(nonce)], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const dump = process.env.NODESCRUB_SANDBOX_DUMP;
+  if (dump && !existsSync(dump)) writeFileSync(dump, stdout);
   return parseProbeOutput(stdout, nonce);
 }
 
