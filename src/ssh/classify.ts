@@ -116,7 +116,8 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
 }
 
+// Duck-typed, not `instanceof Error`: socket errors can come from another realm (jest's vm).
 function toSshLikeError(error: unknown): SshLikeError {
-  if (error instanceof Error) return error as Error & SshLikeError;
+  if (typeof error === 'object' && error !== null && typeof (error as SshLikeError).message === 'string') return error as SshLikeError;
   return { message: String(error) };
 }

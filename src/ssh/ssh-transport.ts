@@ -127,7 +127,8 @@ export class SshTransport implements Transport {
   }
 
   #lostError(cause?: unknown): HostError {
-    const why = this.#lostReason ?? (cause instanceof Error ? cause.message : 'channel closed without an exit status');
+    const causeMessage = typeof cause === 'object' && cause !== null && 'message' in cause ? String(cause.message) : undefined;
+    const why = this.#lostReason ?? causeMessage ?? 'channel closed without an exit status';
     const target = `${this.host.user}@${this.host.address}:${this.host.port}`;
     return new HostError('unreachable', `connection to ${target} lost: ${why}`, cause === undefined ? undefined : { cause });
   }
