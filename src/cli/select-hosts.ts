@@ -3,7 +3,7 @@
 import { UsageError } from '../errors.js';
 import { inventoryFromHostList } from '../inventory/adhoc.js';
 import { selectHosts } from '../inventory/limit.js';
-import { loadInventory } from '../inventory/load.js';
+import { loadAnyInventory } from '../inventory/detect.js';
 import { selectShard, type Shard } from '../inventory/shard.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { hostsToRetry, readReport } from '../report/read-report.js';
@@ -19,7 +19,7 @@ export interface SelectionOptions {
 export function loadSelection(options: SelectionOptions): { inventory: Inventory; hosts: HostSpec[] } {
   if (options.inventory && options.hosts) throw new UsageError('give either -i/--inventory or --hosts, not both');
   if (!options.inventory && !options.hosts) throw new UsageError('no hosts: give -i INVENTORY or --hosts a,b,c');
-  const inventory = options.inventory ? loadInventory(options.inventory) : inventoryFromHostList(options.hosts ?? '');
+  const inventory = options.inventory ? loadAnyInventory(options.inventory) : inventoryFromHostList(options.hosts ?? '');
   let hosts = selectHosts(inventory, options.limit);
   if (options.retryFailed) hosts = keepRetryHosts(hosts, options.retryFailed);
   if (options.shard) hosts = selectShard(hosts, options.shard);
