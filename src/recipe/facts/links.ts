@@ -16,8 +16,8 @@ function parseOneline(lines: string[]): NetLink[] {
       index: Number(index),
       name: at === -1 ? label : label.slice(0, at),
       peer: at === -1 ? null : label.slice(at + 1),
-      master: / master (\S+)/.exec(rest)?.[1] ?? null,
-      linkType: /link\/(\S+)/.exec(rest)?.[1] ?? null,
+      master: / master ([^\s\\]+)/.exec(rest)?.[1] ?? null,
+      linkType: /link\/([^\s\\]+)/.exec(rest)?.[1] ?? null,
       kind: null,
     };
   });

@@ -1,0 +1,91 @@
+// The exact names the recipe may remove, and the small pure helpers steps rely on.
+import fc from 'fast-check';
+import { isClusterChain, isClusterInterface, isSharedFilesystem } from '../../../src/recipe/catalogue.js';
+import { decodeMountField, encodeMountField } from '../../../src/recipe/facts/mounts.js';
+import { ruleTarget, tokenizeRule } from '../../../src/recipe/facts/iptables-save.js';
+import { isAtOrBelow } from '../../../src/recipe/steps/common.js';
+import { unmountOrder } from '../../../src/recipe/steps/mount-order.js';
+import type { Mount } from '../../../src/recipe/facts/types.js';
+
+describe('interface names', () => {
+  it.each(['flannel.1', 'cni0', 'tunl0', 'cali0123456789a', 'califfffffffffff'.slice(0, 15), 'veth0a1b2c3d', 'vethdeadbeef'])('%s is a cluster interface', (name) => {
+    expect(isClusterInterface(name)).toBe(true);
+  });
+  it.each(['lo', 'eth0', 'vethernet0', 'veth12345', 'veth0a1b2c3d4', 'vethDEADBEEF', 'cali-keep', 'cali0123456789', 'cali0123456789ab', 'caliABCDEF01234', 'cni1', 'cni0.100', 'flannel.2', 'flannel.10', 'tunl1', 'xcni0', 'kube-ipvs0', 'vxlan.calico'])('%s is not', (name) => {
+    expect(isClusterInterface(name)).toBe(false);
+  });
+});
+
+describe('chains and filesystems', () => {
+  it('owns cali-* and KUBE-* chains only, case-sensitively', () => {
+    expect(['cali-FORWARD', 'cali-pri-kns.default', 'KUBE-SVC-ABC', 'KUBE-FIREWALL'].every(isClusterChain)).toBe(true);
+    expect(['CALI-FORWARD', 'kube-services', 'KUBE', 'cali', 'DOCKER', 'FLANNEL-FWD', 'INPUT', 'Kube-X'].some(isClusterChain)).toBe(false);
+  });
+  it('treats network, cluster, VM-share and FUSE filesystems as shared', () => {
+    expect(['nfs', 'nfs4', 'cifs', 'smb3', 'ceph', 'glusterfs', 'fuse.sshfs', 'fuse', 'lustre', '9p', 'virtiofs'].every(isSharedFilesystem)).toBe(true);
+    expect(['tmpfs', 'ext4', 'xfs', 'overlay', 'btrfs', 'proc'].some(isSharedFilesystem)).toBe(false);
+  });
+  it('matches paths on segment boundaries', () => {
+    expect(isAtOrBelow('/var/lib/kubelet', '/var/lib/kubelet')).toBe(true);
+    expect(isAtOrBelow('/var/lib/kubelet/pods/x', '/var/lib/kubelet')).toBe(true);
+    expect(isAtOrBelow('/var/lib/kubeletfoo', '/var/lib/kubelet')).toBe(false);
+    expect(isAtOrBelow('/var/lib/kubelet x', '/var/lib/kubelet')).toBe(false);
+    expect(isAtOrBelow('/var/lib', '/var/lib/kubelet')).toBe(false);
+  });
+});
+
+describe('mountinfo escapes', () => {
+  it('decodes what the kernel encodes, for any path', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii' }), (path) => {
+      const encoded = encodeMountField(path);
+      expect(encoded).not.toMatch(/[ \t\n]/);
+      expect(decodeMountField(encoded)).toBe(path);
+    }));
+  });
+  it('refuses a backslash without three octal digits', () => {
+    expect(decodeMountField('a\\04')).toBeNull();
+    expect(decodeMountField('a\\x41')).toBeNull();
+    expect(decodeMountField('a\\')).toBeNull();
+  });
+});
+
+describe('iptables-save rule tokens', () => {
+  it('honours quotes and escapes, so a comment never yields a target', () => {
+    const tokens = tokenizeRule('-A X -m comment --comment "say \\"hi\\" -j KUBE-Y \\\\" -j ACCEPT');
+    expect(tokens).toEqual(['-A', 'X', '-m', 'comment', '--comment', 'say "hi" -j KUBE-Y \\', '-j', 'ACCEPT']);
+    expect(ruleTarget(tokens ?? [])).toBe('ACCEPT');
+    expect(ruleTarget(['-p', 'tcp', '-g', 'cali-x'])).toBe('cali-x');
+    expect(ruleTarget(['-p', 'tcp'])).toBeNull();
+    expect(tokenizeRule('-A X --comment "open')).toBeNull();
+  });
+});
+
+describe('unmount order', () => {
+  const m = (id: number, parentId: number, mountPoint: string): Mount => ({ id, parentId, mountPoint, root: '/', fsType: 'tmpfs', source: 'tmpfs', options: 'rw' });
+
+  it('puts every mount before the mount it sits on, for any mount forest', () => {
+    const forest = fc.array(fc.nat(20), { minLength: 1, maxLength: 25 }).map((parents) =>
+      parents.map((p, i) => m(i + 100, i === 0 || p >= i ? 1 : p + 100, `/var/lib/kubelet/m${i}`)),
+    );
+    fc.assert(fc.property(forest, (mounts) => {
+      const order = unmountOrder(mounts, mounts);
+      expect([...order].sort((a, b) => a.id - b.id)).toEqual([...mounts].sort((a, b) => a.id - b.id));
+      const position = new Map(order.map((mount, i) => [mount.id, i]));
+      for (const mount of mounts) {
+        if (position.has(mount.parentId)) expect(position.get(mount.id)).toBeLessThan(position.get(mount.parentId) as number);
+      }
+    }));
+  });
+
+  it('unmounts a later mount shadowing a tree before the hidden mount below it', () => {
+    const hidden = m(170, 59, '/var/lib/rancher/agent/x');
+    const over = m(201, 59, '/var/lib/rancher');
+    expect(unmountOrder([hidden, over], [hidden, over]).map((x) => x.id)).toEqual([201, 170]);
+  });
+
+  it('never drops a mount, even if parent ids loop', () => {
+    const a = m(1, 2, '/var/lib/kubelet/a');
+    const b = m(2, 1, '/var/lib/kubelet/b');
+    expect(unmountOrder([a, b], [a, b])).toHaveLength(2);
+  });
+});

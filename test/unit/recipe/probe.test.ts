@@ -1,0 +1,104 @@
+// The probe for real: run by /bin/sh (and by busybox sh with busybox tools) on this machine, it must
+// change nothing and its output must parse. Plus the captured sandbox output, parsed whole.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProbeScript, parseProbeOutput, ProbeParseError } from '../../../src/recipe/index.js';
+import { CLEANUP_DIRECTORIES } from '../../../src/recipe/catalogue.js';
+import { FACTS } from '../../../src/recipe/probe/probe.js';
+import { FIXTURES, readJson } from './fixtures.js';
+
+const NONCE = 'probetest0123456';
+const hasBusybox = spawnSync('busybox', ['true']).status === 0;
+
+function sh(command: string): string {
+  return spawnSync('sh', ['-c', command], { encoding: 'utf8' }).stdout;
+}
+
+/** What the probe could conceivably change: mounts, links, rules, the catalogue's paths, backups. */
+function snapshot(): string {
+  const rules = ['iptables-save', 'ip6tables-save', 'iptables-legacy-save', 'iptables-nft-save']
+    .map((c) => sh(`${c} 2>/dev/null | grep -v '^#'`))
+    .join('\n');
+  const paths = CLEANUP_DIRECTORIES.map((p) => `${p}:${sh(`ls -ld ${p} 2>/dev/null`)}`).join('\n');
+  return [sh('cat /proc/self/mountinfo'), sh('ip -o link show'), rules, paths, sh('ls -la /var/backups 2>&1')].join('\n---\n');
+}
+
+function runProbe(shell: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(shell[0], [...shell.slice(1), '-c', buildProbeScript(NONCE)], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+}
+
+describe('the probe script', () => {
+  it('is valid POSIX sh (dash, and busybox ash when present)', () => {
+    const script = buildProbeScript(NONCE);
+    expect(spawnSync('sh', ['-n', '-c', script]).status).toBe(0);
+    if (hasBusybox) expect(spawnSync('busybox', ['sh', '-n', '-c', script]).status).toBe(0);
+  });
+
+  it('runs here read-only, and parseProbeOutput accepts the real output', () => {
+    const before = snapshot();
+    const run = runProbe(['sh']);
+    expect(snapshot()).toEqual(before);
+    const facts = parseProbeOutput(run.stdout, NONCE);
+    expect(facts.directories.entries.map((e) => e.path)).toEqual([...CLEANUP_DIRECTORIES]);
+    expect(facts.mounts.mounts.some((m) => m.mountPoint === '/')).toBe(true);
+    expect(facts.interfaces.available && facts.interfaces.links.some((l) => l.name === 'lo')).toBe(true);
+    expect(['absent', 'unreachable', 'ok']).toContain(facts.docker.status);
+  });
+
+  (hasBusybox ? it : it.skip)('runs under busybox sh with busybox ip/rm/du/stat/timeout, read-only, and parses', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'nodescrub-busybox-'));
+    try {
+      for (const applet of ['ip', 'rm', 'du', 'stat', 'timeout', 'grep', 'head', 'cat', 'date', 'id']) {
+        symlinkSync(spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim(), join(bin, applet));
+      }
+      const before = snapshot();
+      const run = runProbe(['busybox', 'sh'], { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` });
+      expect(snapshot()).toEqual(before);
+      const facts = parseProbeOutput(run.stdout, NONCE);
+      expect(facts.tools.rmOneFileSystem).toBe(false);
+      expect(facts.interfaces.available && facts.interfaces.source).toBe('oneline');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a nonce that could break out of the script', () => {
+    expect(() => buildProbeScript("x'; reboot; '")).toThrow(ProbeParseError);
+    expect(() => parseProbeOutput('', 'short')).toThrow(ProbeParseError);
+  });
+});
+
+describe('parseProbeOutput on captured output', () => {
+  const raw = readFileSync(join(FIXTURES, 'probe/sandbox-dirty.stdout'), 'utf8');
+
+  it('gives, fact by fact, what the per-fact fixtures expect', () => {
+    const facts = parseProbeOutput(raw, 'sandboxprobe01');
+    for (const key of Object.keys(FACTS)) {
+      // The sandbox has the docker CLI but no daemon; the docker dirty-host fixture is a live daemon.
+      const name = key === 'docker' ? 'weird-daemon-dead' : 'dirty-host';
+      const fixture = readJson<{ expected: unknown }>(join(FIXTURES, 'facts', key, `${name}.json`));
+      expect({ key, value: facts[key as keyof typeof facts] }).toEqual({ key, value: fixture.expected });
+    }
+  });
+
+  it('ignores login noise before the first and after the last section', () => {
+    expect(() => parseProbeOutput(`Welcome!\nLast login: yesterday\n${raw}logout\n`, 'sandboxprobe01')).not.toThrow();
+  });
+
+  it('refuses text between sections, a wrong nonce and a truncated output', () => {
+    const between = raw.replace('@@nodescrub:sandboxprobe01:begin:tools', 'noise\n@@nodescrub:sandboxprobe01:begin:tools');
+    expect(() => parseProbeOutput(between, 'sandboxprobe01')).toThrow('unexpected text before section tools');
+    expect(() => parseProbeOutput(raw, 'othernonce0001')).toThrow('lacks section');
+    expect(() => parseProbeOutput(raw.slice(0, raw.length / 2), 'sandboxprobe01')).toThrow(ProbeParseError);
+  });
+
+  it('treats a marker with another nonce, or not at a line start, as data; a real one out of place is refused', () => {
+    const end = '@@nodescrub:sandboxprobe01:end:probe:0';
+    const data = raw.replace(end, `@@nodescrub:othernonce:end:probe:0\n x ${end}\n${end}`);
+    expect(() => parseProbeOutput(data, 'sandboxprobe01')).not.toThrow();
+    const forged = raw.replace(end, `${end}\n${end}`);
+    expect(() => parseProbeOutput(forged, 'sandboxprobe01')).toThrow('out of place');
+  });
+});

@@ -1,0 +1,76 @@
+// End to end without a lab: a dirty node seeded in private mount/net/pid namespaces (sandbox/seed.sh),
+// then probe → plan → apply → probe → plan as the runner does (sandbox/driver.ts). Needs root and
+// unshare; skipped elsewhere. Nothing outside the namespaces is touched: /var/lib, /var/log, /opt,
+// /run and /tmp are fresh tmpfs inside them.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StepPlan } from '../../../src/recipe/types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const UNSHARE = ['--mount', '--net', '--pid', '--fork', '--mount-proc', '--propagation', 'private'];
+const usable =
+  process.getuid?.() === 0 &&
+  spawnSync('unshare', [...UNSHARE, 'sh', '-c', 'command -v iptables-legacy && command -v iptables-nft && command -v ip']).status === 0;
+
+interface Report {
+  before: StepPlan[];
+  applied: Array<{ stepId: string; exitCode: number; failed: unknown[]; stderr: string }>;
+  after: StepPlan[];
+  pwned: string[];
+  survivors: string[];
+  links: string[];
+  legacy4: string;
+  nft4: string;
+  nft6: string;
+  backups: string[];
+  mountsLeft: string[];
+}
+
+(usable ? describe : describe.skip)('a seeded node in a namespace sandbox', () => {
+  let report: Report;
+
+  beforeAll(() => {
+    const run = spawnSync('unshare', [...UNSHARE, process.execPath, '--import', 'tsx', join(here, 'sandbox/driver.ts')], {
+      encoding: 'utf8',
+      timeout: 90_000,
+      maxBuffer: 1 << 26,
+    });
+    if (run.status !== 0) throw new Error(`sandbox driver failed (${run.status}): ${run.stderr}`);
+    report = JSON.parse(run.stdout) as Report;
+  }, 100_000);
+
+  it('plans work in every step but docker (CLI without daemon: a failure known from facts)', () => {
+    const byId = Object.fromEntries(report.before.map((p) => [p.stepId, p]));
+    expect(byId.docker.failure).toMatch(/daemon does not answer/);
+    for (const id of ['stop-services', 'mounts', 'directories', 'interfaces', 'iptables']) {
+      expect(byId[id].refusal).toBeUndefined();
+      expect(byId[id].artifacts.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs every command successfully; the busy mount goes lazily, with the reason on stderr', () => {
+    for (const step of report.applied) expect({ step: step.stepId, failed: step.failed }).toEqual({ step: step.stepId, failed: [] });
+    expect(report.applied.find((s) => s.stepId === 'mounts')?.stderr).toContain('nodescrub: lazy unmount of /var/lib/kubelet/pods/p4/busy (busy)');
+  });
+
+  it('verifies clean: the second plan has nothing left (a second run would change nothing)', () => {
+    for (const plan of report.after) {
+      expect({ step: plan.stepId, artifacts: plan.artifacts, commands: plan.commands }).toEqual({ step: plan.stepId, artifacts: [], commands: [] });
+    }
+    expect(report.mountsLeft).toEqual([]);
+  });
+
+  it('touches nothing else: siblings, symlink targets, near-miss and SSH interfaces, other chains, policies', () => {
+    expect(report.pwned).toEqual([]);
+    expect(report.survivors).toEqual(['/var/lib/kubeletfoo/keep', '/var/lib/kubelet x/keep', '/var/log/keepme/file']);
+    expect(report.links.sort()).toEqual(['cali-keep', 'caliABCDEF01234', 'cni1', 'eth0', 'flannel.2', 'lo', 'veth0badc0de', 'veth12345', 'vethernet0'].sort());
+    expect(report.legacy4).toContain(':FORWARD DROP');
+    expect(report.legacy4).toContain('-A INPUT -j KEEP-ME');
+    expect(report.legacy4).toContain('-A POSTROUTING -j KEEP-NAT');
+    expect(report.legacy4).toContain('-A INPUT -m comment --comment "cali-x -j KUBE-Y" -j ACCEPT');
+    expect(report.nft6).toContain('-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT');
+    for (const dump of [report.legacy4, report.nft4, report.nft6]) expect(dump).not.toMatch(/^(:|-A )(KUBE-|cali-)|-[jg] (KUBE-|cali-)\S*$/m);
+    expect(report.backups.sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^iptables-ipv4-legacy-\d{8}T\d{6}Z\.rules$/), expect.stringMatching(/^iptables-ipv6-nft-/)]));
+  });
+});
