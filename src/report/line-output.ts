@@ -24,7 +24,8 @@ export function formatEventLine(event: RunEvent, verbose: boolean): string | und
     case 'phase-finished':
       return `${event.host}: ${event.phase}: ${event.message}`;
     case 'step-started':
-      return `${event.host}: ${event.stepId}: started${event.artifacts.length ? ` (${describeCounts(event.artifacts)})` : ''}`;
+      // A step with nothing to remove gets only its finished line.
+      return event.artifacts.length ? `${event.host}: ${event.stepId}: removing ${describeCounts(event.artifacts)}` : undefined;
     case 'step-finished':
       return `${event.host}: ${event.result.stepId}: ${stepLine(event.result)}`;
     case 'command':
@@ -44,7 +45,8 @@ export function stepLine(result: StepResult): string {
     case 'changed':
       return `removed ${describeCounts(result.removed) || 'nothing'}`;
     case 'noop':
-      return result.message ? `already clean (${result.message})` : 'already clean';
+      if (!result.message) return 'already clean';
+      return result.message.startsWith('already clean') ? result.message : `already clean (${result.message})`;
     case 'skipped':
       return `skipped${result.message ? `: ${result.message}` : ''}`;
     default:

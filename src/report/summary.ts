@@ -4,8 +4,11 @@ import { statusLabel } from '../run/results.js';
 import { CATEGORY_COLUMNS, countByCategory } from './categories.js';
 import { renderTable, type Column } from './table.js';
 
+/** What the per-category columns count: removed artifacts (run) or artifacts still there (verify). */
+export type SummaryCounts = 'removed' | 'left';
+
 /** The summary table printed after `run` and `verify`. */
-export function renderSummary(results: readonly HostResult[]): string {
+export function renderSummary(results: readonly HostResult[], counting: SummaryCounts = 'removed'): string {
   const columns: Column[] = [
     { header: 'host' },
     { header: 'status' },
@@ -15,7 +18,7 @@ export function renderSummary(results: readonly HostResult[]): string {
   ];
   const totals = new Map<string, number>();
   const rows = results.map((result) => {
-    const counts = countByCategory(result.steps.flatMap((step) => step.removed));
+    const counts = countByCategory(counting === 'removed' ? result.steps.flatMap((step) => step.removed) : leftovers(result));
     const cells = CATEGORY_COLUMNS.map(({ category }) => {
       totals.set(category, (totals.get(category) ?? 0) + (counts[category] ?? 0));
       return String(counts[category] ?? 0);
@@ -24,7 +27,11 @@ export function renderSummary(results: readonly HostResult[]): string {
   });
   const table = renderTable(columns, rows);
   const removed = CATEGORY_COLUMNS.map(({ category }) => `${totals.get(category) ?? 0} ${category}`).join(', ');
-  return `${table}\n\n${renderTotals(results)}\nremoved: ${removed}`;
+  return `${table}\n\n${renderTotals(results)}\n${counting}: ${removed}`;
+}
+
+function leftovers(result: HostResult) {
+  return result.plan ? result.plan.steps.flatMap((step) => step.artifacts) : [];
 }
 
 /** "5 hosts: 3 ok, 1 unreachable, 1 step-failed". */

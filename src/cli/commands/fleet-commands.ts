@@ -61,13 +61,14 @@ export async function runCommand(options: FleetCliOptions, ctx: CommandContext):
 }
 
 function writeResults(results: HostResult[], options: FleetCliOptions, ctx: CommandContext, kind: string): void {
+  const counting = kind === 'nodescrub-verify' ? 'left' : 'removed';
   if (options.output === 'ndjson') {
-    ctx.terminal.stderr.write(`${renderSummary(results)}\n`);
+    ctx.terminal.stderr.write(`${renderSummary(results, counting)}\n`);
   } else if (options.json) {
     ctx.terminal.stdout.write(`${JSON.stringify({ version: 1, kind, hosts: results }, null, 2)}\n`);
-    ctx.terminal.stderr.write(`${renderSummary(results)}\n`);
+    ctx.terminal.stderr.write(`${renderSummary(results, counting)}\n`);
   } else {
-    ctx.terminal.stdout.write(`\n${renderSummary(results)}\n`);
+    ctx.terminal.stdout.write(`\n${renderSummary(results, counting)}\n`);
   }
   if (ctx.signal.aborted) ctx.terminal.stderr.write('nodescrub: interrupted: hosts not started are reported skipped\n');
 }
