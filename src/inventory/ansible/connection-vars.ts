@@ -87,7 +87,7 @@ export function readAnsibleVar(key: string, value: unknown): VarReading {
   if (SSH_ARGS_VARS.includes(key)) return readSshArgs(key, value);
   const target = FIELD_VARS[key];
   if (target !== undefined) return checkField(key, target[0], target[1](value));
-  if (key.startsWith('nodescrub_')) return problem(key, `unknown nodescrub variable: ${unknownKeyMessage(key, NODESCRUB_VARS)}`);
+  if (key.startsWith('nodescrub_')) return problem(key, unknownKeyMessage(key, NODESCRUB_VARS).replace('unknown key', 'unknown nodescrub variable'));
   return { kind: 'ignored' };
 }
 

@@ -20,8 +20,9 @@ export function expandAnsibleHostPattern(pattern: string, limit = MAX_PATTERN_EX
       names = names.map((name) => name + rest);
       break;
     }
+    if (open !== -1 && close === -1) return { ok: false, reason: '"[" is never closed' };
     if (open === -1 || close < open) return { ok: false, reason: '"]" has no matching "["' };
-    if (close === -1) return { ok: false, reason: '"[" is never closed' };
+    if (rest.indexOf('[', open + 1) !== -1 && rest.indexOf('[', open + 1) < close) return { ok: false, reason: '"[" inside another bracket' };
     const values = expandRange(rest.slice(open + 1, close));
     if (typeof values === 'string') return { ok: false, reason: values };
     if (names.length * values.length > limit) return { ok: false, reason: `expands to more than ${limit} names` };

@@ -35,7 +35,7 @@ export function readAnsibleIni(text: string, problems: Problem[]): AnsibleModel 
       return;
     }
     if (line.startsWith('[')) {
-      problems.push({ path: at, message: `expected a section header like [group], [group:vars] or [group:children] (no spaces), got ${JSON.stringify(line)}` });
+      problems.push({ path: at, message: `expected a section header like [group], [group:vars] or [group:children] (no spaces), got ${showLine(line)}` });
       state = 'skip';
     } else if (state === 'hosts') readHostLine(model, group, line, at, problems);
     else if (state === 'vars') readVarLine(group, line, at, problems);
@@ -59,6 +59,10 @@ function readHostLine(model: AnsibleModel, group: AnsibleGroup, line: string, at
   }
   if (words.length === 0) return;
   const [pattern, ...assignments] = words;
+  if (pattern.includes('=')) {
+    problems.push({ path: at, message: 'expected a host name first, got key=value (variables go after a host name or in a [group:vars] section)' });
+    return;
+  }
   const expansion = expandAnsibleHostPattern(pattern);
   if (!expansion.ok) {
     problems.push({ path: at, message: `expected a host name or range like node[01:50], got ${JSON.stringify(pattern)} (${expansion.reason})` });
@@ -102,12 +106,17 @@ function readChildLine(
 ): void {
   const match = GROUP_NAME.exec(line);
   if (match === null) {
-    problems.push({ path: at, message: `expected a group name in [${group.name}:children], got ${JSON.stringify(line)}` });
+    problems.push({ path: at, message: `expected a group name in [${group.name}:children], got ${showLine(line)}` });
     return;
   }
   const child = match[1];
   if (!references.has(child)) references.set(child, { parent: group.name, at });
   addChildGroup(group, child, at);
+}
+
+// A line with `=` may hold a password in the wrong place: it is described, not echoed.
+function showLine(line: string): string {
+  return line.includes('=') ? 'a line with "=" (not shown: it may hold a secret)' : JSON.stringify(line);
 }
 
 function checkVar(key: string, value: unknown, at: string, problems: Problem[]): void {

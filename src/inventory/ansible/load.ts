@@ -2,9 +2,10 @@
 // so a caller can choose between throwing (commands) and using what is there (shell completion).
 import { homedir } from 'node:os';
 import { YAMLException } from 'js-yaml';
+import { InventoryError } from '../../errors.js';
 import type { ParseInventoryOptions } from '../load.js';
 import { localUserName, type NormalizeContext } from '../normalize.js';
-import type { Problem } from '../problems.js';
+import { formatProblems, type Problem } from '../problems.js';
 import type { Inventory } from '../types.js';
 import { readAnsibleIni } from './ini.js';
 import type { AnsibleModel } from './model.js';
@@ -17,6 +18,21 @@ import { loadLocatedYaml, type LocatedYaml } from './yaml-lines.js';
 export interface AnsibleCheck {
   inventory: Inventory;
   problems: Problem[];
+}
+
+/** Parses INI text into an Inventory, or throws InventoryError with every `SOURCE: line N: message`. */
+export function parseAnsibleIni(text: string, source: string, env: NodeJS.ProcessEnv = process.env, options: ParseInventoryOptions = {}): Inventory {
+  return orThrow(checkAnsibleIni(text, source, env, options), source);
+}
+
+/** Parses YAML text in Ansible's layout into an Inventory, or throws InventoryError. */
+export function parseAnsibleYaml(text: string, source: string, env: NodeJS.ProcessEnv = process.env, options: ParseInventoryOptions = {}): Inventory {
+  return orThrow(checkAnsibleYamlText(text, source, env, options), source);
+}
+
+function orThrow({ inventory, problems }: AnsibleCheck, source: string): Inventory {
+  if (problems.length > 0) throw new InventoryError(formatProblems(source, problems));
+  return inventory;
 }
 
 /** Checks INI text (Ansible's `hosts.ini`, or a file without extension in that form). */

@@ -41,7 +41,7 @@ export function resolveAnsibleModel(model: AnsibleModel, source: string, env: No
   for (const group of groups) {
     for (const host of model.hosts.values()) if (groupsOf.get(host.name)?.some((g) => g.name === group.name)) group.members.push({ name: host.name, path: host.at });
   }
-  if (model.hosts.size === 0) problems.push({ path: '', message: 'expected at least one host, got none' });
+  if (model.hosts.size === 0 && problems.length === 0) problems.push({ path: '', message: 'expected at least one host, got none' });
   // Without ansible_user, Ansible (that is, ssh) logs in as the local user, not as root.
   const defaults = { values: { user: context.localUser }, paths: {} };
   const parsed: ParsedInventory = { defaults, groups, hosts, sectionOrder: ['hosts'], declaredItems: hosts.length };
