@@ -60,7 +60,7 @@ export function parseIniValue(text: string): unknown {
     const before = readLiteral(trimmed.slice(0, hash).trim());
     if (before.ok) return before.value;
   }
-  return trimmed;
+  return text;
 }
 
 type Literal = { ok: true; value: unknown } | { ok: false };

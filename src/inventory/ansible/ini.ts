@@ -34,7 +34,8 @@ export function readAnsibleIni(text: string, problems: Problem[]): AnsibleModel 
       if (state === 'hosts' || state === 'children') declared.add(name);
       return;
     }
-    if (line.startsWith('[')) {
+    // As in Ansible, `[a:c]-db` is a host range, not a broken header: only `[…]` lines are headers.
+    if (line.startsWith('[') && line.replace(/\s+[#;].*$/, '').endsWith(']')) {
       problems.push({ path: at, message: `expected a section header like [group], [group:vars] or [group:children] (no spaces), got ${showLine(line)}` });
       state = 'skip';
     } else if (state === 'hosts') readHostLine(model, group, line, at, problems);
@@ -92,7 +93,7 @@ function readVarLine(group: AnsibleGroup, line: string, at: string, problems: Pr
     problems.push({ path: at, message: `expected key=value in [${group.name}:vars], got a line without a key and "="` });
     return;
   }
-  const value = parseIniValue(line.slice(equals + 1));
+  const value = parseIniValue(line.slice(equals + 1).trim());
   checkVar(key, value, at, problems);
   group.vars.set(key, { value, at });
 }
