@@ -55,6 +55,7 @@ export async function connectHost(host: HostSpec, connectOptions: ConnectOptions
       ...(becomePassword !== undefined ? { becomePassword } : {}),
       maxChannels: options.maxChannels,
       outputLimitBytes: options.outputLimitBytes,
+      keepalive: { intervalMs: options.keepaliveIntervalMs, countMax: options.keepaliveCountMax },
       onClose: async () => {
         heldLease?.release();
         await ownPool?.close();

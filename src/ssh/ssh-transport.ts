@@ -4,6 +4,7 @@ import type { HostSpec } from '../inventory/types.js';
 import { HostError } from '../errors.js';
 import { describeSudoRefusal, detectSudoRefusal, needsSudo, wrapCommand } from './become.js';
 import { ChannelLimit } from './channel-limit.js';
+import { classifySshError } from './classify.js';
 import { runOnChannel, type ChannelRunResult } from './exec.js';
 import { maskSecrets } from './mask.js';
 import type { SshClient } from './ssh2.js';
@@ -24,6 +25,8 @@ export interface SshTransportSettings {
   becomePassword?: string;
   maxChannels: number;
   outputLimitBytes: number;
+  /** For the "connection lost" reason when keepalives go unanswered. */
+  keepalive?: { intervalMs: number; countMax: number };
   /** Called once after close (releases a jump lease). */
   onClose?: () => void | Promise<void>;
 }
@@ -36,6 +39,7 @@ export class SshTransport implements Transport {
   #settings: SshTransportSettings;
   #limit: ChannelLimit;
   #closed = false;
+  #closedByUs = false;
   #lostReason: string | undefined;
   #closing: Promise<void> | undefined;
 
@@ -44,7 +48,12 @@ export class SshTransport implements Transport {
     this.host = settings.host;
     this.secrets = settings.secrets;
     this.#limit = new ChannelLimit(settings.maxChannels);
-    settings.client.on('error', (error: Error) => (this.#lostReason ??= error.message));
+    const { host } = settings;
+    const endpoint = `${host.address}:${host.port}`;
+    settings.client.on('error', (error: Error) => {
+      const context = { target: `${host.user}@${endpoint}`, endpoint, phase: 'session' as const };
+      this.#lostReason ??= classifySshError(error, { ...context, ...(settings.keepalive ? { keepalive: settings.keepalive } : {}) }).reason;
+    });
     settings.client.on('close', () => {
       this.#lostReason ??= 'closed by the server';
       this.#closed = true;
@@ -104,6 +113,7 @@ export class SshTransport implements Transport {
 
   async #shutdown(): Promise<void> {
     const { client } = this.#settings;
+    this.#closedByUs = true;
     if (!this.#closed) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -118,7 +128,6 @@ export class SshTransport implements Transport {
       });
     }
     this.#closed = true;
-    this.#lostReason ??= 'closed';
     await this.#settings.onClose?.();
   }
 
@@ -127,6 +136,7 @@ export class SshTransport implements Transport {
   }
 
   #lostError(cause?: unknown): HostError {
+    if (this.#closedByUs) return new HostError('unreachable', `connection to ${this.host.user}@${this.host.address}:${this.host.port} is closed`);
     const causeMessage = typeof cause === 'object' && cause !== null && 'message' in cause ? String(cause.message) : undefined;
     const why = this.#lostReason ?? causeMessage ?? 'channel closed without an exit status';
     const target = `${this.host.user}@${this.host.address}:${this.host.port}`;

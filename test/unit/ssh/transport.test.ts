@@ -110,6 +110,17 @@ describe('exec', () => {
     expect(result.exitSignal).toBe('SIGTERM');
   });
 
+  it('rejects a running command with unreachable when the connection drops', async () => {
+    const doomed = await startTestServer({ users: { ops: { keys: [userKey.public] } } });
+    const knownHostsFile = dir.file('kh_doomed', `${knownHostsLine('127.0.0.1', doomed.port, doomed.hostKeyBlobs[0])}\n`);
+    const victim = await connectHost(makeHost({ port: doomed.port, identityFile: `${dir.path}/id_ed25519` }), { hostKeyPolicy: 'strict', knownHostsFile, env: {} });
+    const running = victim.exec('sleep 5');
+    setTimeout(() => void doomed.close(), 200);
+    await expect(running).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/^connection to ops@127\.0\.0\.1:\d+ lost: /) });
+    expect(victim.closed).toBe(true);
+    await victim.close();
+  });
+
   it('fails with unreachable after close', async () => {
     const other = await connectHost(makeHost({ port: server.port, identityFile: `${dir.path}/id_ed25519` }), {
       hostKeyPolicy: 'strict',
@@ -118,7 +129,7 @@ describe('exec', () => {
     });
     await other.close();
     await other.close();
-    await expect(other.exec('true')).rejects.toMatchObject({ kind: 'unreachable' });
+    await expect(other.exec('true')).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/is closed$/) });
     await expect(other.exec('true')).rejects.toBeInstanceOf(HostError);
   });
 });
