@@ -106,7 +106,7 @@ function readChildLine(
   references: Map<string, { parent: string; at: string }>,
 ): void {
   const match = GROUP_NAME.exec(line);
-  if (match === null) {
+  if (match === null || match[1].includes('=')) {
     problems.push({ path: at, message: `expected a group name in [${group.name}:children], got ${showLine(line)}` });
     return;
   }

@@ -110,7 +110,7 @@ function compareKeys(a: SortKey = [0, 1, ''], b: SortKey = [0, 1, '']): number {
 function checkNames(model: AnsibleModel, problems: Problem[]): void {
   for (const group of model.groups.values()) {
     if (!IMPLICIT_GROUPS.includes(group.name) && !isHostName(group.name)) {
-      problems.push({ path: group.at, message: expected('a group name (letters, digits, .-_)', group.name) });
+      problems.push({ path: group.at, message: badName('a group name (letters, digits, .-_)', group.name) });
     }
     if (model.hosts.has(group.name)) {
       const host = model.hosts.get(group.name);
@@ -119,8 +119,13 @@ function checkNames(model: AnsibleModel, problems: Problem[]): void {
   }
   for (const host of model.hosts.values()) {
     if (!isHostName(host.name)) {
-      const message = expected('a host name (letters, digits, .-_)', host.name, 'for an IPv6 address, give the host a name and set ansible_host');
+      const message = badName('a host name (letters, digits, .-_)', host.name, 'for an IPv6 address, give the host a name and set ansible_host');
       problems.push({ path: host.at, message });
     }
   }
+}
+
+// A name with `=` is most likely `key=value` in the wrong place, and the value may be a password.
+function badName(what: string, name: string, detail?: string): string {
+  return name.includes('=') ? `expected ${what}, got a name with "=" (not shown: it may hold a secret)` : expected(what, name, detail);
 }

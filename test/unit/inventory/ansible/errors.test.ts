@@ -19,6 +19,8 @@ describe('INI structure', () => {
     ['a\n[web:vars]\nx=1', 'line 2: [web:vars] is for a group that is never declared (add a [web] or [web:children] section)'],
     ['a\n[k8s:children]\nweb', 'line 3: [k8s:children] lists "web", a group that is never declared (add a [web] section, even an empty one)'],
     ['a\n[k8s:children]\nweb servers', 'line 3: expected a group name in [k8s:children], got "web servers"'],
+    ['a\n[k8s:children]\nx=1', 'line 3: expected a group name in [k8s:children], got a line with "=" (not shown: it may hold a secret)'],
+    ['[pw=x]\na', 'line 1: expected a group name (letters, digits, .-_), got a name with "=" (not shown: it may hold a secret)'],
     ['a\n[web]\n[web:vars]\njust words', 'line 4: expected key=value in [web:vars], got a line without a key and "="'],
     ['a\n[web]\n[web:vars]\n=1', 'line 4: expected key=value in [web:vars], got a line without a key and "="'],
     ["a 'open", `line 1: cannot read the host line: the quote ' at column 3 is never closed`],
