@@ -35,6 +35,9 @@ LAB_NODE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 say() { printf 'lab: %s\n' "$*" >&2; }        # progress and errors go to stderr; data to stdout
 die() { printf 'lab: %s\n' "$*" >&2; exit 1; }
 
+# An executable regular file on PATH (bash's `command -v` also names a non-executable match).
+have() { local p; p=$(command -v "$1" 2>/dev/null) && [[ -f $p && -x $p ]]; }
+
 # Refuse in ONE line when the lab cannot work here, naming the apt-get install that fixes it.
 lab_require() {
   local cmd=$1
@@ -50,7 +53,7 @@ lab_require() {
     umount:mount mountpoint:util-linux useradd:passwd chpasswd:passwd jq:jq tar:tar \
     sha256sum:coreutils timeout:coreutils; do
     c=${pair%%:*}
-    command -v "$c" >/dev/null 2>&1 || { missing+=("$c"); pkgs+=("${pair#*:}"); }
+    have "$c" || { missing+=("$c"); pkgs+=("${pair#*:}"); }
   done
   # The node's docker client must be Debian's (same API as its dockerd), not /usr/local/bin/docker.
   [[ -x /usr/bin/docker ]] || { missing+=(/usr/bin/docker); pkgs+=(docker.io); }

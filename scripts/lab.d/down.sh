@@ -62,3 +62,27 @@ lab_netns_add() {  # NAME LISTFILE
   ip netns add "$1"
   ip -n "$1" link set lo up
 }
+
+# `scripts/lab root-state`: what the lab promises never to change in the root namespace, as text
+# (interfaces, addresses, routes, iptables and ip6tables without counters or timestamps, the mount
+# table, the network namespaces). The tests compare it before `up` and after `down`. Other nodescrub
+# labs (other state dirs, other ids) may come and go meanwhile on a shared machine: their
+# namespaces, and the /run/netns mount while any of them exists, are left out; this lab's never are.
+lab_root_state() {
+  local strip='/^#/d; s/\[[0-9]+:[0-9]+\]//' others
+  others=$(ip netns list | awk '{print $1}' | grep -E '^ns-nl[0-9a-f]{6}-' | grep -v "^$LAB_NS_PREFIX" || true)
+  not_other_labs() {
+    awk -v ours="$LAB_NS_PREFIX" -v others="${others:+1}" '
+      { n = $0; sub(/^\/run\/netns\//, "", n) }
+      n ~ /^ns-nl[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-/ && index(n, ours) != 1 { next }
+      others && $0 == "/run/netns" { next }
+      { print }'
+  }
+  echo "## links"; ip -br link
+  echo "## addresses"; ip -br addr
+  echo "## routes"; ip -4 route show table all; ip -6 route show table all
+  echo "## iptables"; iptables-save | sed -E "$strip"
+  echo "## ip6tables"; ip6tables-save | sed -E "$strip"
+  echo "## mounts"; findmnt -rn -o TARGET | sort | not_other_labs
+  echo "## netns"; ip netns list | awk '{print $1}' | sort | not_other_labs
+}

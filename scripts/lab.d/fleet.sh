@@ -21,6 +21,7 @@ fleet_up() {
   [[ ! -d $FLEET_DIR ]] || die "$FLEET_DIR holds the remains of a fleet: run 'scripts/lab fleet down' first"
   t0=$(date +%s%N)
   install -d -m 700 "$LAB_DIR" "$FLEET_DIR"
+  [[ -e $LAB_DIR/.gitignore ]] || printf "*\n" >"$LAB_DIR/.gitignore"
   trap fleet_up_failed EXIT
   trap "exit 130" INT TERM
 

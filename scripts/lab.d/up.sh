@@ -29,6 +29,7 @@ lab_up() {
     die "NODESCRUB_LAB_PORT_BASE must be a port number 1024..65400, got '$port_base'"
   t0=$(date +%s%N)
   install -d -m 700 "$LAB_DIR" "$LAB_NODES_DIR"
+  printf "*\n" >"$LAB_DIR/.gitignore"   # the state dir ignores itself, wherever it is
   LAB_PORT_BASE=$port_base
   # From here on a failure (or Ctrl-C) tears down whatever was made, unless asked to keep it.
   trap lab_up_failed EXIT
