@@ -1,5 +1,6 @@
 // The subset of OpenSSH client config (ssh_config) nodescrub honours; ssh2 itself reads none of it.
 
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { matchPatternList } from './host-pattern.js';
 
@@ -51,6 +52,16 @@ export function parseSshConfig(text: string): SshConfig {
     }
   });
   return { blocks, notes };
+}
+
+/** Reads and parses an ssh_config file; a missing file is an empty config (e.g. no ~/.ssh/config). */
+export async function readSshConfig(file: string): Promise<SshConfig> {
+  try {
+    return parseSshConfig(await readFile(file, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseSshConfig('');
+    throw error;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // The ssh_config subset: first value wins, patterns with * ? and !, tokens in IdentityFile.
 
 import { describe, expect, it } from '@jest/globals';
-import { parseJumpTarget, parseSshConfig, resolveSshConfig } from '../../../src/ssh/ssh-config.js';
+import { parseJumpTarget, parseSshConfig, readSshConfig, resolveSshConfig } from '../../../src/ssh/ssh-config.js';
 
 const config = parseSshConfig(`
 Host bastion
@@ -68,6 +68,10 @@ describe('resolveSshConfig', () => {
   it('lets lines before the first Host apply to every host, first (as in OpenSSH)', () => {
     const global = parseSshConfig('User fallback\nHost bastion\n  User ops\n');
     expect(resolveSshConfig(global, 'bastion').user).toBe('fallback');
+  });
+
+  it('reads a missing file as an empty config', async () => {
+    expect(resolveSshConfig(await readSshConfig('/nonexistent/ssh_config'), 'x')).toEqual({});
   });
 
   it('returns nothing for an alias nothing matches', () => {
