@@ -1,6 +1,6 @@
 // Which credentials to offer, in which order, and a record of what was actually tried.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { HostSpec } from '../inventory/types.js';
 import type { SecretEnv } from './mask.js';
 import { utils, type AnyAuthMethod, type AuthenticationType, type ParsedKey } from './ssh2.js';
@@ -59,7 +59,24 @@ export function makeAuthHandler(plan: AuthPlan, tried: string[]) {
 
 type LoadedKey = { parsed: ParsedKey } | { note: string };
 
+// Decrypting a key (bcrypt-pbkdf in JS) costs up to a second of CPU and a prompt must be answered
+// once, not once per host: keys are loaded once per file version and passphrase source.
+const loadedKeys = new Map<string, Promise<LoadedKey>>();
+
 async function loadPrivateKey(host: AuthSource, env: SecretEnv, prompt?: PassphrasePrompt): Promise<LoadedKey> {
+  const file = host.identityFile!;
+  const version = await stat(file).then((s) => `${s.mtimeMs}:${s.size}`, () => 'missing');
+  const varName = host.identityPassphraseEnv;
+  const cacheKey = [file, version, varName ?? '', varName === undefined ? '' : (env[varName] ?? '\0unset')].join('\0');
+  let loaded = loadedKeys.get(cacheKey);
+  if (loaded === undefined) {
+    loaded = readPrivateKey(host, env, prompt);
+    loadedKeys.set(cacheKey, loaded);
+  }
+  return loaded;
+}
+
+async function readPrivateKey(host: AuthSource, env: SecretEnv, prompt?: PassphrasePrompt): Promise<LoadedKey> {
   const file = host.identityFile!;
   let data: Buffer;
   try {

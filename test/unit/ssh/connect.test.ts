@@ -74,12 +74,13 @@ describe('authentication', () => {
     expect(error.message).not.toContain('nope-wrong');
   });
 
-  it('asks the passphrase prompt when no variable provides one', async () => {
+  it('asks the passphrase prompt when no variable provides one, once for all hosts using the key', async () => {
     const host = makeHost({ port: server.port, identityFile: `${dir.path}/id_encrypted` });
     const asked: string[] = [];
-    const transport = await connectHost(host, { ...base, promptPassphrase: async (file) => (asked.push(file), 'key-passphrase') });
+    const opts = { ...base, promptPassphrase: async (file: string) => (asked.push(file), 'key-passphrase') };
+    const transports = await Promise.all([connectHost(host, opts), connectHost({ ...host, name: 'node2' }, opts)]);
     expect(asked).toEqual([`${dir.path}/id_encrypted`]);
-    await transport.close();
+    await Promise.all(transports.map((t) => t.close()));
   });
 
   it('falls back to a password from the env var after a refused key', async () => {
