@@ -15,11 +15,8 @@ export const WATCHED_UNITS = [
 /** Process names (`/proc/PID/comm`, at most 15 chars) of agents running outside a unit or container. */
 export const WATCHED_PROCESSES = ['kubelet', 'kube-proxy', 'rancher-agent'] as const;
 
-/**
- * Running containers stopped before anything is removed, so nothing re-creates what we delete:
- * the rancher agent (re-creates the RKE containers) first, then kubelet (re-creates pods), then the
- * rest of RKE's system containers, then pod containers (`k8s_` prefix, docker-shim naming).
- */
+/** Running containers stopped before anything is removed, so nothing re-creates what we delete
+ * (order: see stopPriority in steps/stop-services.ts), plus pod containers by their `k8s_` prefix. */
 export const STOP_FIRST_CONTAINERS = [
   'rancher-agent',
   'kubelet',

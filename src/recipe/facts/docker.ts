@@ -4,7 +4,9 @@ import { bodyLines, firstErrorLine, parseFail, parseKeyValues, parseYesNo, type 
 import { optionalStringField, parseJsonLines, stringField } from './json-lines.js';
 import type { DockerContainer, DockerFacts, DockerImage, DockerVolume } from './types.js';
 
-const RUNNING_STATES = ['running', 'paused', 'restarting'];
+// A paused container is frozen: it re-creates nothing and `docker rm -f` removes it, so it is not
+// one to stop first (stopping a frozen container can fail and would block the host).
+const RUNNING_STATES = ['running', 'restarting'];
 
 function parseContainers(text: string): DockerContainer[] {
   return parseJsonLines('docker-containers', text).map((record, i) => {
@@ -12,7 +14,8 @@ function parseContainers(text: string): DockerContainer[] {
     if (!/^[0-9a-f]{64}$/.test(id)) parseFail('docker-containers', `container id is not 64 hex digits: ${JSON.stringify(id.slice(0, 80))}`, i + 1);
     const status = stringField('docker-containers', record, 'Status', i + 1);
     // `.State` exists since docker 20.10; before it, "Up …" in Status means running.
-    const state = optionalStringField('docker-containers', record, 'State', i + 1) ?? (status.startsWith('Up') ? 'running' : 'exited');
+    const legacy = status.includes('(Paused)') ? 'paused' : status.startsWith('Up') ? 'running' : 'exited';
+    const state = optionalStringField('docker-containers', record, 'State', i + 1) ?? legacy;
     if (!/^[a-z]+$/.test(state)) parseFail('docker-containers', `unknown container state ${JSON.stringify(state.slice(0, 40))}`, i + 1);
     const names = stringField('docker-containers', record, 'Names', i + 1);
     return {

@@ -43,7 +43,7 @@ export interface DockerContainer {
   image: string;
   /** `running`, `exited`, `created`, `paused`, `restarting`, `dead`, … */
   state: string;
-  /** Running, paused or restarting: something to stop. */
+  /** Running or restarting: something to stop first (a paused one is frozen and is not). */
   running: boolean;
 }
 

@@ -1,34 +1,50 @@
-// Docker commands that succeed when their object is already gone (removed by an earlier command,
-// or by kubelet garbage collection between probe and apply) but still fail when the daemon fails:
-// "gone" means the listing itself succeeded and lacks the exact name.
+// Docker commands over batches of objects (the docker CLI works on a batch concurrently: a node with
+// hundreds of dead pod containers must not take hundreds of sequential calls). Each command
+// succeeds when its objects are gone even if docker complained (removed by an earlier command, or by
+// kubelet garbage collection between probe and apply) but still fails when the daemon fails:
+// "gone" means the listing itself succeeded and holds none of the exact names.
 import type { ToolFacts } from '../facts/types.js';
 import { shellQuote } from '../quote.js';
 import { bounded } from './common.js';
 
+/** At most this many objects per docker call (keeps command lines short and failures local). */
+export const DOCKER_BATCH = 50;
+
 const LISTINGS = {
+  running: 'docker ps -q --no-trunc',
   container: 'docker ps -aq --no-trunc',
   volume: 'docker volume ls -q',
   image: 'docker images -q --no-trunc',
 } as const;
 
-/** `ACTION || { list succeeded && name not in it; }`. */
-export function dockerTolerant(tools: ToolFacts, kind: keyof typeof LISTINGS, action: string, name: string): string {
-  const gone = `{ l=$(${bounded(tools, 15, LISTINGS[kind])}) && ! printf '%s\\n' "$l" | grep -qxF -- ${shellQuote(name)}; }`;
+export function batches<T>(items: readonly T[], size = DOCKER_BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** `ACTION || { list succeeded && none of the names in it; }`. */
+function tolerant(tools: ToolFacts, listing: keyof typeof LISTINGS, action: string, names: readonly string[]): string {
+  const patterns = names.map((n) => `-e ${shellQuote(n)}`).join(' ');
+  const gone = `{ l=$(${bounded(tools, 15, LISTINGS[listing])}) && ! printf '%s\\n' "$l" | grep -qxF ${patterns}; }`;
   return `${action} >/dev/null || ${gone}`;
 }
 
-export function stopContainer(tools: ToolFacts, id: string): string {
-  return dockerTolerant(tools, 'container', bounded(tools, 60, `docker stop -t 10 ${shellQuote(id)}`), id);
+const args = (names: readonly string[]) => names.map(shellQuote).join(' ');
+
+/** Stopped means no longer running (a stopped container is still listed by `ps -a`, rightly). */
+export function stopContainers(tools: ToolFacts, ids: readonly string[]): string {
+  return tolerant(tools, 'running', bounded(tools, 90, `docker stop -t 10 ${args(ids)}`), ids);
 }
 
-export function removeContainer(tools: ToolFacts, id: string): string {
-  return dockerTolerant(tools, 'container', bounded(tools, 60, `docker rm -f ${shellQuote(id)}`), id);
+export function removeContainers(tools: ToolFacts, ids: readonly string[]): string {
+  return tolerant(tools, 'container', bounded(tools, 90, `docker rm -f ${args(ids)}`), ids);
 }
 
-export function removeVolume(tools: ToolFacts, name: string): string {
-  return dockerTolerant(tools, 'volume', bounded(tools, 60, `docker volume rm -- ${shellQuote(name)}`), name);
+export function removeVolumes(tools: ToolFacts, names: readonly string[]): string {
+  return tolerant(tools, 'volume', bounded(tools, 90, `docker volume rm -- ${args(names)}`), names);
 }
 
-export function removeImage(tools: ToolFacts, id: string): string {
-  return dockerTolerant(tools, 'image', bounded(tools, 120, `docker rmi -f ${shellQuote(id)}`), id);
+export function removeImages(tools: ToolFacts, ids: readonly string[]): string {
+  return tolerant(tools, 'image', bounded(tools, 120, `docker rmi -f ${args(ids)}`), ids);
 }

@@ -3,7 +3,7 @@
 import { describeUnsafe, unsafeNameReason } from '../quote.js';
 import type { Artifact, Step } from '../types.js';
 import { count, failPlan, makePlan, refusePlan } from './common.js';
-import { removeContainer, removeImage, removeVolume } from './docker-commands.js';
+import { batches, removeContainers, removeImages, removeVolumes } from './docker-commands.js';
 
 const head = { id: 'docker', title: 'Remove docker containers, volumes and (optionally) images' };
 
@@ -26,17 +26,15 @@ export const dockerStep: Step = {
     const notes: string[] = [];
     for (const c of docker.containers) {
       artifacts.push({ category: 'containers', name: c.id, detail: `${c.names.join(',')} (${c.image}, ${c.state})` });
-      commands.push(removeContainer(tools, c.id));
     }
-    for (const v of docker.volumes) {
-      artifacts.push({ category: 'volumes', name: v.name, detail: `driver ${v.driver}` });
-      commands.push(removeVolume(tools, v.name));
-    }
+    commands.push(...batches(docker.containers.map((c) => c.id)).map((ids) => removeContainers(tools, ids)));
+    for (const v of docker.volumes) artifacts.push({ category: 'volumes', name: v.name, detail: `driver ${v.driver}` });
+    commands.push(...batches(docker.volumes.map((v) => v.name)).map((names) => removeVolumes(tools, names)));
     if (options.removeImages) {
       for (const image of docker.images) {
         artifacts.push({ category: 'images', name: image.id, detail: image.tags.length > 0 ? image.tags.join(', ') : '<none>' });
-        commands.push(removeImage(tools, image.id));
       }
+      commands.push(...batches(docker.images.map((i) => i.id)).map((ids) => removeImages(tools, ids)));
     } else if (docker.images.length > 0) {
       notes.push(`${count(docker.images.length, 'image')} kept (--remove-images removes them)`);
     }

@@ -5,16 +5,22 @@ import type { DockerContainer, Facts, ProcessInfo, ToolFacts } from '../facts/ty
 import { shellQuote } from '../quote.js';
 import type { Artifact, Step } from '../types.js';
 import { bounded, makePlan } from './common.js';
-import { stopContainer } from './docker-commands.js';
+import { batches, stopContainers } from './docker-commands.js';
 
 const ACTIVE_STATES = ['active', 'activating', 'reloading', 'deactivating', 'refreshing'];
 
-/** Stop order of a running container, or null when it is not one we stop first. */
+/**
+ * Stop tier of a running container, or null when it is not one we stop first: 0 the rancher agent
+ * (re-creates the RKE containers), 1 kubelet (re-creates pods), 2 the other RKE system containers,
+ * 3 pod containers (`k8s_` prefix, docker-shim naming). A tier stops in one concurrent `docker stop`,
+ * so the worst case is four grace periods, not one per container.
+ */
 export function stopPriority(container: DockerContainer): number | null {
-  if (AGENT_IMAGE.test(container.image)) return 0;
-  const named = container.names.map((n) => (STOP_FIRST_CONTAINERS as readonly string[]).indexOf(n)).filter((i) => i >= 0);
-  if (named.length > 0) return Math.min(...named);
-  if (container.names.some((n) => n.startsWith(POD_CONTAINER_PREFIX))) return STOP_FIRST_CONTAINERS.length;
+  const names = container.names;
+  if (AGENT_IMAGE.test(container.image) || names.includes('rancher-agent')) return 0;
+  if (names.includes('kubelet')) return 1;
+  if (names.some((n) => (STOP_FIRST_CONTAINERS as readonly string[]).includes(n))) return 2;
+  if (names.some((n) => n.startsWith(POD_CONTAINER_PREFIX))) return 3;
   return null;
 }
 
@@ -27,16 +33,17 @@ function killProcess(process: ProcessInfo): string {
   return `${alive}; if nodescrub_alive; then kill ${pid}; for i in 1 2 3 4 5 6 7 8 9 10; do nodescrub_alive || break; sleep 1; done; ! nodescrub_alive || kill -9 ${pid}; fi`;
 }
 
+/** One `docker stop` per priority tier (agent, kubelet, …, pods), so a tier stops concurrently. */
 function containersToStop(facts: Facts, tools: ToolFacts, artifacts: Artifact[], commands: string[]): void {
   if (facts.docker.status !== 'ok') return;
-  const chosen = facts.docker.containers
-    .filter((c) => c.running)
-    .map((c) => ({ c, priority: stopPriority(c) }))
-    .filter((x): x is { c: DockerContainer; priority: number } => x.priority !== null)
-    .sort((a, b) => a.priority - b.priority);
-  for (const { c } of chosen) {
-    artifacts.push({ category: 'services', name: c.id, detail: `container ${c.names.join(',')} (${c.image}, ${c.state})` });
-    commands.push(stopContainer(tools, c.id));
+  const tiers = new Map<number, DockerContainer[]>();
+  for (const c of facts.docker.containers.filter((x) => x.running)) {
+    const priority = stopPriority(c);
+    if (priority !== null) tiers.set(priority, [...(tiers.get(priority) ?? []), c]);
+  }
+  for (const [, tier] of [...tiers].sort(([a], [b]) => a - b)) {
+    for (const c of tier) artifacts.push({ category: 'services', name: c.id, detail: `container ${c.names.join(',')} (${c.image}, ${c.state})` });
+    commands.push(...batches(tier.map((c) => c.id)).map((ids) => stopContainers(tools, ids)));
   }
 }
 

@@ -13,10 +13,19 @@ const usable =
   process.getuid?.() === 0 &&
   spawnSync('unshare', [...UNSHARE, 'sh', '-c', 'command -v iptables-legacy && command -v iptables-nft && command -v ip']).status === 0;
 
+interface Applied {
+  stepId: string;
+  exitCode: number;
+  failed: Array<{ command: string; exitCode: number }>;
+  stderr: string;
+}
+
 interface Report {
   before: StepPlan[];
-  applied: Array<{ stepId: string; exitCode: number; failed: unknown[]; stderr: string }>;
+  applied: Applied[];
   after: StepPlan[];
+  staleRerun: Applied[];
+  afterStale: StepPlan[];
   pwned: string[];
   survivors: string[];
   links: string[];
@@ -27,18 +36,30 @@ interface Report {
   mountsLeft: string[];
 }
 
+function runSandbox(seed: string): Report {
+  const run = spawnSync('unshare', [...UNSHARE, process.execPath, '--import', 'tsx', join(here, 'sandbox/driver.ts')], {
+    encoding: 'utf8',
+    env: { ...process.env, SANDBOX_SEED: seed },
+    timeout: 150_000,
+    maxBuffer: 1 << 26,
+  });
+  if (run.status !== 0) throw new Error(`sandbox driver failed (${run.status}): ${run.stderr}`);
+  return JSON.parse(run.stdout) as Report;
+}
+
+/** Every plan of a verification probe: nothing left, nothing to run. */
+function expectClean(plans: StepPlan[]): void {
+  for (const plan of plans) {
+    expect({ step: plan.stepId, artifacts: plan.artifacts, commands: plan.commands }).toEqual({ step: plan.stepId, artifacts: [], commands: [] });
+  }
+}
+
 (usable ? describe : describe.skip)('a seeded node in a namespace sandbox', () => {
   let report: Report;
 
   beforeAll(() => {
-    const run = spawnSync('unshare', [...UNSHARE, process.execPath, '--import', 'tsx', join(here, 'sandbox/driver.ts')], {
-      encoding: 'utf8',
-      timeout: 90_000,
-      maxBuffer: 1 << 26,
-    });
-    if (run.status !== 0) throw new Error(`sandbox driver failed (${run.status}): ${run.stderr}`);
-    report = JSON.parse(run.stdout) as Report;
-  }, 100_000);
+    report = runSandbox('seed.sh');
+  }, 160_000);
 
   it('plans work in every step but docker (CLI without daemon: a failure known from facts)', () => {
     const byId = Object.fromEntries(report.before.map((p) => [p.stepId, p]));
@@ -55,10 +76,17 @@ interface Report {
   });
 
   it('verifies clean: the second plan has nothing left (a second run would change nothing)', () => {
-    for (const plan of report.after) {
-      expect({ step: plan.stepId, artifacts: plan.artifacts, commands: plan.commands }).toEqual({ step: plan.stepId, artifacts: [], commands: [] });
-    }
+    expectClean(report.after);
     expect(report.mountsLeft).toEqual([]);
+  });
+
+  it('tolerates stale plans: rerun on the clean host, every command but the iptables transactions succeeds, and nothing changes', () => {
+    for (const step of report.staleRerun.filter((s) => s.stepId !== 'iptables')) {
+      expect({ step: step.stepId, failed: step.failed }).toEqual({ step: step.stepId, failed: [] });
+    }
+    // A stale `-D` no longer matches: iptables-restore refuses the whole table, changing nothing.
+    expect(report.staleRerun.find((s) => s.stepId === 'iptables')?.failed.every((f) => f.command.includes('restore --noflush'))).toBe(true);
+    expectClean(report.afterStale);
   });
 
   it('touches nothing else: siblings, symlink targets, near-miss and SSH interfaces, other chains, policies', () => {
@@ -72,5 +100,32 @@ interface Report {
     expect(report.nft6).toContain('-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT');
     for (const dump of [report.legacy4, report.nft4, report.nft6]) expect(dump).not.toMatch(/^(:|-A )(KUBE-|cali-)|-[jg] (KUBE-|cali-)\S*$/m);
     expect(report.backups.sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^iptables-ipv4-legacy-\d{8}T\d{6}Z\.rules$/), expect.stringMatching(/^iptables-ipv6-nft-/)]));
+  });
+});
+
+const hasDockerd = usable && spawnSync('sh', ['-c', 'command -v dockerd && command -v docker && command -v busybox']).status === 0;
+
+(hasDockerd ? describe : describe.skip)('a seeded docker node in a namespace sandbox (throwaway dockerd)', () => {
+  let report: Report;
+
+  beforeAll(() => {
+    report = runSandbox('docker-seed.sh');
+  }, 160_000);
+
+  it('stops the agent, kubelet, kube-proxy and running pods (not the paused one), then removes everything', () => {
+    const byId = Object.fromEntries(report.before.map((p) => [p.stepId, p]));
+    const stopped = byId['stop-services'].artifacts.map((a) => a.detail?.split(' ')[1] ?? '');
+    expect(stopped.slice(0, 3)).toEqual(['stoic_curie', 'kubelet', 'kube-proxy']); // tier order
+    expect(stopped.slice(3).sort()).toEqual(['k8s_POD_app_ns_uid_0', 'k8s_app_app_ns_uid_0']); // one tier, any order
+    expect(byId.docker.artifacts.filter((a) => a.category === 'containers')).toHaveLength(7);
+    expect(byId.docker.artifacts.filter((a) => a.category === 'volumes').map((a) => a.name).sort()).toEqual(['0123456789abcdef', 'vol-a', 'vol-b']);
+    expect(byId.docker.artifacts.filter((a) => a.category === 'images')).toHaveLength(1);
+    for (const step of report.applied) expect({ step: step.stepId, failed: step.failed }).toEqual({ step: step.stepId, failed: [] });
+  });
+
+  it('verifies clean, and stale docker commands succeed on what is already gone', () => {
+    expectClean(report.after);
+    for (const step of report.staleRerun) expect({ step: step.stepId, failed: step.failed }).toEqual({ step: step.stepId, failed: [] });
+    expectClean(report.afterStale);
   });
 });

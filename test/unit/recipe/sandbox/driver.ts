@@ -10,7 +10,9 @@ import { buildStepScript, parseStepOutput } from '../../../../src/run/step-scrip
 
 const here = dirname(fileURLToPath(import.meta.url));
 const env = { ...process.env, SSH_CONNECTION: '10.9.0.1 40000 10.9.0.2 22' };
-const options = { removeImages: false, force: false };
+// SANDBOX_SEED picks the seed (seed.sh: mounts, dirs, links, rules; docker-seed.sh: a dockerd).
+const seed = process.env.SANDBOX_SEED ?? 'seed.sh';
+const options = { removeImages: seed === 'docker-seed.sh', force: false };
 
 // NODESCRUB_SANDBOX_DUMP=FILE keeps the first probe's raw output (how the fixtures were captured).
 function probe(nonce: string): Facts {
@@ -27,7 +29,7 @@ function apply(plan: StepPlan) {
   return { stepId: plan.stepId, exitCode: run.status, failed: outcomes.filter((o) => o.exitCode !== 0), stderr: run.stderr };
 }
 
-execFileSync('sh', [join(here, 'seed.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('sh', [join(here, seed)], { stdio: ['ignore', 'ignore', 'inherit'] });
 const before = builtinSteps.map((step) => step.plan(probe('sandboxprobe01'), options));
 const applied = [];
 for (const plan of before) {
@@ -36,12 +38,17 @@ for (const plan of before) {
   applied.push(apply(plan));
 }
 const after = builtinSteps.map((step) => step.plan(probe('sandboxprobe02'), options));
+// The first plans once more, now stale: each command must be safe on a host already cleaned.
+const staleRerun = before.filter((p) => !p.refusal && !p.failure && p.commands.length > 0).map(apply);
+const afterStale = builtinSteps.map((step) => step.plan(probe('sandboxprobe03'), options));
 const sh = (command: string) => spawnSync('sh', ['-c', command], { encoding: 'utf8' }).stdout;
 process.stdout.write(
   JSON.stringify({
     before,
     applied,
     after,
+    staleRerun,
+    afterStale,
     pwned: ['/tmp/pwned', '/tmp/pw'].filter((p) => existsSync(p)),
     survivors: ['/var/lib/kubeletfoo/keep', '/var/lib/kubelet x/keep', '/var/log/keepme/file'].filter((p) => existsSync(p)),
     links: sh('ip -o link show').split('\n').map((l) => /^\d+: ([^:@]+)/.exec(l)?.[1]).filter(Boolean),
