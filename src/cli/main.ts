@@ -28,4 +28,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv).then((code) => process.exit(code));
+/** Exit only once stdout has drained: a large --json document on a pipe would otherwise be cut. */
+async function exitAfterFlush(code: number): Promise<never> {
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  process.exit(code);
+}
+
+main(process.argv).then(exitAfterFlush);

@@ -1,5 +1,6 @@
 // Commander wiring only: flags, help with examples, dispatch to commands. No process.exit here.
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
+import { COMPLETION_SHELLS, completeHostsCommand, completionCommand, type CompletionShell } from './completion.js';
 import { hostsCommand } from './commands/hosts.js';
 import { reportMergeCommand } from './commands/report-merge.js';
 import { planCommand, runCommand, verifyCommand, type CommandContext } from './commands/fleet-commands.js';
@@ -90,6 +91,18 @@ export function buildProgram(io: ProgramIo): Command {
     .argument('<reports...>', 'JSON reports written with --report')
     .addHelpText('after', '\nExample:\n  nodescrub report merge shard-*.json > all.json')
     .action((files: string[]) => io.setExitCode(reportMergeCommand(files, io.context.terminal.stdout)));
+
+  // Shell completion: the script, and the hidden callback it runs for --limit host and group names.
+  program
+    .command('completion')
+    .description('print a bash or zsh completion script (--limit completes names from the -i inventory)')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(COMPLETION_SHELLS))
+    .addHelpText('after', '\nExample:\n  source <(nodescrub completion bash)    # in ~/.bashrc\n  nodescrub completion zsh > "${fpath[1]}/_nodescrub"')
+    .action((shell: CompletionShell) => io.setExitCode(completionCommand(shell, program, io.context.terminal.stdout)));
+  program
+    .command('__complete-hosts', { hidden: true })
+    .option('-i, --inventory <file>')
+    .action((raw: { inventory?: string }) => io.setExitCode(completeHostsCommand(raw.inventory, io.context.terminal.stdout)));
 
   return program;
 }

@@ -16,6 +16,8 @@ export interface ReportHost {
   reason?: string;
   durationMs: number;
   removed: Partial<Record<Category, number>>;
+  /** For verify (no steps run): what is still on the host, per the probe. */
+  left?: { category: Category; name: string; detail?: string }[];
   steps: {
     id: string;
     status: string;
@@ -52,6 +54,7 @@ export function toReportHost(result: HostResult): ReportHost {
     reason: result.reason,
     durationMs: result.durationMs,
     removed: countByCategory(result.steps.flatMap((s) => s.removed)),
+    left: result.steps.length === 0 && result.plan ? result.plan.steps.flatMap((s) => s.artifacts) : undefined,
     steps: result.steps.map((s) => ({
       id: s.stepId,
       status: s.status,

@@ -2,6 +2,7 @@
 import { RunAbortedError } from '../../errors.js';
 import { planToJson, renderPlanDetail, renderPlanTable } from '../../plan/render-plan.js';
 import { renderSummary } from '../../report/summary.js';
+import { computeTotals, toReportHost } from '../../report/json-report.js';
 import type { HostResult } from '../../run/results.js';
 import { exitCodeForOutcome, exitCodeForResults, EXIT } from '../exit-codes.js';
 import { splitIntoBatches } from '../../run/batches.js';
@@ -65,10 +66,16 @@ function writeResults(results: HostResult[], options: FleetCliOptions, ctx: Comm
   if (options.output === 'ndjson') {
     ctx.terminal.stderr.write(`${renderSummary(results, counting)}\n`);
   } else if (options.json) {
-    ctx.terminal.stdout.write(`${JSON.stringify({ version: 1, kind, hosts: results }, null, 2)}\n`);
+    ctx.terminal.stdout.write(`${JSON.stringify(resultsDocument(kind, results), null, 2)}\n`);
     ctx.terminal.stderr.write(`${renderSummary(results, counting)}\n`);
   } else {
     ctx.terminal.stdout.write(`\n${renderSummary(results, counting)}\n`);
   }
   if (ctx.signal.aborted) ctx.terminal.stderr.write('nodescrub: interrupted: hosts not started are reported skipped\n');
+}
+
+/** `--json` for run/verify: the report's host shape (documented in README), not the internal result. */
+function resultsDocument(kind: string, results: HostResult[]) {
+  const hosts = results.map(toReportHost);
+  return { version: 1, kind, hosts, totals: computeTotals(hosts) };
 }

@@ -1,0 +1,50 @@
+// Runs the real nodescrub CLI (TypeScript source via tsx) as a child process against the test lab.
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { labDir, labEnv, labInventoryPath, labKnownHosts, REPO_ROOT } from './lab.js';
+
+export interface CliResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const ENTRY = join(REPO_ROOT, 'src/cli/main.ts');
+
+/** The lab's inventory, known_hosts and env (secrets), with short timeouts for tests. */
+export function labArgs(...extra: string[]): string[] {
+  return ['-i', labInventoryPath(), '--known-hosts', labKnownHosts(), '--connect-timeout', '5', ...extra];
+}
+
+export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...labEnv(), ...extra };
+  delete env.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the child
+  delete env.CI;
+  return env;
+}
+
+/** Runs nodescrub to completion (no TTY: line output, stdout a pipe). */
+export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: cliEnv(options.env),
+    timeout: options.timeoutMs ?? 240_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts nodescrub without waiting: for Ctrl-C tests. */
+export function startCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: REPO_ROOT, env: cliEnv(env) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ exitCode: code, stdout, stderr })));
+  return { child, done, output: () => stderr };
+}
+
+export { labDir };

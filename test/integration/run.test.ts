@@ -1,0 +1,69 @@
+// nodescrub run against the lab (real sshd, dockerd, mounts, interfaces, iptables): every healthy node
+// ends clean with every keeper intact (the lab's own independent check), every fault node is
+// reported as what it is, and a second run changes nothing.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { labArgs, runCli } from './cli.js';
+import { labNodes, labSeed, labStatus } from './lab.js';
+
+describe('nodescrub run on the lab', () => {
+  const out = mkdtempSync(join(tmpdir(), 'nodescrub-run-'));
+  const healthy = labNodes().filter((n) => n.kind === 'healthy').map((n) => n.name);
+
+  beforeAll(() => labSeed());
+
+  it('cleans every healthy node exactly, reports each fault node as what it is', () => {
+    const before = labStatus(healthy);
+    for (const node of before) expect(node).toMatchObject({ clean: false, intact: true });
+
+    const run = runCli(['run', ...labArgs('--yes', '--step-timeout', '20', '--report', join(out, 'r.json'), '--log-dir', join(out, 'logs'))]);
+    expect(run.exitCode).toBe(2);
+
+    const report = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'));
+    for (const node of labNodes()) {
+      const host = report.hosts.find((h: { name: string }) => h.name === node.name);
+      const label = host.status === 'ok' || host.status === 'unreachable' ? host.status : host.failure;
+      expect({ node: node.name, status: label }).toEqual({ node: node.name, status: node.expectedStatus });
+    }
+    for (const node of labStatus(healthy)) {
+      expect(node).toMatchObject({ clean: true, intact: true });
+    }
+    // Exact counts: what the report says was removed is what the lab had seeded.
+    for (const status of before) {
+      const host = report.hosts.find((h: { name: string }) => h.name === status.node);
+      expect(host.removed.containers).toBe(status.leftovers!.containers);
+      expect(host.removed.volumes).toBe(status.leftovers!.volumes);
+      expect(host.removed.mounts).toBe(status.leftovers!.mounts);
+      expect(host.removed.interfaces).toBe(status.leftovers!.interfaces);
+    }
+    expect(run.stdout).toMatch(/^node1\s+ok\s/m);
+  });
+
+  it('a second run changes nothing and says already clean', () => {
+    const again = runCli(['run', ...labArgs('--yes', '--limit', 'healthy', '--json')]);
+    expect(again.exitCode).toBe(0);
+    const result = JSON.parse(again.stdout);
+    for (const host of result.hosts) {
+      expect(host.status).toBe('ok');
+      for (const step of host.steps) expect(step.status).toBe('noop');
+    }
+    expect(again.stderr).toContain('already clean');
+  });
+
+  it('verify is green on the cleaned nodes and red on a dirty one', () => {
+    expect(runCli(['verify', ...labArgs('--limit', 'healthy')]).exitCode).toBe(0);
+    labSeed([healthy[0]]);
+    const red = runCli(['verify', ...labArgs('--limit', healthy[0])]);
+    expect(red.exitCode).toBe(2);
+    expect(red.stderr).toMatch(/not clean: .*containers/);
+  });
+
+  it('refuses to run without --yes when there is no TTY, changing nothing', () => {
+    const before = labStatus([healthy[0]]);
+    const refused = runCli(['run', ...labArgs('--limit', healthy[0])]);
+    expect(refused.exitCode).toBe(3);
+    expect(refused.stderr.trim()).toBe('nodescrub: refusing to run without confirmation: no TTY to ask on; add --yes to run non-interactively');
+    expect(labStatus([healthy[0]])).toEqual(before);
+  });
+});
