@@ -7,6 +7,8 @@ export interface HostPlan {
   refusals: string[];
   /** Failures already known from facts (e.g. docker daemon not answering). */
   failures: string[];
+  /** Host-level notes from guards and hooks (evidence that let the host through, backup paths). */
+  notes?: string[];
 }
 
 /** Runs every step's planner over the same facts. */

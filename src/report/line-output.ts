@@ -32,6 +32,8 @@ export function formatEventLine(event: RunEvent, verbose: boolean): string | und
       return verbose ? `${event.host}: ${event.stepId}: command exited ${event.exitCode ?? 'by signal'} in ${formatDuration(event.durationMs)}` : undefined;
     case 'warning':
       return `${event.host ? `${event.host}: ` : ''}warning: ${event.message}`;
+    case 'host-note':
+      return `${event.host}: ${event.message}`;
     case 'host-finished':
       return `${event.host}: ${statusLabel(event.result)}${event.result.reason ? `: ${event.result.reason}` : ''} (${formatDuration(event.result.durationMs)})`;
     default:

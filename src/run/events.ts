@@ -16,6 +16,7 @@ export type RunEvent =
   | { type: 'step-finished'; host: string; result: StepResult }
   | { type: 'command'; host: string; stepId: string; command: string; exitCode: number | null; stdout: string; stderr: string; durationMs: number }
   | { type: 'warning'; host?: string; message: string }
+  | { type: 'host-note'; host: string; message: string }
   | { type: 'host-finished'; host: string; result: HostResult }
   | { type: 'run-finished'; results: HostResult[]; interrupted: boolean };
 

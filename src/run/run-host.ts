@@ -2,7 +2,8 @@
 import { HostError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
 import { isClean, planHost, plannedArtifacts, type HostPlan } from '../plan/host-plan.js';
-import type { RecipeOptions, Step, StepPlan } from '../recipe/types.js';
+import type { Facts, RecipeOptions, Step, StepPlan } from '../recipe/types.js';
+import { applyGuards, type HostHooks } from './hooks.js';
 import type { Transport } from '../ssh/transport.js';
 import { applyStep } from './apply-step.js';
 import { rebootAndWait } from './reboot.js';
@@ -23,6 +24,7 @@ export interface HostRunOptions {
   emit: EmitEvent;
   /** Reboot after a successful cleanup and verify again once the host is back. */
   reboot?: { timeoutMs: number };
+  hooks?: HostHooks;
 }
 
 /** Runs one host to a HostResult; failures are confined to this host and reported, never thrown. */
@@ -56,7 +58,7 @@ async function discoverAndAct(
   options: HostRunOptions,
   state: { steps: StepResult[]; plan?: HostPlan },
 ): Promise<HostResult> {
-  const plan = await discover(ctx, options);
+  const { plan, facts } = await discover(host, ctx, options);
   state.plan = plan;
   options.emit({ type: 'host-planned', host: host.name, plan });
   if (options.mode === 'plan') return hostResult(host, 'ok', state);
@@ -68,6 +70,11 @@ async function discoverAndAct(
   if (plan.refusals.length > 0) {
     state.steps = plan.steps.map((step) => skipped(step, 'host refused'));
     return hostResult(host, 'refused', state, { failure: 'refused', reason: plan.refusals.join('; ') });
+  }
+  for (const action of options.hooks?.beforeApply ?? []) {
+    const notes = await action({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal });
+    state.plan = { ...plan, notes: [...(state.plan.notes ?? []), ...notes] };
+    for (const note of notes) options.emit({ type: 'host-note', host: host.name, message: note });
   }
   await applySteps(ctx, plan, options, state);
   state.steps = reconcileSteps(state.steps, await verify(ctx, options));
@@ -81,13 +88,16 @@ async function discoverAndAct(
   return hostResult(host, 'failed', state, { failure: 'step-failed', reason: `${failed.stepId}: ${failed.message ?? 'failed'}` });
 }
 
-async function discover(ctx: RemoteContext, options: HostRunOptions): Promise<HostPlan> {
+async function discover(host: HostSpec, ctx: RemoteContext, options: HostRunOptions): Promise<{ plan: HostPlan; facts: Facts }> {
   options.emit({ type: 'phase-started', host: ctx.host, phase: 'discover' });
   const facts = await probeFacts(ctx, 'discover');
-  const plan = planHost(facts, options.steps, options.recipe);
+  let plan = planHost(facts, options.steps, options.recipe);
+  if (options.hooks && options.mode !== 'verify') {
+    plan = await applyGuards({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal }, options.hooks);
+  }
   const count = plannedArtifacts(plan).length;
   options.emit({ type: 'phase-finished', host: ctx.host, phase: 'discover', ok: true, message: `${count} artifacts found` });
-  return plan;
+  return { plan, facts };
 }
 
 /** Steps in order; a failed step stops this host (later steps are skipped, e.g. no rm -rf after a failed unmount). */

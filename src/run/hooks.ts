@@ -1,0 +1,39 @@
+// Extension points around the destructive part of a host run: guards (may refuse the host, also shown
+// by `plan`) and pre-apply actions (e.g. backups: a failure stops the host before anything is deleted).
+import type { HostSpec } from '../inventory/types.js';
+import type { HostPlan } from '../plan/host-plan.js';
+import type { Facts, RecipeOptions } from '../recipe/types.js';
+import type { Transport } from '../ssh/transport.js';
+
+export interface HookContext {
+  host: HostSpec;
+  transport: Transport;
+  facts: Facts;
+  plan: HostPlan;
+  recipe: RecipeOptions;
+  signal: AbortSignal;
+}
+
+export interface GuardVerdict {
+  /** Reasons to refuse the host, each naming its evidence. Overridden by --force where the guard allows. */
+  refusals: string[];
+  /** What the guard saw and why it let the host through ("API not reachable: proceeding"). */
+  notes: string[];
+}
+
+export interface HostHooks {
+  /** Run after discovery in every mode, so `plan` shows what `run` would refuse. Read-only. */
+  guards?: ((ctx: HookContext) => Promise<GuardVerdict>)[];
+  /** Run once per host in `run`, after guards passed and before the first step; returns notes. Throw HostError to stop the host. */
+  beforeApply?: ((ctx: HookContext) => Promise<string[]>)[];
+}
+
+/** Runs every guard; their refusals and notes join the plan (plan stays the single source of truth). */
+export async function applyGuards(ctx: HookContext, hooks: HostHooks): Promise<HostPlan> {
+  let plan = ctx.plan;
+  for (const guard of hooks.guards ?? []) {
+    const verdict = await guard({ ...ctx, plan });
+    plan = { ...plan, refusals: [...plan.refusals, ...verdict.refusals], notes: [...(plan.notes ?? []), ...verdict.notes] };
+  }
+  return plan;
+}
