@@ -32,9 +32,13 @@ function tolerant(tools: ToolFacts, listing: keyof typeof LISTINGS, action: stri
 
 const args = (names: readonly string[]) => names.map(shellQuote).join(' ');
 
+/** Grace period before docker kills a container: short, since everything is removed right after
+ * and only the order (agent, kubelet, the rest) matters, and steps run under --step-timeout. */
+export const STOP_GRACE_SECONDS = 5;
+
 /** Stopped means no longer running (a stopped container is still listed by `ps -a`, rightly). */
 export function stopContainers(tools: ToolFacts, ids: readonly string[]): string {
-  return tolerant(tools, 'running', bounded(tools, 90, `docker stop -t 10 ${args(ids)}`), ids);
+  return tolerant(tools, 'running', bounded(tools, 60, `docker stop -t ${STOP_GRACE_SECONDS} ${args(ids)}`), ids);
 }
 
 export function removeContainers(tools: ToolFacts, ids: readonly string[]): string {

@@ -11,16 +11,15 @@ const ACTIVE_STATES = ['active', 'activating', 'reloading', 'deactivating', 'ref
 
 /**
  * Stop tier of a running container, or null when it is not one we stop first: 0 the rancher agent
- * (re-creates the RKE containers), 1 kubelet (re-creates pods), 2 the other RKE system containers,
- * 3 pod containers (`k8s_` prefix, docker-shim naming). A tier stops in one concurrent `docker stop`,
- * so the worst case is four grace periods, not one per container.
+ * (re-creates the RKE containers), 1 kubelet (re-creates pods), 2 the other RKE system containers
+ * and pod containers (`k8s_` prefix, docker-shim naming), which re-create nothing. Each tier is one
+ * concurrent `docker stop`, so the worst case is three grace periods, not one per container.
  */
 export function stopPriority(container: DockerContainer): number | null {
   const names = container.names;
   if (AGENT_IMAGE.test(container.image) || names.includes('rancher-agent')) return 0;
   if (names.includes('kubelet')) return 1;
-  if (names.some((n) => (STOP_FIRST_CONTAINERS as readonly string[]).includes(n))) return 2;
-  if (names.some((n) => n.startsWith(POD_CONTAINER_PREFIX))) return 3;
+  if (names.some((n) => (STOP_FIRST_CONTAINERS as readonly string[]).includes(n) || n.startsWith(POD_CONTAINER_PREFIX))) return 2;
   return null;
 }
 
