@@ -158,7 +158,9 @@ node_exec() {
 }
 
 # Run functions for several nodes at once, each in the background with its own log; fail (after
-# all finished) if any failed, showing the tail of the failed logs.
+# all finished) if any failed, showing the tail of the failed logs. LAB_JOBS lists the running
+# ones, so that a failed or interrupted `up` can stop and wait for them before tearing down.
+LAB_JOBS=()
 run_parallel() {  # FUNCTION LOGNAME NODE...
   local fn=$1 logname=$2; shift 2
   local -A pids=()
@@ -168,6 +170,7 @@ run_parallel() {  # FUNCTION LOGNAME NODE...
     mkdir -p "$(dirname "$log")"
     ("$fn" "$n") >"$log" 2>&1 </dev/null &
     pids[$n]=$!
+    LAB_JOBS+=($!)
   done
   for n in "$@"; do
     if ! wait "${pids[$n]}"; then
@@ -176,5 +179,20 @@ run_parallel() {  # FUNCTION LOGNAME NODE...
       tail -n 15 "$(node_dir "$n")/$logname.log" | sed 's/^/    /' >&2
     fi
   done
+  LAB_JOBS=()
   return $rc
+}
+stop_jobs() {  # stop the background jobs of run_parallel and wait until they are gone
+  local p
+  for p in "${LAB_JOBS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${LAB_JOBS[@]}"; do wait "$p" 2>/dev/null || true; done
+  LAB_JOBS=()
+}
+
+# Start a daemon in its own session (no terminal signal reaches it) that records its own pid file
+# before it execs: even if we are killed right after the fork, the process is known to `down`.
+start_daemon() {  # PIDFILE LOGFILE CMD...
+  local pidfile=$1 log=$2; shift 2
+  setsid bash -c 'f=$(</proc/$$/stat); f=${f##*) }; read -r -a a <<<"$f"; echo "$$ ${a[19]}" >"$0"; exec "$@"' \
+    "$pidfile" "$@" </dev/null >>"$log" 2>&1 &
 }

@@ -32,8 +32,8 @@ lab_down() {
     say "down: unmounting stray $m"
     umount -l "$m" || ok=0
   done < <(findmnt -rn -o TARGET | sed "s/\\\\x20/ /g" | { grep -F "$LAB_DIR/" || true; } | sort -r)
+  ((ok)) && rm -rf "$LAB_DIR" || ok=0
   if ((ok)); then
-    rm -rf "$LAB_DIR"
     say "down: $LAB_ID gone in $(elapsed "$t0")s"
   else
     say "down: some parts of $LAB_ID could not be removed (see above); state kept in $LAB_DIR — run down again"

@@ -105,5 +105,6 @@ fleet_down() {
     ip netns del "$ns" || { ok=0; say "fleet down: could not delete netns $ns"; }
   done
   lab_restore_run_netns
-  if ((ok)); then rm -rf "$FLEET_DIR"; say "fleet down: done"; else return 1; fi
+  ((ok)) && rm -rf "$FLEET_DIR" || ok=0
+  if ((ok)); then say "fleet down: done"; else say "fleet down: some parts could not be removed; run it again"; return 1; fi
 }

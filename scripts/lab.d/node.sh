@@ -132,10 +132,8 @@ node_start_ssh() {
     echo "port 127.0.0.1:$port is already in use (set NODESCRUB_LAB_PORT_BASE)" >&2
     return 1
   fi
-  setsid socat TCP-LISTEN:"$port",bind=127.0.0.1,fork,reuseaddr,backlog=512 \
-    EXEC:"nsenter -t $pid -m -u -i -n -p -r -w /usr/sbin/sshd -i -e -f /etc/ssh/sshd_config",nofork \
-    </dev/null >>"$dir/ssh.log" 2>&1 &
-  write_pid_file "$dir/socat.pid" $!
+  start_daemon "$dir/socat.pid" "$dir/ssh.log" socat TCP-LISTEN:"$port",bind=127.0.0.1,fork,reuseaddr,backlog=512 \
+    EXEC:"nsenter -t $pid -m -u -i -n -p -r -w /usr/sbin/sshd -i -e -f /etc/ssh/sshd_config",nofork
   for ((i = 0; i < 100; i++)); do
     if [[ $(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && head -c 4 <&3" 2>/dev/null) == SSH- ]]; then
       return 0

@@ -99,6 +99,7 @@ EOF
 
 lab_up_failed() {
   trap - EXIT INT TERM
+  stop_jobs   # node jobs still running must not race the teardown
   if [[ ${NODESCRUB_LAB_KEEP_ON_FAILURE:-0} == 1 ]]; then
     say "up failed; kept everything for inspection in $LAB_DIR (NODESCRUB_LAB_KEEP_ON_FAILURE=1): run 'scripts/lab down' after"
   else
