@@ -23,13 +23,13 @@ export function stopPriority(container: DockerContainer): number | null {
   return null;
 }
 
-/** TERM, up to 10 s for it to exit, then KILL — only while the pid still runs the same program
- * (pids are reused), and a zombie counts as gone. */
+/** TERM, up to 5 s (the containers' grace) for it to exit, then KILL — only while the pid still
+ * runs the same program (pids are reused), and a zombie counts as gone. */
 function killProcess(process: ProcessInfo): string {
   const { pid } = process;
   const comm = shellQuote(process.comm);
   const alive = `nodescrub_alive() { [ "$(cat /proc/${pid}/comm 2>/dev/null)" = ${comm} ] && ! grep -q '^State:[[:space:]]*Z' /proc/${pid}/status 2>/dev/null; }`;
-  return `${alive}; if nodescrub_alive; then kill ${pid}; for i in 1 2 3 4 5 6 7 8 9 10; do nodescrub_alive || break; sleep 1; done; ! nodescrub_alive || kill -9 ${pid}; fi`;
+  return `${alive}; if nodescrub_alive; then kill ${pid}; for i in 1 2 3 4 5; do nodescrub_alive || break; sleep 1; done; ! nodescrub_alive || kill -9 ${pid}; fi`;
 }
 
 /** One `docker stop` per priority tier (agent, kubelet, …, pods), so a tier stops concurrently. */
