@@ -13,7 +13,7 @@ export interface AnsibleGroup {
   at: string;
   vars: Map<string, AnsibleVar>;
   children: { name: string; at: string }[];
-  hosts: string[];
+  hosts: Set<string>;
 }
 
 /** One host: where it was first mentioned and its host variables (later mentions override). */
@@ -43,7 +43,7 @@ export function createAnsibleModel(): AnsibleModel {
 export function ensureGroup(model: AnsibleModel, name: string, at: string): AnsibleGroup {
   let group = model.groups.get(name);
   if (group === undefined) {
-    group = { name, at, vars: new Map(), children: [], hosts: [] };
+    group = { name, at, vars: new Map(), children: [], hosts: new Set() };
     model.groups.set(name, group);
   }
   return group;
@@ -56,7 +56,7 @@ export function addHostToGroup(model: AnsibleModel, group: AnsibleGroup, name: s
     host = { name, at, vars: new Map() };
     model.hosts.set(name, host);
   }
-  if (!group.hosts.includes(name)) group.hosts.push(name);
+  group.hosts.add(name);
   return host;
 }
 

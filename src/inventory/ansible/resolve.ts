@@ -29,8 +29,10 @@ export function resolveAnsibleModel(model: AnsibleModel, source: string, env: No
   const sortKeys = new Map([...model.groups.values()].map((group) => [group, [depthOf(group.name), readPriority(group, problems), group.name] as const]));
   const byPrecedence = (a: AnsibleGroup, b: AnsibleGroup): number => compareKeys(sortKeys.get(a), sortKeys.get(b));
   checkNames(model, problems);
+  const direct = new Map<string, AnsibleGroup[]>();
+  for (const group of model.groups.values()) for (const name of group.hosts) direct.set(name, [...(direct.get(name) ?? []), group]);
   const groupsOf = new Map<string, AnsibleGroup[]>();
-  for (const host of model.hosts.values()) groupsOf.set(host.name, groupsOfHost(model, host, ancestorsOf));
+  for (const host of model.hosts.values()) groupsOf.set(host.name, groupsOfHost(model, direct.get(host.name) ?? [], ancestorsOf));
   const hosts: HostEntry[] = [...model.hosts.values()].map((host) => {
     const ordered = [...(groupsOf.get(host.name) ?? [])].sort(byPrecedence);
     return toHostEntry(host, [model.groups.get('all'), ...ordered]);
@@ -38,8 +40,9 @@ export function resolveAnsibleModel(model: AnsibleModel, source: string, env: No
   const groups: GroupEntry[] = [...model.groups.values()]
     .filter((group) => !IMPLICIT_GROUPS.includes(group.name))
     .map((group) => ({ name: group.name, path: group.at, layer: { values: {}, paths: {} }, members: [] }));
-  for (const group of groups) {
-    for (const host of model.hosts.values()) if (groupsOf.get(host.name)?.some((g) => g.name === group.name)) group.members.push({ name: host.name, path: host.at });
+  const entries = new Map(groups.map((group) => [group.name, group]));
+  for (const host of model.hosts.values()) {
+    for (const group of groupsOf.get(host.name) ?? []) entries.get(group.name)?.members.push({ name: host.name, path: host.at });
   }
   if (model.hosts.size === 0 && problems.length === 0) problems.push({ path: '', message: 'expected at least one host, got none' });
   // Without ansible_user, Ansible (that is, ssh) logs in as the local user, not as root.
@@ -69,10 +72,9 @@ function collectParents(model: AnsibleModel, problems: Problem[]): Map<string, S
 }
 
 // Direct groups plus their ancestors, without `all`; `ungrouped` only when there is nothing else (as Ansible).
-function groupsOfHost(model: AnsibleModel, host: AnsibleHost, ancestorsOf: (name: string) => Set<string>): AnsibleGroup[] {
+function groupsOfHost(model: AnsibleModel, direct: AnsibleGroup[], ancestorsOf: (name: string) => Set<string>): AnsibleGroup[] {
   const names = new Set<string>();
-  for (const group of model.groups.values()) {
-    if (!group.hosts.includes(host.name)) continue;
+  for (const group of direct) {
     names.add(group.name);
     for (const ancestor of ancestorsOf(group.name)) names.add(ancestor);
   }

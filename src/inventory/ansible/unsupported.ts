@@ -3,7 +3,9 @@
 import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Problem } from '../problems.js';
-import { EXPORT_HINT } from './yaml.js';
+
+/** The command that turns a plugin config or a script into a static inventory nodescrub can read. */
+export const EXPORT_HINT = 'ansible-inventory -i SOURCE --list --yaml --export > hosts.yml';
 
 const STATIC_EXTENSIONS = ['.ini', '.yaml', '.yml', '.json'];
 

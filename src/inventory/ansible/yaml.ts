@@ -5,14 +5,12 @@ import { expected, isMapping, joinPath, type Problem, unknownKeyMessage } from '
 import { readAnsibleVar } from './connection-vars.js';
 import { expandAnsibleHostPattern } from './host-pattern.js';
 import { addChildGroup, addHostToGroup, createAnsibleModel, ensureGroup, type AnsibleGroup, type AnsibleModel } from './model.js';
+import { EXPORT_HINT } from './unsupported.js';
 import type { LocatedYaml } from './yaml-lines.js';
 
 const GROUP_KEYS = ['hosts', 'children', 'vars'];
 
 type Locate = (mapping: object, key: string, path: string) => string;
-
-/** The command that turns a plugin config or a script into a static inventory nodescrub can read. */
-export const EXPORT_HINT = 'ansible-inventory -i SOURCE --list --yaml --export > hosts.yml';
 
 /** The model a YAML inventory describes; problems are pushed, and whatever is usable is kept. */
 export function readAnsibleYaml(located: LocatedYaml, problems: Problem[]): AnsibleModel {
