@@ -80,6 +80,7 @@ export function buildProgram(io: ProgramIo): Command {
   addSelection(program.command('hosts'))
     .description('list the selected hosts with their effective settings (never secrets)')
     .option('--json', 'as JSON')
+    .option('--retry-failed <report>', 'only the hosts that were not ok in that report')
     .addHelpText('after', '\nExample:\n  nodescrub hosts -i inventory.yaml --limit "rack3,!node07.rack3.example.com"')
     .action((raw) => io.setExitCode(hostsCommand(raw, io.context.terminal.stdout)));
 
