@@ -4,12 +4,13 @@
 //   and no nodescrub `hosts:` list       → Ansible YAML
 //   other YAML mappings                   → native
 //   no extension (or another one) and not a YAML mapping → Ansible INI
+// Ansible inventories also get the group_vars/ and host_vars/ next to them.
 // Before any of that, a script (`#!`, executable bit) or a vault-encrypted file is refused.
 import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { YAMLException } from 'js-yaml';
 import { InventoryError } from '../errors.js';
-import { checkAnsibleIni, checkAnsibleYaml } from './ansible/load.js';
+import { checkAnsibleIni, checkAnsibleYaml, type AnsibleCheck } from './ansible/load.js';
 import { describeVaultTag, findUnsupportedFile } from './ansible/unsupported.js';
 import { loadLocatedYaml, type LocatedYaml } from './ansible/yaml-lines.js';
 import { explainUnreadableFile } from './key-file.js';
@@ -48,7 +49,8 @@ export function checkAnyInventory(file: string, env: NodeJS.ProcessEnv = process
   const refused = findUnsupportedFile(file, text);
   if (refused !== undefined) throw new InventoryError(formatProblems(file, [refused]));
   const extension = extname(file).toLowerCase();
-  const asIni = (): InventoryCheck => withFormat('ansible-ini', file, checkAnsibleIni(text, file, env, options));
+  const ansibleOptions = { varsDir: dirname(resolve(file)), ...options };
+  const asIni = (): InventoryCheck => withFormat('ansible-ini', file, checkAnsibleIni(text, file, env, ansibleOptions));
   if (extension === '.ini') return asIni();
   let located: LocatedYaml;
   try {
@@ -59,7 +61,7 @@ export function checkAnyInventory(file: string, env: NodeJS.ProcessEnv = process
     if (!YAML_EXTENSIONS.includes(extension)) return asIni();
     return { format: 'native', inventory: loadInventory(file, env, options), problems: [] }; // throws the YAML error, worded natively
   }
-  if (isAnsibleYamlShape(located.doc)) return withFormat('ansible-yaml', file, checkAnsibleYaml(located, file, env, options));
+  if (isAnsibleYamlShape(located.doc)) return withFormat('ansible-yaml', file, checkAnsibleYaml(located, file, env, ansibleOptions));
   if (!YAML_EXTENSIONS.includes(extension) && !isMapping(located.doc)) return asIni();
   const checked = checkInventoryDocument(located.doc, file, env, options);
   return { format: 'native', inventory: checked.inventory, problems: formatProblems(file, checked.problems) };
@@ -76,6 +78,6 @@ export function isAnsibleYamlShape(doc: unknown): boolean {
   return bodies.length > 0 && bodies.every(groupShaped) && bodies.some(declaresHosts);
 }
 
-function withFormat(format: InventoryFormat, file: string, checked: ReturnType<typeof checkAnsibleIni>): InventoryCheck {
+function withFormat(format: InventoryFormat, file: string, checked: AnsibleCheck): InventoryCheck {
   return { format, inventory: checked.inventory, problems: formatProblems(file, checked.problems) };
 }

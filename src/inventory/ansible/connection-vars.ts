@@ -69,12 +69,18 @@ const CHOICE_VARS: Record<string, { allowed: string[]; why: string }> = {
 
 const NODESCRUB_VARS = Object.keys(FIELD_VARS).filter((key) => key.startsWith('nodescrub_'));
 
+/** What a `!vault` value in a vars file reads as: nodescrub never decrypts it. */
+export const VAULTED = Symbol('vaulted');
+
 /** Reads one variable; the message of a problem names the variable but never echoes a secret. */
 export function readAnsibleVar(key: string, value: unknown): VarReading {
   const secretHome = SECRET_VARS[key];
   if (secretHome !== undefined && value !== null && value !== '') {
     const env = secretHome.replace(/^nodescrub_/, '').replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
     return problem(key, `secrets are not read from inventory files (value not shown): put it in an environment variable and name that variable with ${secretHome}=VAR (nodescrub's ${env})`);
+  }
+  if (value === VAULTED) {
+    return isConnectionVar(key) ? problem(key, 'is vaulted (!vault): nodescrub reads no vault; write the value itself') : { kind: 'ignored' };
   }
   if (typeof value === 'string' && /\{\{|\{%/.test(value) && isConnectionVar(key)) {
     return problem(key, `${describeValue(value)} is a Jinja template; nodescrub does not evaluate templates: write the value itself`);

@@ -11,8 +11,14 @@ import { readAnsibleIni } from './ini.js';
 import type { AnsibleModel } from './model.js';
 import { resolveAnsibleModel } from './resolve.js';
 import { describeVaultTag } from './unsupported.js';
+import { readVarsDirectories } from './vars-dirs.js';
 import { readAnsibleYaml } from './yaml.js';
 import { loadLocatedYaml, type LocatedYaml } from './yaml-lines.js';
+
+/** The native options, plus where group_vars/ and host_vars/ are looked for (unset: not read). */
+export interface AnsibleOptions extends ParseInventoryOptions {
+  varsDir?: string;
+}
 
 /** An inventory and everything wrong with it; complete only when problems is empty. */
 export interface AnsibleCheck {
@@ -21,12 +27,12 @@ export interface AnsibleCheck {
 }
 
 /** Parses INI text into an Inventory, or throws InventoryError with every `SOURCE: line N: message`. */
-export function parseAnsibleIni(text: string, source: string, env: NodeJS.ProcessEnv = process.env, options: ParseInventoryOptions = {}): Inventory {
+export function parseAnsibleIni(text: string, source: string, env: NodeJS.ProcessEnv = process.env, options: AnsibleOptions = {}): Inventory {
   return orThrow(checkAnsibleIni(text, source, env, options), source);
 }
 
 /** Parses YAML text in Ansible's layout into an Inventory, or throws InventoryError. */
-export function parseAnsibleYaml(text: string, source: string, env: NodeJS.ProcessEnv = process.env, options: ParseInventoryOptions = {}): Inventory {
+export function parseAnsibleYaml(text: string, source: string, env: NodeJS.ProcessEnv = process.env, options: AnsibleOptions = {}): Inventory {
   return orThrow(checkAnsibleYamlText(text, source, env, options), source);
 }
 
@@ -36,13 +42,13 @@ function orThrow({ inventory, problems }: AnsibleCheck, source: string): Invento
 }
 
 /** Checks INI text (Ansible's `hosts.ini`, or a file without extension in that form). */
-export function checkAnsibleIni(text: string, source: string, env: NodeJS.ProcessEnv, options: ParseInventoryOptions = {}): AnsibleCheck {
+export function checkAnsibleIni(text: string, source: string, env: NodeJS.ProcessEnv, options: AnsibleOptions = {}): AnsibleCheck {
   const problems: Problem[] = [];
   return finish(readAnsibleIni(text, problems), source, env, options, problems);
 }
 
 /** Checks YAML text in Ansible's inventory layout; a `!vault` value is one problem naming its line. */
-export function checkAnsibleYamlText(text: string, source: string, env: NodeJS.ProcessEnv, options: ParseInventoryOptions = {}): AnsibleCheck {
+export function checkAnsibleYamlText(text: string, source: string, env: NodeJS.ProcessEnv, options: AnsibleOptions = {}): AnsibleCheck {
   let located: LocatedYaml;
   try {
     located = loadLocatedYaml(text, source);
@@ -55,19 +61,21 @@ export function checkAnsibleYamlText(text: string, source: string, env: NodeJS.P
 }
 
 /** Checks an already-loaded YAML document (detection loads it once and hands it on). */
-export function checkAnsibleYaml(located: LocatedYaml, source: string, env: NodeJS.ProcessEnv, options: ParseInventoryOptions = {}): AnsibleCheck {
+export function checkAnsibleYaml(located: LocatedYaml, source: string, env: NodeJS.ProcessEnv, options: AnsibleOptions = {}): AnsibleCheck {
   const problems: Problem[] = [];
   return finish(readAnsibleYaml(located, problems), source, env, options, problems);
 }
 
-function finish(model: AnsibleModel, source: string, env: NodeJS.ProcessEnv, options: ParseInventoryOptions, problems: Problem[]): AnsibleCheck {
+function finish(model: AnsibleModel, source: string, env: NodeJS.ProcessEnv, options: AnsibleOptions, problems: Problem[]): AnsibleCheck {
   // Ansible hands key paths to ssh as written, so a relative one starts in the working directory.
-  const context: NormalizeContext = {
+  const context: NormalizeContext & { source: string } = {
+    source,
     baseDir: options.baseDir ?? process.cwd(),
     localUser: options.localUser ?? localUserName(env),
     homeDir: options.homeDir ?? homedir(),
   };
-  const inventory = resolveAnsibleModel(model, source, env, context, problems);
+  const dirs = options.varsDir === undefined ? { groups: new Map(), hosts: new Map() } : readVarsDirectories(options.varsDir, model, problems);
+  const inventory = resolveAnsibleModel(model, dirs, env, context, problems);
   return { inventory, problems };
 }
 

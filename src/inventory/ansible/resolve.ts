@@ -1,8 +1,8 @@
 // From an Ansible model to nodescrub's Inventory: group ancestry (a host is in every ancestor of its
 // groups), Ansible's variable precedence (all < parent < child < host; siblings by priority, then
-// name), then the native normalizer and environment checks, so both formats end in the same HostSpecs.
+// name; group_vars/ and host_vars/ files above the file's own), then the native normalizer and
+// environment checks, so both formats end in the same HostSpecs.
 // One difference by design: with no ansible_user, the user is the local one, as with Ansible.
-import { isHostName } from '../address.js';
 import { resolveHosts, type NormalizeContext } from '../normalize.js';
 import type { GroupEntry, ParsedInventory } from '../parse.js';
 import type { HostEntry } from '../parse-host.js';
@@ -10,39 +10,32 @@ import { expected, type Problem } from '../problems.js';
 import { checkHostEnvironment } from '../rules.js';
 import type { Inventory } from '../types.js';
 import { buildHostFields } from './connection-vars.js';
+import { checkNames } from './names.js';
 import { IMPLICIT_GROUPS, type AnsibleGroup, type AnsibleHost, type AnsibleModel, type AnsibleVar } from './model.js';
+import type { VarsDirectories } from './vars-dirs.js';
 
 /** The inventory a model describes; problems are pushed, and the inventory is complete only without any. */
-export function resolveAnsibleModel(model: AnsibleModel, source: string, env: NodeJS.ProcessEnv, context: NormalizeContext, problems: Problem[]): Inventory {
-  const parents = collectParents(model, problems);
-  const ancestry = new Map<string, Set<string>>();
-  const ancestorsOf = (name: string): Set<string> => {
-    let known = ancestry.get(name);
-    if (known === undefined) {
-      known = new Set();
-      ancestry.set(name, known);
-      for (const parent of parents.get(name) ?? []) for (const name of [parent, ...ancestorsOf(parent)]) known.add(name);
-    }
-    return known;
-  };
-  const depthOf = (name: string): number => (name === 'all' ? 0 : 1 + Math.max(0, ...[...(parents.get(name) ?? [])].map(depthOf)));
-  const sortKeys = new Map([...model.groups.values()].map((group) => [group, [depthOf(group.name), readPriority(group, problems), group.name] as const]));
-  const byPrecedence = (a: AnsibleGroup, b: AnsibleGroup): number => compareKeys(sortKeys.get(a), sortKeys.get(b));
+export function resolveAnsibleModel(
+  model: AnsibleModel,
+  dirs: VarsDirectories,
+  env: NodeJS.ProcessEnv,
+  context: NormalizeContext & { source: string },
+  problems: Problem[],
+): Inventory {
   checkNames(model, problems);
-  const direct = new Map<string, AnsibleGroup[]>();
-  for (const group of model.groups.values()) for (const name of group.hosts) direct.set(name, [...(direct.get(name) ?? []), group]);
-  const groupsOf = new Map<string, AnsibleGroup[]>();
-  for (const host of model.hosts.values()) groupsOf.set(host.name, groupsOfHost(model, direct.get(host.name) ?? [], ancestorsOf));
-  const hosts: HostEntry[] = [...model.hosts.values()].map((host) => {
-    const ordered = [...(groupsOf.get(host.name) ?? [])].sort(byPrecedence);
-    return toHostEntry(host, [model.groups.get('all'), ...ordered]);
+  const groupsOf = placeHosts(model, problems);
+  const hosts = [...model.hosts.values()].map((host) => {
+    const names = ['all', ...(groupsOf.get(host.name)?.byPrecedence ?? [])];
+    // Ansible's order: the file's group vars, then group_vars/ (all first each time), then host vars.
+    const layers = [...names.map((name) => model.groups.get(name)?.vars), ...names.map((name) => dirs.groups.get(name)), host.vars, dirs.hosts.get(host.name)];
+    return toHostEntry(host, layers);
   });
   const groups: GroupEntry[] = [...model.groups.values()]
     .filter((group) => !IMPLICIT_GROUPS.includes(group.name))
     .map((group) => ({ name: group.name, path: group.at, layer: { values: {}, paths: {} }, members: [] }));
   const entries = new Map(groups.map((group) => [group.name, group]));
   for (const host of model.hosts.values()) {
-    for (const group of groupsOf.get(host.name) ?? []) entries.get(group.name)?.members.push({ name: host.name, path: host.at });
+    for (const name of groupsOf.get(host.name)?.inOrder ?? []) entries.get(name)?.members.push({ name: host.name, path: host.at });
   }
   if (model.hosts.size === 0 && problems.length === 0) problems.push({ path: '', message: 'expected at least one host, got none' });
   // Without ansible_user, Ansible (that is, ssh) logs in as the local user, not as root.
@@ -50,7 +43,37 @@ export function resolveAnsibleModel(model: AnsibleModel, source: string, env: No
   const parsed: ParsedInventory = { defaults, groups, hosts, sectionOrder: ['hosts'], declaredItems: hosts.length };
   const resolved = resolveHosts(parsed, context);
   checkHostEnvironment(resolved.hosts, env, problems);
-  return { source, hosts: resolved.hosts.map((host) => host.spec), groups: resolved.groups };
+  return { source: context.source, hosts: resolved.hosts.map((host) => host.spec), groups: resolved.groups };
+}
+
+// Host → its groups with their ancestors: in file order (for membership) and in precedence order.
+function placeHosts(model: AnsibleModel, problems: Problem[]): Map<string, { inOrder: string[]; byPrecedence: string[] }> {
+  const parents = collectParents(model, problems);
+  const ancestry = new Map<string, Set<string>>();
+  const ancestorsOf = (name: string): Set<string> => {
+    let known = ancestry.get(name);
+    if (known === undefined) {
+      known = new Set();
+      ancestry.set(name, known);
+      for (const parent of parents.get(name) ?? []) for (const ancestor of [parent, ...ancestorsOf(parent)]) known.add(ancestor);
+    }
+    return known;
+  };
+  const depths = new Map<string, number>();
+  const depthOf = (name: string): number => {
+    const known = depths.get(name) ?? (name === 'all' ? 0 : 1 + Math.max(0, ...[...(parents.get(name) ?? [])].map(depthOf)));
+    depths.set(name, known);
+    return known;
+  };
+  const sortKeys = new Map([...model.groups.values()].map((group) => [group.name, [depthOf(group.name), readPriority(group, problems), group.name] as const]));
+  const direct = new Map<string, AnsibleGroup[]>();
+  for (const group of model.groups.values()) for (const name of group.hosts) direct.set(name, [...(direct.get(name) ?? []), group]);
+  const placed = new Map<string, { inOrder: string[]; byPrecedence: string[] }>();
+  for (const host of model.hosts.values()) {
+    const inOrder = groupsOfHost(model, direct.get(host.name) ?? [], ancestorsOf).map((group) => group.name);
+    placed.set(host.name, { inOrder, byPrecedence: [...inOrder].sort((a, b) => compareKeys(sortKeys.get(a), sortKeys.get(b))) });
+  }
+  return placed;
 }
 
 // child → parents; a child that would make a group its own ancestor is reported and dropped.
@@ -84,10 +107,9 @@ function groupsOfHost(model: AnsibleModel, direct: AnsibleGroup[], ancestorsOf: 
   return [...model.groups.values()].filter((group) => names.has(group.name));
 }
 
-function toHostEntry(host: AnsibleHost, groups: (AnsibleGroup | undefined)[]): HostEntry {
+function toHostEntry(host: AnsibleHost, layers: (ReadonlyMap<string, AnsibleVar> | undefined)[]): HostEntry {
   const merged = new Map<string, AnsibleVar>();
-  for (const group of groups) for (const [key, variable] of group?.vars ?? []) merged.set(key, variable);
-  for (const [key, variable] of host.vars) merged.set(key, variable);
+  for (const layer of layers) for (const [key, variable] of layer ?? []) merged.set(key, variable);
   const { address, hostKeyFingerprint, layer } = buildHostFields(merged);
   return { path: host.at, namePath: host.at, names: [host.name], address, hostKeyFingerprint, layer };
 }
@@ -106,28 +128,4 @@ type SortKey = readonly [depth: number, priority: number, name: string];
 
 function compareKeys(a: SortKey = [0, 1, ''], b: SortKey = [0, 1, '']): number {
   return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
-}
-
-// Names end up in --limit patterns, file names and log prefixes: the native rules apply.
-function checkNames(model: AnsibleModel, problems: Problem[]): void {
-  for (const group of model.groups.values()) {
-    if (!IMPLICIT_GROUPS.includes(group.name) && !isHostName(group.name)) {
-      problems.push({ path: group.at, message: badName('a group name (letters, digits, .-_)', group.name) });
-    }
-    if (model.hosts.has(group.name)) {
-      const host = model.hosts.get(group.name);
-      problems.push({ path: group.at, message: expected('a group name that is not also a host name', group.name, `host declared at ${host?.at}`) });
-    }
-  }
-  for (const host of model.hosts.values()) {
-    if (!isHostName(host.name)) {
-      const message = badName('a host name (letters, digits, .-_)', host.name, 'for an IPv6 address, give the host a name and set ansible_host');
-      problems.push({ path: host.at, message });
-    }
-  }
-}
-
-// A name with `=` is most likely `key=value` in the wrong place, and the value may be a password.
-function badName(what: string, name: string, detail?: string): string {
-  return name.includes('=') ? `expected ${what}, got a name with "=" (not shown: it may hold a secret)` : expected(what, name, detail);
 }

@@ -1,6 +1,6 @@
 // js-yaml hands back values, not positions. Ansible YAML messages must name a line, so the document is
 // loaded while recording where each mapping's text starts and ends; a key is then found in that span.
-import { load } from 'js-yaml';
+import { load, type Schema } from 'js-yaml';
 
 /** A loaded document plus a way back from (mapping, key) to the 1-based line the key is written on. */
 export interface LocatedYaml {
@@ -9,11 +9,12 @@ export interface LocatedYaml {
 }
 
 /** Loads like js-yaml's `load` (and throws its YAMLException); the spans cost one WeakMap entry per mapping. */
-export function loadLocatedYaml(text: string, filename: string): LocatedYaml {
+export function loadLocatedYaml(text: string, filename: string, schema?: Schema): LocatedYaml {
   const spans = new WeakMap<object, { start: number; end: number }>();
   const starts: number[] = [];
   const doc = load(text, {
     filename,
+    ...(schema === undefined ? {} : { schema }),
     listener(event, state) {
       if (event === 'open') {
         starts.push(state.position);
