@@ -8,6 +8,7 @@ import { renderZshCompletion } from './completion/zsh.js';
 
 /** The shells a script can be generated for. */
 export const COMPLETION_SHELLS = ['bash', 'zsh'] as const;
+/** `bash` or `zsh`: commander checks the choice before completionCommand runs. */
 export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
 
 /** Writes the script for `shell`; generated from `program`, so new flags complete without edits here. */

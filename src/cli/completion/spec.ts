@@ -15,6 +15,7 @@ export interface ValueSpec {
   variadic: boolean;
 }
 
+/** One option as completion sees it: its spellings, its help text, and its value if it takes one. */
 export interface OptionSpec {
   /** `-i`, `--inventory`: every spelling. */
   flags: string[];
@@ -23,6 +24,7 @@ export interface OptionSpec {
   value?: ValueSpec;
 }
 
+/** A command and everything below it: what a completion script is generated from. */
 export interface CommandSpec {
   name: string;
   description: string;

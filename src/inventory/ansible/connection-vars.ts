@@ -138,7 +138,7 @@ export function buildHostFields(vars: ReadonlyMap<string, AnsibleVar>): { addres
     const reading = readAnsibleVar(key, variable.value);
     if (reading.kind !== 'field') continue;
     if (reading.field === 'address' || reading.field === 'hostKeyFingerprint') {
-      fields[reading.field] = reading.value as string;
+      fields[reading.field] = String(reading.value);
     } else {
       Object.assign(fields.layer.values, { [reading.field]: reading.value });
       fields.layer.paths[reading.field] = variable.at;
