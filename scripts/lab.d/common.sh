@@ -80,10 +80,10 @@ pid_start_time() {
   local stat
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
   stat=${stat##*) }   # robust to spaces/parens in comm: fields after the last ')' start at 3 (state)
-  local -a f
-  read -r -a f <<<"$stat"
-  [[ ${f[0]} != Z && ${f[0]} != X ]] || return 1
-  echo "${f[19]}"     # field 22: starttime
+  local -a fields
+  read -r -a fields <<<"$stat"
+  [[ ${fields[0]} != Z && ${fields[0]} != X ]] || return 1
+  echo "${fields[19]}"     # field 22: starttime
 }
 write_pid_file() { echo "$2 $(pid_start_time "$2")" >"$1"; }
 # Prints the pid if the process recorded in FILE is still the one we started.

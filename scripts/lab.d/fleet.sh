@@ -65,7 +65,7 @@ EOF
   write_pid_file "$FLEET_DIR/sshd.pid" "$(node_host_pid fleet "$(node_exec fleet cat /run/sshd.pid)")"
   node_start_dockerd fleet
 
-  local key addr
+  local key
   key=$(cut -d' ' -f1-2 "$FLEET_DIR/upper/etc/ssh/ssh_host_ed25519_key.pub")
   {
     echo "# nodescrub lab fleet $LAB_ID: $m hosts, one sshd; run the client in: ip netns exec $FLEET_NS …"

@@ -68,9 +68,12 @@ EOF
   # host's /usr/local/bin/docker (Docker 28): shadow the latter in the upper dir.
   if [[ $fault == hang ]]; then
     # Fault "hang": the commands a cleanup needs first never answer (PATH and sudo's secure_path
-    # both put /usr/local/* first). The lab's own probes call /usr/bin/docker, /usr/sbin/iptables-save.
+    # both put /usr/local/* first). Like a process stuck in the kernel (a dead NFS server, a wedged
+    # daemon), they ignore TERM, INT, HUP and QUIT — so `timeout N cmd` does not end them either;
+    # only SIGKILL does. The lab's own probes call /usr/bin/docker, /usr/sbin/iptables-save.
     for e in bin/docker sbin/iptables sbin/iptables-save sbin/ip6tables sbin/ip6tables-save; do
-      printf '#!/bin/sh\n# lab fault "hang": this command never answers\nexec sleep 2147483647\n' >"$U/usr/local/$e"
+      printf '%s\n' '#!/bin/sh' '# lab fault "hang": never answers; ignores every signal but KILL' \
+        "trap '' TERM INT HUP QUIT" 'exec sleep 2147483647' >"$U/usr/local/$e"
       chmod 755 "$U/usr/local/$e"
     done
   else

@@ -189,7 +189,7 @@ for ((k = 0; k < 4; k++)); do seps+=("KUBE-SEP-$(upper 16)"); done
 # ruleset FAMILY(4|6): the whole filter, nat and mangle tables (restored without --noflush, so a
 # reseed replaces them entirely, MY-FIREWALL and the built-in policies included).
 ruleset() {
-  local v=$1 svc_net pod ep mark c k ns
+  local v=$1 svc_net pod ep c k ns
   if [[ $v == 4 ]]; then svc_net=10.43.0; pod="10.42.$net"; else svc_net="fd00:43:"; pod="fd00:42:$net:"; fi
   addr() { if [[ $v == 4 ]]; then echo "$1.$2"; else echo "$1:$2"; fi; }   # PREFIX HOST
   plen() { if [[ $v == 4 ]]; then echo 32; else echo 128; fi; }

@@ -182,7 +182,7 @@ lab_write_nodes_json() {
       docker-down) desc="docker installed, /var/lib/docker present, dockerd not running (stale /var/run/docker.sock): docker commands fail" ;;
       unreachable) desc="nothing listens on this port: connection refused" ;;
       badkey) desc="a real node, but known_hosts holds another ed25519 key for it" ;;
-      hang) desc="docker, iptables, iptables-save, ip6tables, ip6tables-save in /usr/local/{bin,sbin} sleep forever" ;;
+      hang) desc="docker, iptables, iptables-save, ip6tables, ip6tables-save in /usr/local/{bin,sbin} sleep forever, ignoring TERM/INT/HUP/QUIT (timeout N does not end them; only KILL)" ;;
       sudo-nopass) desc="user opspw with become; becomePasswordEnv names a variable holding a wrong password" ;;
     esac
     rows+=("$(jq -nc --arg name "$name" --arg kind "$kind" --argjson idx "$idx" --argjson port "$port" \
