@@ -103,6 +103,7 @@ export function createReportWriter(file: string, command: string, options: Recor
     totals: computeTotals([]),
   };
   let lastWrite = 0;
+  let order: string[] = [];
   const flush = () => {
     report.totals = computeTotals(report.hosts);
     writeReportFile(file, report);
@@ -111,12 +112,16 @@ export function createReportWriter(file: string, command: string, options: Recor
   flush();
   return {
     observe(event: RunEvent): void {
+      if (event.type === 'run-started') order = event.hosts;
       if (event.type !== 'host-finished') return;
       report.hosts.push(toReportHost(event.result));
       if (Date.now() - lastWrite >= throttleMs) flush();
     },
     finish(outcome: { stopped?: string; interrupted: boolean }): void {
       Object.assign(report, { ...outcome, finishedAt: new Date().toISOString(), complete: true });
+      // Hosts are appended as they finish; the final document lists them in run (inventory) order.
+      const rank = new Map(order.map((name, i) => [name, i]));
+      report.hosts.sort((a, b) => (rank.get(a.name) ?? 0) - (rank.get(b.name) ?? 0));
       flush();
     },
   };
