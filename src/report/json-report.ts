@@ -118,7 +118,7 @@ export function createReportWriter(file: string, command: string, options: Recor
       if (Date.now() - lastWrite >= throttleMs) flush();
     },
     finish(outcome: { stopped?: string; interrupted: boolean }): void {
-      Object.assign(report, { ...outcome, finishedAt: new Date().toISOString(), complete: true });
+      Object.assign(report, { stopped: outcome.stopped, interrupted: outcome.interrupted, finishedAt: new Date().toISOString(), complete: true });
       // Hosts are appended as they finish; the final document lists them in run (inventory) order.
       const rank = new Map(order.map((name, i) => [name, i]));
       report.hosts.sort((a, b) => (rank.get(a.name) ?? 0) - (rank.get(b.name) ?? 0));
