@@ -10,6 +10,7 @@ import { createNdjsonOutput } from '../report/ndjson.js';
 import { startTaskTree, treeLines, type TaskTree } from '../report/task-tree.js';
 import { fanOut, type EmitEvent, type RunMode } from '../run/events.js';
 import { runFleet, type FleetOutcome } from '../run/scheduler.js';
+import { buildHostHooks } from '../guards/index.js';
 import { createConnector } from './connect.js';
 import type { FleetCliOptions } from './options.js';
 import { confirmTyped } from './prompt.js';
@@ -34,6 +35,7 @@ export async function executeFleet(
   signal: AbortSignal,
 ): Promise<FleetOutcome> {
   const observers: EmitEvent[] = [];
+  const hooks = mode === 'verify' ? undefined : buildHostHooks(options.guards, options.stepTimeout);
   let tree: TaskTree | undefined;
   const connector = createConnector(hosts, options, (host, message) => emit({ type: 'warning', host, message }));
   if (terminal.interactive) {
@@ -59,6 +61,7 @@ export async function executeFleet(
       handshakeConcurrency: options.handshakes,
       stepTimeoutMs: options.stepTimeout,
       reboot: options.reboot && mode === 'run' ? { timeoutMs: options.rebootTimeout } : undefined,
+      hooks,
       batches: options.batches,
       maxFail: options.maxFail,
       maxUnreachable: options.maxUnreachable,

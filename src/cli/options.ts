@@ -3,6 +3,8 @@ import { UsageError } from '../errors.js';
 import { parseShard, type Shard } from '../inventory/shard.js';
 import { parseBatchSpec, type BatchSize } from '../run/batches.js';
 import { parseBudget, type Budget } from '../run/budget.js';
+import type { GuardSettings } from '../guards/index.js';
+import { normalizeGuardOptions } from './guard-options.js';
 
 export interface FleetCliOptions {
   inventory?: string;
@@ -35,6 +37,8 @@ export interface FleetCliOptions {
   shard?: Shard;
   reboot: boolean;
   rebootTimeout: number;
+  /** Live-node guard and --backup (src/cli/guard-options.ts). */
+  guards: GuardSettings;
 }
 
 /** Commander hands strings; this turns them into checked numbers and enums. */
@@ -69,6 +73,7 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
     shard: raw.shard === undefined ? undefined : parseShard(String(raw.shard)),
     reboot: raw.reboot === true,
     rebootTimeout: parseSeconds('--reboot-timeout', raw.rebootTimeout ?? '600'),
+    guards: normalizeGuardOptions(raw),
   };
 }
 

@@ -33,6 +33,21 @@ function addConnection(command: Command): Command {
     .addOption(new Option('--output <format>', 'text, or ndjson: one JSON event per line on stdout').choices(['text', 'ndjson']).default('text'));
 }
 
+/** The live-node guard's flags (plan and run). */
+function addLiveNodeGuard(command: Command): Command {
+  return command
+    .option('--kubeconfig <file>', 'also ask this (admin) kubeconfig\'s API server, from here, whether each host is a live node')
+    .option('--live-heartbeat <seconds>', 'a Ready node heard from within this long counts as live (refused without --force)', '300');
+}
+
+/** --backup and friends (run only). */
+function addBackup(command: Command): Command {
+  return command
+    .option('--backup', 'archive /etc/kubernetes, /etc/cni, /opt/rke, /var/lib/etcd and the iptables rules on each host first')
+    .option('--backup-dir <path>', 'where on the host (implies --backup; default /var/backups/nodescrub/<UTC timestamp>)')
+    .option('--backup-fetch <dir>', 'also copy each archive here as <host>-<timestamp>.tar.gz, sha256 checked (implies --backup)');
+}
+
 export function buildProgram(io: ProgramIo): Command {
   const program = new Command('nodescrub')
     .description('Clean failed Kubernetes/Rancher nodes across a fleet over SSH: discover, plan, scrub, verify.')
@@ -40,7 +55,7 @@ export function buildProgram(io: ProgramIo): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', '\nExample:\n  nodescrub plan -i inventory.yaml --limit rack3\n  nodescrub run -i inventory.yaml --limit rack3 --yes');
 
-  addConnection(addSelection(program.command('plan')))
+  addLiveNodeGuard(addConnection(addSelection(program.command('plan'))))
     .description('show what run would remove on each host (read-only)')
     .option('--json', 'one JSON document on stdout')
     .option('--detail', 'every artifact and command per host')
@@ -49,11 +64,11 @@ export function buildProgram(io: ProgramIo): Command {
     .addHelpText('after', '\nExample:\n  nodescrub plan -i inventory.yaml --limit "node[01-05]" --detail')
     .action(async (raw) => io.setExitCode(await planCommand(normalizeFleetOptions(raw), io.context)));
 
-  addConnection(addSelection(program.command('run')))
+  addBackup(addLiveNodeGuard(addConnection(addSelection(program.command('run')))))
     .description('clean the selected hosts: discover, stop, remove, verify')
     .option('-y, --yes', 'do not ask for confirmation (required without a TTY)')
     .option('--remove-images', 'also remove all docker images (optional in the reference procedure)')
-    .option('--force', 'override guards (network filesystems under kubelet/rancher)')
+    .option('--force', 'override guards (live node, network filesystems under kubelet/rancher)')
     .option('--json', 'the run result as one JSON document on stdout')
     .option('--batch <sizes>', 'rolling batches: N, P% or a list like 1,5,25% (the last repeats)')
     .option('--max-fail <n>', 'stop starting batches once more than N (or P%) hosts failed')

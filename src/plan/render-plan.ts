@@ -39,6 +39,9 @@ export function renderPlanDetail(results: readonly HostResult[]): string {
   for (const result of results) {
     if (!result.plan) continue;
     const lines = [`== ${result.name} (${result.address})`];
+    const stepRefusals = result.plan.steps.map((step) => `${step.stepId}: ${step.refusal}`);
+    for (const refusal of result.plan.refusals) if (!stepRefusals.includes(refusal)) lines.push(`  REFUSE: ${refusal}`);
+    for (const note of result.plan.notes ?? []) lines.push(`  note: ${note}`);
     for (const step of result.plan.steps) {
       const state = step.refusal ? `REFUSE: ${step.refusal}` : step.failure ? `FAIL: ${step.failure}` : step.noop ?? '';
       lines.push(`  ${step.stepId}: ${step.title}${state ? ` — ${state}` : ''}`);
@@ -67,6 +70,7 @@ export function planToJson(results: readonly HostResult[]): object {
       reason: result.reason,
       refusals: result.plan?.refusals ?? [],
       failures: result.plan?.failures ?? [],
+      notes: result.plan?.notes ?? [],
       steps: (result.plan?.steps ?? []).map((step) => ({
         id: step.stepId,
         title: step.title,

@@ -94,6 +94,8 @@ async function discover(host: HostSpec, ctx: RemoteContext, options: HostRunOpti
   let plan = planHost(facts, options.steps, options.recipe);
   if (options.hooks && options.mode !== 'verify') {
     plan = await applyGuards({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal }, options.hooks);
+    // What the guards saw (e.g. "API server not reachable: proceeding") is shown, not only stored.
+    for (const note of plan.notes ?? []) options.emit({ type: 'host-note', host: host.name, message: note });
   }
   const count = plannedArtifacts(plan).length;
   options.emit({ type: 'phase-finished', host: ctx.host, phase: 'discover', ok: true, message: `${count} artifacts found` });

@@ -92,7 +92,7 @@ export async function runOnChannel(client: SshClient, command: string, options: 
   });
 }
 
-function openExecChannel(client: SshClient, command: string): Promise<ClientChannel> {
+export function openExecChannel(client: SshClient, command: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     try {
       client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));

@@ -8,7 +8,11 @@ import { classifySshError } from './classify.js';
 import { runOnChannel, type ChannelRunResult } from './exec.js';
 import { maskSecrets } from './mask.js';
 import type { SshClient } from './ssh2.js';
-import type { ExecOptions, ExecResult, Transport } from './transport.js';
+import { rm } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
+import { shellQuote } from './shell-quote.js';
+import { openForward, sftpDownload, streamToFile } from './transfer.js';
+import type { ExecOptions, ExecResult, Transport, TransferOptions } from './transport.js';
 
 /** ExecResult plus what only the SSH layer knows; all extra fields are optional per the contract. */
 export interface SshExecResult extends ExecResult {
@@ -103,6 +107,41 @@ export class SshTransport implements Transport {
       ...(run.stdoutTruncated ? { stdoutTruncated: true } : {}),
       ...(run.stderrTruncated ? { stderrTruncated: true } : {}),
     };
+  }
+
+  /**
+   * A TCP stream to host:port opened by the remote sshd (direct-tcpip), i.e. from the host's own
+   * network. Not counted against maxChannels: sshd's MaxSessions limits sessions, not forwards.
+   */
+  async forwardOut(host: string, port: number): Promise<Duplex> {
+    this.#assertOpen();
+    return openForward(this.#settings.client, host, port);
+  }
+
+  /**
+   * Copies a remote file here. A direct login uses SFTP; a become host streams `sudo cat` over an
+   * exec channel instead, so a root-only file (a backup holding keys) never has to be chowned or
+   * made readable to the login user. Bytes are written unaltered (no masking, no output cap).
+   */
+  async fetchFile(remotePath: string, localPath: string, options: TransferOptions = {}): Promise<{ bytes: number }> {
+    const release = await this.#limit.acquire(options.signal);
+    if (release === undefined) throw new Error('transfer aborted');
+    try {
+      this.#assertOpen();
+      if (!needsSudo(this.host)) return { bytes: await sftpDownload(this.#settings.client, remotePath, localPath, options) };
+      const password = this.#settings.becomePassword;
+      const wrapped = wrapCommand(`cat -- ${shellQuote(remotePath)}`, { enabled: true, ...(password !== undefined ? { password } : {}) });
+      const run = await streamToFile(this.#settings.client, wrapped, localPath, options);
+      if (run.exitCode !== 0) await rm(localPath, { force: true });
+      const refusal = detectSudoRefusal(run.exitCode, run.stderr);
+      if (refusal) throw new HostError('auth-failed', describeSudoRefusal(refusal, this.host));
+      if (run.exitCode !== 0) {
+        throw new Error(`cat ${remotePath} exited ${run.exitCode ?? 'without a status'}: ${maskSecrets(run.stderr.trim(), this.secrets) || 'no message'}`);
+      }
+      return { bytes: run.bytes };
+    } finally {
+      release();
+    }
   }
 
   /** Ends the SSH connection (a shared bastion connection stays up); idempotent. */

@@ -11,4 +11,5 @@ export type {
   ConnectConfig,
   NextAuthHandler,
   ParsedKey,
+  SFTPWrapper,
 } from 'ssh2';

@@ -1,4 +1,5 @@
 // The one interface everything above src/ssh/ uses to talk to a host. Only src/ssh/ imports ssh2.
+import type { Duplex } from 'node:stream';
 
 export interface ExecOptions {
   /** Written to the remote command's stdin, then stdin is closed. */
@@ -22,10 +23,23 @@ export interface ExecResult {
   durationMs: number;
 }
 
+/** Cancellation for a long transfer: a stalled or unwanted copy ends, the partial file is removed. */
+export interface TransferOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 /** One open connection to one host, reused for every command sent to it. */
 export interface Transport {
   /** Runs `command` through the remote user's shell (wrapped in sudo when the host has become). */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Closes the connection (and nothing else: a shared jump connection stays up). */
   close(): Promise<void>;
+  /**
+   * A TCP stream to `host:port` as seen FROM the remote host (SSH direct-tcpip): asks a service on
+   * the host's own network. Optional: transports without it make callers say they could not ask.
+   */
+  forwardOut?(host: string, port: number): Promise<Duplex>;
+  /** Copies a remote file to `localPath` (readable by root on a become host), byte for byte. */
+  fetchFile?(remotePath: string, localPath: string, options?: TransferOptions): Promise<{ bytes: number }>;
 }

@@ -1,0 +1,28 @@
+// Flags of the live-node guard and of --backup, checked up front with the offending value in the message.
+import { UsageError } from '../errors.js';
+import { checkBackupDir } from '../guards/backup-script.js';
+import type { GuardSettings } from '../guards/index.js';
+import { parseSeconds } from './options.js';
+
+/** --kubeconfig, --live-heartbeat, --backup, --backup-dir, --backup-fetch (the last two imply --backup). */
+export function normalizeGuardOptions(raw: Record<string, unknown>): GuardSettings {
+  const kubeconfig = text(raw.kubeconfig);
+  const backupDir = text(raw.backupDir);
+  const fetchDir = text(raw.backupFetch);
+  let dir: string | undefined;
+  if (backupDir !== undefined) {
+    const checked = checkBackupDir(backupDir);
+    if ('problem' in checked) throw new UsageError(`--backup-dir: ${checked.problem}`);
+    dir = checked.dir;
+  }
+  const backup = raw.backup === true || dir !== undefined || fetchDir !== undefined;
+  return {
+    ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+    liveHeartbeatMs: parseSeconds('--live-heartbeat', raw.liveHeartbeat ?? '300'),
+    ...(backup ? { backup: { ...(dir !== undefined ? { dir } : {}), ...(fetchDir !== undefined ? { fetchDir } : {}) } } : {}),
+  };
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
