@@ -45,6 +45,8 @@ describe('host patterns', () => {
     expect(names('db[1:10:3]')).toEqual(['db1', 'db4', 'db7', 'db10']);
     expect(names('r[1:2]n[a:b]')).toEqual(['r1na', 'r1nb', 'r2na', 'r2nb']);
     expect(names('n[:2]')).toEqual(['n0', 'n1', 'n2']);
+    expect(names('n[y:B]')).toEqual(['ny', 'nz', 'nA', 'nB']); // Ansible's alphabet: a-z, then A-Z
+    expect(names('n[a:e:2]')).toEqual(['na', 'nc', 'ne']);
   });
 
   test('host:port sets ansible_port; an explicit ansible_port on the line wins', () => {
