@@ -11,11 +11,17 @@ DOCKER=/usr/bin/docker   # Debian's client, API-matched with the node's dockerd 
 read -r -a K8S_DIRS <<<"$LAB_K8S_DIRS"
 read -r -a DECOY_IFACES <<<"$LAB_DECOY_IFACES"
 
-hex() { od -An -N"$((($1 + 1) / 2))" -tx1 /dev/urandom | tr -d ' \n' | cut -c1-"$1"; }
-alnum() { (LC_ALL=C tr -dc "a-z0-9" </dev/urandom || true) | head -c "$1"; }   # tr dies of SIGPIPE: fine
-upper() { (LC_ALL=C tr -dc "A-Z0-9" </dev/urandom || true) | head -c "$1"; }
+# Random strings from bash's $SRANDOM (getrandom): no process per call, seeds stay fast.
+pick() {  # N ALPHABET
+  local s='' i
+  for ((i = 0; i < $1; i++)); do s+=${2:SRANDOM % ${#2}:1}; done
+  printf '%s\n' "$s"
+}
+hex() { pick "$1" 0123456789abcdef; }
+alnum() { pick "$1" abcdefghijklmnopqrstuvwxyz0123456789; }
+upper() { pick "$1" ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789; }
 uuid() { local h; h=$(hex 32); echo "${h:0:8}-${h:8:4}-${h:12:4}-${h:16:4}-${h:20:12}"; }
-put() { mkdir -p "$(dirname "$1")" && printf '%s\n' "$2" >"$1"; }   # FILE CONTENT
+put() { mkdir -p "${1%/*}" && printf '%s\n' "$2" >"$1"; }   # FILE CONTENT
 T0=$(date +%s%N)
 phase() { echo "seed $LAB_NODE: $1 at $(( ($(date +%s%N) - T0) / 1000000 ))ms" >&2; }   # timings -> seed.log
 
