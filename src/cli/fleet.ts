@@ -1,7 +1,7 @@
 // Wires one fleet pass: connector, observers (tree or lines, logs, report), scheduler.
 import { writeFileSync } from 'node:fs';
 import type { HostSpec } from '../inventory/types.js';
-import { builtinSteps } from '../recipe/index.js';
+import { builtinSteps, loadUserRecipe } from '../recipe/index.js';
 import { createHostLogs } from '../report/host-logs.js';
 import { createReportWriter } from '../report/json-report.js';
 import { renderJunit } from '../report/junit.js';
@@ -34,12 +34,13 @@ export async function executeFleet(
   terminal: Terminal,
   signal: AbortSignal,
 ): Promise<FleetOutcome> {
+  const steps = options.recipe ? loadUserRecipe(options.recipe, builtinSteps) : builtinSteps;
   const observers: EmitEvent[] = [];
   const hooks = mode === 'verify' ? undefined : buildHostHooks(options.guards, options.stepTimeout);
   let tree: TaskTree | undefined;
   const connector = createConnector(hosts, options, (host, message) => emit({ type: 'warning', host, message }));
   if (terminal.interactive) {
-    const lines = treeLines(mode, builtinSteps.map((step) => step.id), options.reboot);
+    const lines = treeLines(mode, steps.map((step) => step.id), options.reboot);
     tree = startTaskTree(hosts.map((h) => h.name), lines, mode, terminal.stderr);
     observers.push(tree.observe);
   } else {
@@ -54,7 +55,7 @@ export async function executeFleet(
   try {
     const outcome = await runFleet(hosts, {
       mode,
-      steps: builtinSteps,
+      steps,
       recipe: { removeImages: options.removeImages, force: options.force },
       connect: connector.connect,
       concurrency: options.concurrency,

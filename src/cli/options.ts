@@ -36,6 +36,8 @@ export interface FleetCliOptions {
   retryFailed?: string;
   shard?: Shard;
   reboot: boolean;
+  /** --recipe FILE: user steps added to the built-in ones. */
+  recipe?: string;
   rebootTimeout: number;
   /** Live-node guard and --backup (src/cli/guard-options.ts). */
   guards: GuardSettings;
@@ -72,6 +74,7 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
     retryFailed: optionalString(raw.retryFailed),
     shard: raw.shard === undefined ? undefined : parseShard(String(raw.shard)),
     reboot: raw.reboot === true,
+    recipe: optionalString(raw.recipe),
     rebootTimeout: parseSeconds('--reboot-timeout', raw.rebootTimeout ?? '600'),
     guards: normalizeGuardOptions(raw),
   };

@@ -29,6 +29,7 @@ function addConnection(command: Command): Command {
     .addOption(new Option('--host-key-policy <policy>', 'host key checking').choices(['strict', 'accept-new', 'off']).default('strict'))
     .option('--known-hosts <file>', 'OpenSSH known_hosts file (default ~/.ssh/known_hosts)')
     .option('--log-dir <dir>', 'write a log per host with every command sent (secrets masked)')
+    .option('--recipe <file>', 'YAML file of extra steps (probe, apply per name) placed before/after built-in steps')
     .option('-v, --verbose', 'one line per remote command too')
     .addOption(new Option('--output <format>', 'text, or ndjson: one JSON event per line on stdout').choices(['text', 'ndjson']).default('text'));
 }

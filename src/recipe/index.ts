@@ -5,3 +5,4 @@ export { shellQuote } from './quote.js';
 export { buildProbeScript, parseProbeOutput } from './probe/probe.js';
 export { builtinSteps } from './steps/index.js';
 export * from './catalogue.js';
+export { loadUserRecipe, checkRecipeDocument, placeUserSteps } from './user-recipe.js';

@@ -1,5 +1,8 @@
 // The recipe's public contract with the runner: steps turn facts into commands (or a reason not to).
 import type { Facts } from './facts/types.js';
+import type { ProbeSection } from './probe/section.js';
+
+export type { ProbeSection } from './probe/section.js';
 
 export type * from './facts/types.js';
 
@@ -49,5 +52,7 @@ export interface Step {
   id: string;
   title: string;
   description: string;
+  /** A step's own read-only probe section (user recipe steps); built-in steps read the shared facts. */
+  probe?: ProbeSection;
   plan(facts: Facts, options: RecipeOptions): StepPlan;
 }

@@ -1,7 +1,7 @@
 // Remote execution helpers shared by the host stages: probe and step scripts, with timeouts mapped to errors.
 import { HostError } from '../errors.js';
 import { buildProbeScript, parseProbeOutput } from '../recipe/index.js';
-import type { Facts } from '../recipe/types.js';
+import type { Facts, Step } from '../recipe/types.js';
 import type { ExecResult, Transport } from '../ssh/transport.js';
 import type { EmitEvent } from './events.js';
 import { makeNonce } from './nonce.js';
@@ -35,12 +35,13 @@ export async function execScript(ctx: RemoteContext, stepId: string, script: str
   return result;
 }
 
-/** Gathers every fact in one remote execution. */
-export async function probeFacts(ctx: RemoteContext, stepId: string): Promise<Facts> {
+/** Gathers every fact (and the user steps' own probes) in one remote execution. */
+export async function probeFacts(ctx: RemoteContext, stepId: string, steps: readonly Step[]): Promise<Facts> {
   const nonce = makeNonce();
-  const result = await execScript(ctx, stepId, buildProbeScript(nonce));
+  const extra = steps.flatMap((step) => (step.probe ? [step.probe] : []));
+  const result = await execScript(ctx, stepId, buildProbeScript(nonce, extra));
   try {
-    return parseProbeOutput(result.stdout, nonce);
+    return parseProbeOutput(result.stdout, nonce, extra);
   } catch (error) {
     const stderr = firstLine(result.stderr);
     const why = (error as Error).message + (stderr ? ` (stderr: ${stderr})` : '');

@@ -90,7 +90,7 @@ async function discoverAndAct(
 
 async function discover(host: HostSpec, ctx: RemoteContext, options: HostRunOptions): Promise<{ plan: HostPlan; facts: Facts }> {
   options.emit({ type: 'phase-started', host: ctx.host, phase: 'discover' });
-  const facts = await probeFacts(ctx, 'discover');
+  const facts = await probeFacts(ctx, 'discover', options.steps);
   let plan = planHost(facts, options.steps, options.recipe);
   if (options.hooks && options.mode !== 'verify') {
     plan = await applyGuards({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal }, options.hooks);
@@ -128,7 +128,7 @@ async function rebootHost(host: HostSpec, ctx: RemoteContext, options: HostRunOp
 
 async function verify(ctx: RemoteContext, options: HostRunOptions): Promise<HostPlan> {
   options.emit({ type: 'phase-started', host: ctx.host, phase: 'verify' });
-  const facts = await probeFacts(ctx, 'verify');
+  const facts = await probeFacts(ctx, 'verify', options.steps);
   const after = planHost(facts, options.steps, options.recipe);
   const left = plannedArtifacts(after);
   const message = left.length === 0 ? 'verified clean' : `left: ${describeArtifacts(left)}`;

@@ -183,6 +183,8 @@ export interface IptablesFacts {
 }
 
 export interface Facts {
+  /** Output of user recipe probes (--recipe), by step id; absent when there are none. */
+  custom?: Record<string, { status: number | 'skipped'; stdout: string; stderr: string }>;
   probe: ProbeFacts;
   tools: ToolFacts;
   ssh: SshFacts;

@@ -10,11 +10,14 @@ import { sshFact } from '../facts/ssh.js';
 import type { Facts } from '../facts/types.js';
 import { ProbeParseError } from '../errors.js';
 import { renderProbeScript } from './script.js';
-import { SectionReader, type FactDefinition } from './section.js';
+import { SectionReader, type FactDefinition, type ProbeSection } from './section.js';
 import { splitSections } from './split.js';
 
 /** Every fact, keyed as in Facts; the order is the order sections run in. */
-export const FACTS: { [K in keyof Facts]: FactDefinition<Facts[K]> } = {
+/** The built-in facts (everything but the user recipe's `custom` probes). */
+export type BuiltinFactKey = Exclude<keyof Facts, 'custom'>;
+
+export const FACTS: { [K in BuiltinFactKey]: FactDefinition<Facts[K]> } = {
   probe: probeFact,
   tools: toolsFact,
   ssh: sshFact,
@@ -28,16 +31,20 @@ export const FACTS: { [K in keyof Facts]: FactDefinition<Facts[K]> } = {
 
 const SECTIONS = Object.values(FACTS).flatMap((fact: FactDefinition<unknown>) => fact.sections);
 
-/** ONE POSIX sh script gathering ALL facts in one remote exec, sections delimited by nonce markers. */
-export function buildProbeScript(nonce: string): string {
-  return renderProbeScript(nonce, SECTIONS);
+/** ONE POSIX sh script gathering ALL facts in one remote exec, sections delimited by nonce markers.
+ * `extra` are the probes of user recipe steps (--recipe), run after the built-in ones. */
+export function buildProbeScript(nonce: string, extra: readonly ProbeSection[] = []): string {
+  return renderProbeScript(nonce, [...SECTIONS, ...extra]);
 }
 
 /** Typed facts from the probe's stdout; throws ProbeParseError (one line) on anything not understood. */
-export function parseProbeOutput(stdout: string, nonce: string): Facts {
-  const read = new SectionReader(splitSections(stdout, nonce, SECTIONS.map((s) => s.id)));
+export function parseProbeOutput(stdout: string, nonce: string, extra: readonly ProbeSection[] = []): Facts {
+  const outputs = splitSections(stdout, nonce, [...SECTIONS, ...extra].map((s) => s.id));
+  const read = new SectionReader(outputs);
+  const custom = extra.length === 0 ? undefined : Object.fromEntries(extra.map((s) => [s.id, read.get(s.id)]));
   try {
     return {
+      ...(custom ? { custom } : {}),
       probe: FACTS.probe.parse(read),
       tools: FACTS.tools.parse(read),
       ssh: FACTS.ssh.parse(read),

@@ -41,7 +41,7 @@ describe('fixture coverage', () => {
 
 describe.each(factCases)('fact $group: $name', ({ group, file }) => {
   const fixture = readJson<FactFixture>(file);
-  const fact = FACTS[group as keyof Facts];
+  const fact = FACTS[group as keyof typeof FACTS];
   const parse = () =>
     fact.parse(new SectionReader(new Map(Object.entries(fixture.sections).map(([id, s]) => [id, toSectionOutput(s)]))));
 

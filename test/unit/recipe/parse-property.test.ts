@@ -49,7 +49,7 @@ function expectParseErrorOnly(run: () => unknown): unknown {
 }
 
 describe.each(Object.keys(FACTS))('fact %s on mutated output', (key) => {
-  const fact = FACTS[key as keyof Facts];
+  const fact = FACTS[key as keyof typeof FACTS];
   const ids = fact.sections.map((s) => s.id);
 
   it('yields a typed fact or a ProbeParseError', () => {
