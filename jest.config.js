@@ -12,7 +12,7 @@ export default {
       ...common,
       displayName: 'integration',
       // Real sshd, dockerd and namespaces: slow by nature; the lab is shared, so files run one at a time (--runInBand).
-      testTimeout: 300_000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration/setup-timeout.ts'],
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',

@@ -54,7 +54,7 @@ describe('safety on the lab', () => {
     const prepared = labExec(rootNode.name, prepare);
     expect(prepared.stderr).toBe('');
     const run = runCli(['run', ...labArgs('--yes', '--limit', rootNode.name, '--step-timeout', '60')]);
-    expect(run.exitCode).toBe(0);
+    expect({ exitCode: run.exitCode, problems: problemLines(run.stderr) }).toEqual({ exitCode: 0, problems: [] });
     expect(labStatus([rootNode.name])[0]).toMatchObject({ clean: true, intact: true });
     const check = labExec(rootNode.name, 'test ! -e /tmp/pwned && test ! -e /pwned && cat /var/lib/kubelet-sibling/file /srv/pods/evil && ! iptables -t filter -S | grep -q "KUBE-SEP-Q"');
     expect(check.exitCode).toBe(0);
@@ -88,8 +88,7 @@ describe('safety on the lab', () => {
       ['run', '-i', file, '--known-hosts', labKnownHosts(), '--yes', '-v', '--output', 'ndjson', '--log-dir', logs, '--report', join(out, 's.json'), '--junit', join(out, 's.xml'), '--step-timeout', '60'],
       { env: { TEST_KEY_PASSPHRASE: passphrase } },
     );
-    expect(run.stderr).toMatch(/password-login: (ok|connect: connected)/);
-    expect(run.exitCode).toBe(0);
+    expect({ exitCode: run.exitCode, problems: problemLines(run.stderr) }).toEqual({ exitCode: 0, problems: [] });
     const produced = [run.stdout, run.stderr, readFileSync(join(out, 's.json'), 'utf8'), readFileSync(join(out, 's.xml'), 'utf8')];
     for (const log of readdirSync(logs)) produced.push(readFileSync(join(logs, log), 'utf8'));
     expect(produced.length).toBeGreaterThan(5);
@@ -100,6 +99,11 @@ describe('safety on the lab', () => {
     for (const line of run.stdout.trim().split('\n')) expect(JSON.parse(line).v).toBe(1);
   });
 });
+
+/** The lines that explain a non-zero exit, so a failure shows its reason. */
+function problemLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => /failed|refused|unreachable|timed-out|rejected|error/.test(line));
+}
 
 function sq(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
