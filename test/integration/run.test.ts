@@ -1,11 +1,12 @@
 // nodescrub run against the lab (real sshd, dockerd, mounts, interfaces, iptables): every healthy node
 // ends clean with every keeper intact (the lab's own independent check), every fault node is
 // reported as what it is, and a second run changes nothing.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labArgs, runCli } from './cli.js';
-import { labNodes, labSeed, labStatus } from './lab.js';
+import { cliEnv, labArgs, runCli } from './cli.js';
+import { labNodes, labSeed, labStatus, REPO_ROOT } from './lab.js';
 
 describe('nodescrub run on the lab', () => {
   const out = mkdtempSync(join(tmpdir(), 'nodescrub-run-'));
@@ -65,5 +66,23 @@ describe('nodescrub run on the lab', () => {
     expect(refused.exitCode).toBe(3);
     expect(refused.stderr.trim()).toBe('nodescrub: refusing to run without confirmation: no TTY to ask on; add --yes to run non-interactively');
     expect(labStatus([healthy[0]])).toEqual(before);
+  });
+});
+
+describe('the single-file build', () => {
+  it('cleans a lab node with a plain `node nodescrub.mjs` from an empty folder', () => {
+    const build = spawnSync('node', ['scripts/bundle.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(build.status).toBe(0);
+    const empty = mkdtempSync(join(tmpdir(), 'nodescrub-bundle-'));
+    copyFileSync(join(REPO_ROOT, 'dist/nodescrub.mjs'), join(empty, 'nodescrub.mjs'));
+    const node = labNodes().find((n) => n.kind === 'healthy' && n.user === 'root')!;
+    labSeed([node.name]);
+    const run = spawnSync('node', ['nodescrub.mjs', 'run', ...labArgs('--yes', '--limit', node.name, '--step-timeout', '60')], {
+      cwd: empty,
+      encoding: 'utf8',
+      env: cliEnv(),
+    });
+    expect({ exitCode: run.status, tail: run.stderr.split('\n').slice(-3) }).toMatchObject({ exitCode: 0 });
+    expect(labStatus([node.name])[0]).toMatchObject({ clean: true, intact: true });
   });
 });
