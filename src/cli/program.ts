@@ -2,6 +2,7 @@
 import { Argument, Command, Option } from 'commander';
 import { COMPLETION_SHELLS, completeHostsCommand, completionCommand, type CompletionShell } from './completion.js';
 import { hostsCommand } from './commands/hosts.js';
+import { explainCommand } from './commands/explain.js';
 import { reportMergeCommand } from './commands/report-merge.js';
 import { planCommand, runCommand, verifyCommand, type CommandContext } from './commands/fleet-commands.js';
 import { normalizeFleetOptions } from './options.js';
@@ -99,6 +100,13 @@ export function buildProgram(io: ProgramIo): Command {
     .option('--retry-failed <report>', 'only the hosts that were not ok in that report')
     .addHelpText('after', '\nExample:\n  nodescrub hosts -i inventory.yaml --limit "rack3,!node07.rack3.example.com"')
     .action((raw) => io.setExitCode(hostsCommand(raw, io.context.terminal.stdout)));
+
+  program
+    .command('explain')
+    .description('what a cleanup step probes, the commands it sends and why')
+    .argument('[step]', 'step id (omit for the list)')
+    .addHelpText('after', '\nExample:\n  nodescrub explain iptables')
+    .action((step: string | undefined) => io.setExitCode(explainCommand(step, io.context.terminal.stdout)));
 
   program
     .command('report')
