@@ -27,8 +27,15 @@ export function loadSelection(options: SelectionOptions): { inventory: Inventory
   return { inventory, hosts };
 }
 
+/** Hosts not ok in the report; if the report is incomplete (the run was killed), also every selected
+ * host it does not mention — it was never finished. */
 function keepRetryHosts(hosts: HostSpec[], reportFile: string): HostSpec[] {
-  const wanted = new Set(hostsToRetry(readReport(reportFile)));
+  const report = readReport(reportFile);
+  const wanted = new Set(hostsToRetry(report));
+  if (!report.complete) {
+    const mentioned = new Set(report.hosts.map((host) => host.name));
+    return hosts.filter((host) => wanted.has(host.name) || !mentioned.has(host.name));
+  }
   if (wanted.size === 0) throw new UsageError(`--retry-failed ${reportFile}: nothing to retry, every host in it ended ok`);
   const known = new Set(hosts.map((host) => host.name));
   const missing = [...wanted].filter((name) => !known.has(name));
