@@ -36,6 +36,37 @@ describe('safety on the lab', () => {
     for (const status of labStatus(names)) expect(status).toMatchObject({ clean: true, intact: true });
   });
 
+  it('SIGKILL mid-run loses no finished host: --retry-failed on the incremental report completes the job', async () => {
+    const names = healthy.map((n) => n.name);
+    labSeed(names);
+    const report = join(out, 'killed.json');
+    const run = startCli(['run', ...labArgs('--yes', '--limit', 'healthy', '-c', '1', '--step-timeout', '60', '--report', report)]);
+    const finished = () => {
+      try {
+        return (JSON.parse(readFileSync(report, 'utf8')).hosts as { name: string; status: string }[]).length;
+      } catch {
+        return 0;
+      }
+    };
+    const deadline = Date.now() + 120_000;
+    while (finished() < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    run.child.kill('SIGKILL');
+    await run.done;
+    const killed = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; hosts: { name: string; status: string }[] };
+    expect(killed.complete).toBe(false);
+    const done = killed.hosts.filter((h) => h.status === 'ok').map((h) => h.name);
+    expect(done.length).toBeGreaterThanOrEqual(1);
+    expect(done.length).toBeLessThan(names.length);
+
+    const retryReport = join(out, 'retry.json');
+    const retry = runCli(['run', ...labArgs('--yes', '--retry-failed', report, '--step-timeout', '60', '--report', retryReport)]);
+    expect({ exitCode: retry.exitCode, problems: problemLines(retry.stderr) }).toEqual({ exitCode: 0, problems: [] });
+    const retried = (JSON.parse(readFileSync(retryReport, 'utf8')).hosts as { name: string }[]).map((h) => h.name);
+    // Exactly the hosts not finished: nothing cleaned twice, nothing left.
+    expect(retried.sort()).toEqual(names.filter((n) => !done.includes(n)).sort());
+    for (const status of labStatus(names)) expect(status).toMatchObject({ clean: true, intact: true });
+  });
+
   it('hostile names on the host never make a command touch anything else', () => {
     labSeed([rootNode.name]);
     const evil = "/var/lib/kubelet/pods/evil pod/volumes/kubernetes.io~secret/it's $(touch /tmp/pwned)";
