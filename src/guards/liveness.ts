@@ -78,7 +78,7 @@ export function decideLiveness(observation: Observation, ctx: DecisionContext): 
       if (readiness.heartbeat === undefined) return proceed(`${at} reports ${node} Ready but with no heartbeat time`);
       const age = Math.max(0, now - readiness.heartbeat);
       if (age > ctx.maxHeartbeatAgeMs) {
-        return proceed(`${at} reports ${node} Ready but its last heartbeat was ${formatAge(age)} ago (more than ${formatAge(ctx.maxHeartbeatAgeMs)})`);
+        return proceed(`${at} reports ${node} Ready but its last heartbeat was ${formatAge(age)} ago (older than --live-heartbeat ${ctx.maxHeartbeatAgeMs / 1000}s)`);
       }
       const evidence = `live node: ${at} reports ${node} Ready (last heartbeat ${formatAge(age)} ago, asked ${ctx.via})`;
       return ctx.force ? { note: `${evidence} — cleaning it anyway (--force)` } : { refusal: `${evidence} — refusing; use --force to clean it anyway` };

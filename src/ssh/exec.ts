@@ -77,11 +77,19 @@ export async function runOnChannel(client: SshClient, command: string, options: 
       );
     };
     const onAbort = (): void => stop('abort');
-    channel.on('exit', (code: number | null, signalName?: string) => {
+    const record = (code?: number | null, signalName?: string): void => {
+      if (exitCode !== null || exitSignal !== undefined) return;
       if (typeof code === 'number') exitCode = code;
       else if (signalName) exitSignal = signalName;
+    };
+    channel.on('exit', record);
+    // A fast command's exit-status can arrive in the same read as the exec confirmation: ssh2 then
+    // emits 'exit' before this listener exists (we resume after a microtask). ssh2 repeats the exit
+    // status as the arguments of 'close' (deferred until the output is read), so take it from there.
+    channel.on('close', (code?: number | null, signalName?: string) => {
+      record(code, signalName);
+      finish();
     });
-    channel.on('close', finish);
     channel.on('error', () => undefined); // a write after close; the close event still follows
     if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
       timers.push(setTimeout(() => stop('timeout'), options.timeoutMs));

@@ -76,7 +76,8 @@ export async function streamToFile(
   const closed = new Promise<number | null>((resolve) => {
     let exitCode: number | null = null;
     channel.on('exit', (code: number | null) => void (exitCode = typeof code === 'number' ? code : null));
-    channel.on('close', () => resolve(exitCode));
+    // 'exit' may have fired before this listener (see runOnChannel): 'close' repeats the status.
+    channel.on('close', (code?: number | null) => resolve(exitCode ?? (typeof code === 'number' ? code : null)));
   });
   const written = new Promise<void>((resolve, reject) => {
     file.on('close', resolve);
