@@ -18,7 +18,8 @@ function addSelection(command: Command): Command {
     .option('-i, --inventory <file>', 'inventory file (YAML)')
     .option('--hosts <list>', 'comma-separated hosts without an inventory: [user@]host[:port],…')
     .option('-l, --limit <pattern>', 'hosts, groups, globs, ranges, comma lists; !name excludes')
-    .option('--shard <K/N>', 'work on the K-th of N stable shards of the selected hosts (CI matrix)');
+    .option('--shard <K/N>', 'work on the K-th of N stable shards of the selected hosts (CI matrix)')
+    .option('--ssh-config <file>', 'OpenSSH client config (e.g. ~/.ssh/config) for what the inventory leaves at defaults');
 }
 
 function addConnection(command: Command): Command {

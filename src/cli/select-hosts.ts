@@ -1,6 +1,7 @@
 // Which hosts a command works on: an inventory file (-i) or an ad-hoc list (--hosts), narrowed by
 // --limit, then by --retry-failed (hosts not ok in a previous report) and --shard K/N.
 import { UsageError } from '../errors.js';
+import { applySshConfig, readSshConfigFile } from './apply-ssh-config.js';
 import { inventoryFromHostList } from '../inventory/adhoc.js';
 import { selectHosts } from '../inventory/limit.js';
 import { loadAnyInventory } from '../inventory/detect.js';
@@ -14,6 +15,7 @@ export interface SelectionOptions {
   limit?: string;
   retryFailed?: string;
   shard?: Shard;
+  sshConfig?: string;
 }
 
 export function loadSelection(options: SelectionOptions): { inventory: Inventory; hosts: HostSpec[] } {
@@ -24,6 +26,7 @@ export function loadSelection(options: SelectionOptions): { inventory: Inventory
   if (options.retryFailed) hosts = keepRetryHosts(hosts, options.retryFailed);
   if (options.shard) hosts = selectShard(hosts, options.shard);
   if (hosts.length === 0) throw new UsageError('no host selected');
+  if (options.sshConfig) hosts = applySshConfig(hosts, readSshConfigFile(options.sshConfig), options.sshConfig);
   return { inventory, hosts };
 }
 
