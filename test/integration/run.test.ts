@@ -6,7 +6,10 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliEnv, labArgs, runCli } from './cli.js';
-import { labNodes, labSeed, labStatus, REPO_ROOT } from './lab.js';
+import { labExec, labNodes, labSeed, labStatus, REPO_ROOT } from './lab.js';
+
+// The paths the cleanup may touch, plus user data: plan must not change any of them.
+const WATCHED = '/etc/ceph /etc/cni /etc/kubernetes /opt/cni /opt/rke /run/calico /run/flannel /var/lib/calico /var/lib/etcd /var/lib/cni /var/lib/kubelet /var/lib/rancher /var/log/containers /var/log/pods /var/lib/mydata /var/lib/docker';
 
 describe('nodescrub run on the lab', () => {
   const out = mkdtempSync(join(tmpdir(), 'nodescrub-run-'));
@@ -17,6 +20,20 @@ describe('nodescrub run on the lab', () => {
   it('cleans every healthy node exactly, reports each fault node as what it is', () => {
     const before = labStatus(healthy);
     for (const node of before) expect(node).toMatchObject({ clean: false, intact: true });
+
+    // plan is read-only: the lab's status and the mtimes of every listed path are unchanged.
+    const mtimes = () => healthy.map((name) => labExec(name, `stat -c '%n %Y %Z' ${WATCHED} 2>/dev/null; true`).stdout);
+    const mtimesBefore = mtimes();
+    const plan = runCli(['plan', ...labArgs('--json', '--limit', 'healthy')]);
+    expect(plan.exitCode).toBe(0);
+    expect(labStatus(healthy)).toEqual(before);
+    expect(mtimes()).toEqual(mtimesBefore);
+    const planned = new Map<string, string[]>(
+      JSON.parse(plan.stdout).hosts.map((h: { name: string; steps: { artifacts: { category: string; name: string }[] }[] }) => [
+        h.name,
+        h.steps.flatMap((s) => s.artifacts.map((a) => `${a.category} ${a.name}`)).sort(),
+      ]),
+    );
 
     const run = runCli(['run', ...labArgs('--yes', '--step-timeout', '20', '--report', join(out, 'r.json'), '--log-dir', join(out, 'logs'))]);
     expect(run.exitCode).toBe(2);
@@ -39,6 +56,25 @@ describe('nodescrub run on the lab', () => {
       expect(host.removed.interfaces).toBe(status.leftovers!.interfaces);
     }
     expect(run.stdout).toMatch(/^node1\s+ok\s/m);
+    // What plan listed is exactly what run removed.
+    for (const name of healthy) {
+      const host = report.hosts.find((h: { name: string }) => h.name === name);
+      const removed = host.steps.flatMap((s: { removed: { category: string; name: string }[] }) => s.removed.map((a) => `${a.category} ${a.name}`)).sort();
+      expect(removed).toEqual(planned.get(name));
+    }
+  });
+
+  it('runs hosts under the concurrency limit', () => {
+    const intervals = (concurrency: string) => {
+      const result = runCli(['verify', ...labArgs('--limit', 'healthy', '-c', concurrency, '--output', 'ndjson')]);
+      const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+      const starts = new Map(events.filter((e) => e.type === 'host-started').map((e) => [e.host, Date.parse(e.ts)]));
+      return events.filter((e) => e.type === 'host-finished').map((e) => [starts.get(e.host) as number, Date.parse(e.ts)]);
+    };
+    const maxOverlap = (spans: number[][]) =>
+      Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
+    expect(maxOverlap(intervals('1'))).toBe(1);
+    expect(maxOverlap(intervals('4'))).toBeGreaterThan(1);
   });
 
   it('a second run changes nothing and says already clean', () => {
