@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import yaml from 'js-yaml';
+import { Ajv } from 'ajv';
 import { labArgs, runCli } from './cli.js';
-import { labInventoryPath, labKnownHosts, labNodes, labSeed, labStatus } from './lab.js';
+import { labInventoryPath, labKnownHosts, labNodes, labSeed, labStatus, REPO_ROOT } from './lab.js';
 
 const out = mkdtempSync(join(tmpdir(), 'nodescrub-rolling-'));
 const nodes = labNodes();
@@ -34,6 +35,9 @@ describe('rolling resets and CI reports', () => {
     // Replay the budget over the inventory order to find where it must have stopped.
     const doc = readReport(report);
     expect(doc.version).toBe(1);
+    // The report validates against its documented schema (docs/report.schema.json).
+    const validate = new Ajv({ allErrors: true, formats: { 'date-time': true } }).compile(JSON.parse(readFileSync(join(REPO_ROOT, 'docs/report.schema.json'), 'utf8')));
+    expect({ valid: validate(doc), errors: validate.errors ?? [] }).toEqual({ valid: true, errors: [] });
     expect(doc.hosts.map((h) => h.name)).toEqual(inventoryOrder);
     let failed = 0;
     let stoppedAfter = -1;
