@@ -98,6 +98,7 @@ describe('safety on the lab', () => {
     const loginPassword = env.NODESCRUB_LAB_LOGIN_PASSWORD;
     const passphrase = 'pass-phrase-7f3a9c';
     const sudoNode = healthy.find((n) => n.becomePasswordEnv)!;
+    const passwordNode = healthy.find((n) => n.name !== rootNode.name && n.name !== sudoNode.name)!;
     // An encrypted copy of the lab key, its passphrase in an env var.
     const encryptedKey = join(out, 'id_encrypted');
     copyFileSync(labIdentityFile(), encryptedKey);
@@ -109,11 +110,20 @@ describe('safety on the lab', () => {
     inventory.hosts = [
       { ...byName(rootNode.name), identityFile: encryptedKey, identityPassphraseEnv: 'TEST_KEY_PASSPHRASE' },
       byName(sudoNode.name),
-      { ...byName(sudoNode.name), name: 'password-login', identityFile: null, passwordEnv: 'NODESCRUB_LAB_LOGIN_PASSWORD' },
+      // A third machine (never the same one twice: two runs on one node would race), as opspw by password.
+      {
+        ...byName(passwordNode.name),
+        name: 'password-login',
+        user: 'opspw',
+        become: true,
+        becomePasswordEnv: 'NODESCRUB_LAB_SUDO_PASSWORD',
+        identityFile: null,
+        passwordEnv: 'NODESCRUB_LAB_LOGIN_PASSWORD',
+      },
     ];
     const file = join(out, 'secrets-inventory.yaml');
     writeFileSync(file, yaml.dump(inventory));
-    labSeed([rootNode.name, sudoNode.name]);
+    labSeed([rootNode.name, sudoNode.name, passwordNode.name]);
     const logs = join(out, 'logs');
     const run = runCli(
       ['run', '-i', file, '--known-hosts', labKnownHosts(), '--yes', '-v', '--output', 'ndjson', '--log-dir', logs, '--report', join(out, 's.json'), '--junit', join(out, 's.xml'), '--step-timeout', '60'],
