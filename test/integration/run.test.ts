@@ -122,3 +122,33 @@ describe('the single-file build', () => {
     expect(labStatus([node.name])[0]).toMatchObject({ clean: true, intact: true });
   });
 });
+
+describe('a node without docker', () => {
+  it('is cleaned of everything else; the docker step says why it did nothing', () => {
+    const node = labNodes().filter((n) => n.kind === 'healthy' && n.user === 'root').slice(-1)[0];
+    labSeed([node.name]);
+    // Hide docker inside the node only: non-executable files over the CLIs, /dev/null over the socket.
+    const hide = [
+      'set -e',
+      'printf "" > /run/no-docker && chmod 644 /run/no-docker',
+      'for f in /usr/bin/docker /usr/local/bin/docker; do [ -e "$f" ] && mount --bind /run/no-docker "$f"; done',
+      'mount --bind /dev/null /var/run/docker.sock',
+    ].join('\n');
+    const unhide = 'for f in /var/run/docker.sock /usr/local/bin/docker /usr/bin/docker; do umount "$f" 2>/dev/null; done; true';
+    try {
+      expect(labExec(node.name, hide).exitCode).toBe(0);
+      const run = runCli(['run', ...labArgs('--yes', '--limit', node.name, '--json', '--step-timeout', '60')]);
+      expect(run.exitCode).toBe(0);
+      const host = JSON.parse(run.stdout).hosts[0];
+      const docker = host.steps.find((s: { id: string }) => s.id === 'docker');
+      expect(docker).toMatchObject({ status: 'noop', message: 'docker not installed' });
+    } finally {
+      labExec(node.name, unhide);
+    }
+    const [status] = labStatus([node.name]);
+    expect(status.intact).toBe(true);
+    expect(status.leftovers).toMatchObject({ mounts: 0, directories: 0, interfaces: 0, iptables_chains: 0, iptables_rules: 0 });
+    expect(status.leftovers!.containers).toBeGreaterThan(0); // docker's own state stays: nodescrub could not see it
+    labSeed([node.name]);
+  });
+});
