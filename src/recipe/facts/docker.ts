@@ -1,6 +1,6 @@
 // Docker: installed? daemon answering? then containers, volumes and images in JSON-per-line form.
 // A dead daemon is a fact (bounded by `timeout`), not a hang; the list sections are skipped then.
-import { bodyLines, firstErrorLine, parseFail, parseKeyValues, parseYesNo, type FactDefinition, type SectionReader } from '../probe/section.js';
+import { bodyLines, firstErrorLine, parseFail, parseKeyValues, parseYesNo, type FactDefinition, type SectionOutput, type SectionReader } from '../probe/section.js';
 import { optionalStringField, parseJsonLines, stringField } from './json-lines.js';
 import type { DockerContainer, DockerFacts, DockerImage, DockerVolume } from './types.js';
 
@@ -84,7 +84,7 @@ printf 'version %s\\n' "$v"`,
       return socket ? { status: 'unreachable', error: '/var/run/docker.sock exists but the docker CLI is not installed' } : { status: 'absent' };
     }
     if (info.status !== 0) {
-      const why = info.status === 124 ? 'docker info timed out after 10s' : firstErrorLine(info);
+      const why = info.status === 124 ? 'docker info timed out after 10s' : daemonErrorLine(info);
       return { status: 'unreachable', error: `docker is installed but the daemon does not answer: ${why}` };
     }
     const version = parseKeyValues('docker-info', lines.slice(2), ['version']).get('version') ?? '';
@@ -102,3 +102,9 @@ printf 'version %s\\n' "$v"`,
     };
   },
 };
+
+/** docker's own "Cannot connect…" / "Error response…" line beats a template error it prints first. */
+function daemonErrorLine(output: SectionOutput): string {
+  const lines = `${output.stderr}\n${output.stdout}`.split('\n').map((l) => l.trim());
+  return lines.find((l) => /cannot connect|error response|is the docker daemon running|permission denied/i.test(l)) ?? firstErrorLine(output);
+}
