@@ -83,21 +83,31 @@ export async function streamToFile(
     file.on('close', resolve);
     file.on('error', reject);
   });
+  written.catch(() => undefined); // a cancelled copy destroys the file; its error is not news
   channel.end(run.stdin ?? '');
   try {
     const exitCode = await cancellable(closed, () => stopChannel(channel), options);
     await written;
     return { bytes, exitCode, stderr };
   } catch (error) {
+    channel.unpipe(file);
     file.destroy();
     await rm(localPath, { force: true });
     throw error;
   }
 }
 
+/** TERM first (sudo relays only TERM/HUP/INT to the command; see become.ts), then KILL and close. */
 function stopChannel(channel: ClientChannel): void {
-  sendChannelSignal(channel, 'KILL');
-  channel.close();
+  sendChannelSignal(channel, 'TERM');
+  setTimeout(() => {
+    sendChannelSignal(channel, 'KILL');
+    try {
+      channel.close();
+    } catch {
+      // the connection is gone already: nothing left to stop
+    }
+  }, 500).unref();
 }
 
 /** Races a transfer against its timeout and abort signal; `stop` tears the transfer down. */
