@@ -7,6 +7,7 @@ import { connectHost } from '../ssh/connect.js';
 import { JumpPool } from '../ssh/jump.js';
 import { maskSecrets, secretsOf } from '../ssh/mask.js';
 import type { FleetCliOptions } from './options.js';
+import { promptHidden } from './prompt.js';
 
 export interface Connector {
   connect: ConnectFn;
@@ -31,6 +32,8 @@ export function createConnector(hosts: readonly HostSpec[], options: FleetCliOpt
       jumps,
       signal,
       onWarning: (message) => onWarning(host.name, message),
+      // Only where a human can answer: never in CI or with stdin redirected.
+      promptPassphrase: process.stdin.isTTY && !process.env.CI ? promptHidden : undefined,
     });
   return { connect, mask: (text) => maskSecrets(text, secrets), close: () => jumps.closeAll() };
 }
