@@ -5,6 +5,9 @@
 # on lo, so that sshd answers on every 127.0.x.y of the namespace: M "hosts" h0001… at 127.0.1.1,
 # 127.0.1.2, … with no extra address configured. The client must run inside the namespace:
 #   ip netns exec ns-<labid>-fleet <command>
+# Env: NODESCRUB_LAB_FLEET_SSHD_EXTRA=FILE appends FILE to the fleet sshd's config (e.g. `Match
+# LocalAddress …` blocks that make some addresses fail: the load test's fault hosts), checked with
+# `sshd -t` before the sshd starts. Unset: the fleet is exactly as before.
 # Sourced by scripts/lab.
 
 FLEET_DIR=$LAB_DIR/fleet
@@ -19,6 +22,8 @@ fleet_up() {
   [[ $m =~ ^[1-9][0-9]*$ ]] && ((m <= 10000)) || die "fleet up: M must be 1..10000, got '$m'"
   [[ ! -e $FLEET_DIR/fleet.json ]] || die "a fleet is already up in $FLEET_DIR: run 'scripts/lab fleet down' first"
   [[ ! -d $FLEET_DIR ]] || die "$FLEET_DIR holds the remains of a fleet: run 'scripts/lab fleet down' first"
+  local extra=${NODESCRUB_LAB_FLEET_SSHD_EXTRA:-}
+  [[ -z $extra || -r $extra ]] || die "fleet up: NODESCRUB_LAB_FLEET_SSHD_EXTRA: cannot read '$extra'"
   t0=$(date +%s%N)
   install -d -m 700 "$LAB_DIR" "$FLEET_DIR"
   [[ -e $LAB_DIR/.gitignore ]] || printf "*\n" >"$LAB_DIR/.gitignore"
@@ -51,9 +56,14 @@ PidFile /run/sshd.pid
 LogLevel ERROR
 Subsystem sftp /usr/lib/openssh/sftp-server
 EOF
+  if [[ -n $extra ]]; then
+    { echo "# appended from NODESCRUB_LAB_FLEET_SSHD_EXTRA=$extra"; cat "$extra"; } >>"$FLEET_DIR/upper/etc/ssh/sshd_config"
+  fi
   lab_netns_add "$FLEET_NS" "$FLEET_DIR/netns.list"
   node_start_init fleet
   node_setup fleet
+  [[ -z $extra ]] || node_exec fleet /usr/sbin/sshd -t -f /etc/ssh/sshd_config >>"$FLEET_DIR/sshd.log" 2>&1 ||
+    { cat "$FLEET_DIR/sshd.log" >&2; die "fleet: sshd_config with $extra appended is invalid"; }
   node_exec fleet bash -c 'ulimit -n 65536; exec setsid -f /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config' \
     </dev/null >>"$FLEET_DIR/sshd.log" 2>&1
   local i ok=0
@@ -78,12 +88,13 @@ EOF
     done
   } >"$FLEET_DIR/inventory.yaml"
   for ((i = 1; i <= m; i++)); do printf '%s %s\n' "$(fleet_address "$i")" "$key"; done >"$FLEET_DIR/known_hosts"
-  jq -n --arg ns "$FLEET_NS" --argjson hosts "$m" --arg dir "$FLEET_DIR" \
+  jq -n --arg ns "$FLEET_NS" --argjson hosts "$m" --arg dir "$FLEET_DIR" --arg extra "$extra" \
     --arg first "$(fleet_address 1)" --arg last "$(fleet_address "$m")" \
     '{netns:$ns, hosts:$hosts, firstAddress:$first, lastAddress:$last, port:22, user:"root",
       inventory:($dir + "/inventory.yaml"), knownHosts:($dir + "/known_hosts"),
       identityFile:($dir + "/id_ed25519"), clientPrefix:["ip", "netns", "exec", $ns],
-      sshd:{MaxStartups:"1000:30:1000", MaxSessions:50, kex:"curve25519-sha256 first"}}' >"$FLEET_DIR/fleet.json"
+      sshd:{MaxStartups:"1000:30:1000", MaxSessions:50, kex:"curve25519-sha256 first",
+            extraConfig:(if $extra == "" then null else $extra end)}}' >"$FLEET_DIR/fleet.json"
   trap - EXIT INT TERM
   say "fleet: $m hosts ($(fleet_address 1) … $(fleet_address "$m"), port 22) in $(elapsed "$t0")s — run clients with: ip netns exec $FLEET_NS …; $FLEET_DIR/fleet.json"
 }
