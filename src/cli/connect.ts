@@ -1,5 +1,6 @@
 // Builds the ConnectFn the engine uses from CLI options: the only bridge from src/cli to src/ssh.
 import { homedir } from 'node:os';
+import pLimit from 'p-limit';
 import { join } from 'node:path';
 import type { HostSpec } from '../inventory/types.js';
 import type { ConnectFn } from '../run/run-host.js';
@@ -20,6 +21,8 @@ export function createConnector(hosts: readonly HostSpec[], options: FleetCliOpt
   const jumps = new JumpPool();
   const secrets = hosts.flatMap((host) => secretsOf(host, process.env));
   const knownHostsFile = options.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
+  // SSH handshakes at once, per attempt (sshd's MaxStartups and client CPU are the limits, not host count).
+  const handshakeSlot = pLimit(Math.max(1, options.handshakes));
   const connect: ConnectFn = (host, signal) =>
     connectHost(host, {
       connectTimeoutMs: options.connectTimeout,
@@ -33,6 +36,7 @@ export function createConnector(hosts: readonly HostSpec[], options: FleetCliOpt
       signal,
       onWarning: (message) => onWarning(host.name, message),
       // Only where a human can answer: never in CI or with stdin redirected.
+      handshakeSlot,
       promptPassphrase: process.stdin.isTTY && !process.env.CI ? promptHidden : undefined,
     });
   return { connect, mask: (text) => maskSecrets(text, secrets), close: () => jumps.closeAll() };

@@ -59,7 +59,6 @@ export async function executeFleet(
       recipe: { removeImages: options.removeImages, force: options.force },
       connect: connector.connect,
       concurrency: options.concurrency,
-      handshakeConcurrency: options.handshakes,
       stepTimeoutMs: options.stepTimeout,
       reboot: options.reboot && mode === 'run' ? { timeoutMs: options.rebootTimeout } : undefined,
       hooks,

@@ -43,6 +43,11 @@ export async function probeFacts(ctx: RemoteContext, stepId: string, steps: read
   try {
     return parseProbeOutput(result.stdout, nonce, extra);
   } catch (error) {
+    if (result.exitSignal || result.exitCode === null) {
+      // The output is cut short because the command died: say that, not what the parser tripped on.
+      const how = result.exitSignal ? `by signal ${result.exitSignal}` : 'without an exit status';
+      throw new HostError('step-failed', `${stepId}: the remote probe was killed ${how} before it finished`, { cause: error });
+    }
     const stderr = firstLine(result.stderr);
     const why = (error as Error).message + (stderr ? ` (stderr: ${stderr})` : '');
     throw new HostError('step-failed', `${stepId}: could not read the host's state: ${why}`, { cause: error });

@@ -14,8 +14,6 @@ export interface FleetOptions extends Omit<HostRunOptions, 'connect' | 'mode'> {
   connect: ConnectFn;
   /** Hosts worked on at once (inside a batch). */
   concurrency: number;
-  /** SSH handshakes at once (sshd's MaxStartups and client CPU are the limits, not host count). */
-  handshakeConcurrency: number;
   batches?: readonly BatchSize[];
   maxFail?: Budget;
   maxUnreachable?: Budget;
@@ -36,8 +34,6 @@ export interface FleetOutcome {
 export async function runFleet(hosts: readonly HostSpec[], options: FleetOptions): Promise<FleetOutcome> {
   const { emit, signal } = options;
   emit({ type: 'run-started', hosts: hosts.map((h) => h.name), mode: options.mode, at: new Date().toISOString() });
-  const handshakeLimit = pLimit(Math.max(1, options.handshakeConcurrency));
-  const connect: ConnectFn = (host, hostSignal) => handshakeLimit(() => options.connect(host, hostSignal));
   const batches = splitIntoBatches(hosts, options.batches ?? []);
   const results: HostResult[] = [];
   let stopped: string | undefined;
@@ -47,7 +43,7 @@ export async function runFleet(hosts: readonly HostSpec[], options: FleetOptions
       continue;
     }
     if (batches.length > 1) emit({ type: 'batch-started', index: index + 1, total: batches.length, hosts: batch.map((h) => h.name) });
-    const batchResults = await runBatch(batch, { ...options, connect });
+    const batchResults = await runBatch(batch, options);
     results.push(...batchResults);
     stopped = await decideToStop(results, batchResults, hosts.length, options);
     if (!stopped && index < batches.length - 1 && options.pauseMs) await abortableSleep(options.pauseMs, signal);

@@ -30,6 +30,9 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /** Asked for a key passphrase when identityPassphraseEnv gives none. */
   promptPassphrase?: PassphrasePrompt;
+  /** Wraps each handshake attempt (not the waits between retries): the fleet's cap on concurrent
+   * handshakes, so a dead host never holds a slot while it backs off. */
+  handshakeSlot?: <T>(attempt: () => Promise<T>) => Promise<T>;
   /** Concurrent exec channels per connection (sshd MaxSessions defaults to 10). Default 4. */
   maxChannels?: number;
   /** Per-stream output cap of one command. Default 16 MiB. */

@@ -34,12 +34,14 @@ export async function connectHost(host: HostSpec, connectOptions: ConnectOptions
   const jumps = options.jumps ?? ownPool;
   let lease: JumpLease | undefined;
   try {
+    const slot = options.handshakeSlot ?? (<T>(attempt: () => Promise<T>) => attempt());
     const client = await retryConnect(
-      async () => {
-        lease?.release();
-        lease = host.jumpHost && jumps ? await jumps.open(host.jumpHost, host.address, host.port, { credentials: host, options, ...(options.signal ? { signal: options.signal } : {}) }) : undefined;
-        return openSshClient({ target: host, options, auth, ...(lease ? { sock: lease.stream, via: lease.via } : {}) });
-      },
+      () =>
+        slot(async () => {
+          lease?.release();
+          lease = host.jumpHost && jumps ? await jumps.open(host.jumpHost, host.address, host.port, { credentials: host, options, ...(options.signal ? { signal: options.signal } : {}) }) : undefined;
+          return openSshClient({ target: host, options, auth, ...(lease ? { sock: lease.stream, via: lease.via } : {}) });
+        }),
       {
         retries: options.connectRetries,
         baseDelayMs: options.retryDelayMs,

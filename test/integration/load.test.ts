@@ -123,7 +123,7 @@ const FAULTS: Record<FaultKind, FaultSpec> = {
   },
   // The probe's output is cut after 100 bytes and the session SIGKILLed: unreadable facts.
   killed: {
-    status: 'failed', failure: 'step-failed', reason: /^discover: could not read the host's state/,
+    status: 'failed', failure: 'step-failed', reason: /^discover: (the remote probe was killed|could not read the host's state)/,
     entry: (_, n) => ({ address: `127.0.251.${n}`, port: 22 }), sshd: true,
   },
   lost: {

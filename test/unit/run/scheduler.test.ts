@@ -29,7 +29,6 @@ function options(over: Partial<Parameters<typeof runFleet>[1]> = {}) {
       throw new HostError('unreachable', `connection refused (${h.name})`);
     },
     concurrency: 2,
-    handshakeConcurrency: 1,
     stepTimeoutMs: 1000,
     signal: new AbortController().signal,
     emit: (e) => events.push(e),
