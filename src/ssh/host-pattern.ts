@@ -1,13 +1,23 @@
 // OpenSSH host patterns (`*`, `?`, `!negation`), shared by known_hosts and ssh_config matching.
 
+// Compiled globs, reused: the same few patterns are matched once per host of a fleet.
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 4096;
+
 /** Matches one glob (`*` any run, `?` one character) against a name, case-insensitively, like OpenSSH. */
 export function matchGlob(pattern: string, name: string): boolean {
-  const source = pattern
-    .toLowerCase()
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.+()[\]{}|]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 's').test(name.toLowerCase());
+  let regexp = compiled.get(pattern);
+  if (regexp === undefined) {
+    const source = pattern
+      .toLowerCase()
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.+()[\]{}|]/g, '\\$&')))
+      .join('');
+    regexp = new RegExp(`^${source}$`, 's');
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(pattern, regexp);
+  }
+  return regexp.test(name.toLowerCase());
 }
 
 /**

@@ -1,7 +1,7 @@
 // Wires the pure host-key decision into ssh2's hostVerifier, which otherwise trusts every key.
 
 import { decideHostKey, hostKeyAlgorithmsFor, type HostKeyPolicy } from './host-key-policy.js';
-import { appendKnownHost, formatKnownHostName, lookupHostKeys, readKnownHosts } from './known-hosts.js';
+import { appendKnownHost, formatKnownHostName, loadKnownHostsIndex } from './known-hosts.js';
 
 export interface HostVerificationSettings {
   policy: HostKeyPolicy;
@@ -26,18 +26,18 @@ export interface HostVerification {
 const warnedFiles = new Set<string>();
 
 /**
- * Reads known_hosts once per connection attempt and builds the verifier: it decides with
+ * Looks the host up in known_hosts (re-read when the file changed, see loadKnownHostsIndex) and builds the verifier: it decides with
  * decideHostKey, appends under accept-new (a failed append is a warning, the key stays accepted),
  * and remembers why it refused so the error says "host key mismatch" instead of "handshake failed".
  */
 export async function prepareHostVerification(settings: HostVerificationSettings): Promise<HostVerification> {
   const { policy, knownHostsFile, address, port, pinned, onWarning } = settings;
-  const parsed = await readKnownHosts(knownHostsFile);
+  const parsed = await loadKnownHostsIndex(knownHostsFile);
   if (parsed.notes.length > 0 && !warnedFiles.has(knownHostsFile)) {
     warnedFiles.add(knownHostsFile);
     onWarning?.(`${knownHostsFile}: ${parsed.notes.join('; ')}`);
   }
-  const known = lookupHostKeys(parsed.entries, address, port);
+  const known = parsed.lookup(address, port);
   const hostLabel = formatKnownHostName(address, port);
   let rejection: string | undefined;
   const hostVerifier = (key: Buffer, verify: (accept: boolean) => void): void => {

@@ -95,6 +95,64 @@ export function lookupHostKeys(entries: readonly KnownHostEntry[], host: string,
   return entries.filter((entry) => matchesKnownHost(entry.hosts, host, port));
 }
 
+/** A parsed known_hosts ready for many lookups (one per host of a fleet). */
+export interface KnownHostsIndex extends ParsedKnownHosts {
+  /** Same answer as lookupHostKeys(entries, host, port), without scanning every line. */
+  lookup(host: string, port: number): KnownHostEntry[];
+}
+
+/**
+ * Indexes entries by name: a line whose patterns are all plain names (no `*`, `?`, `!`, not hashed)
+ * matches exactly those names, so it is found in a map; the others (globs, negations, hashed names)
+ * are still scanned. A fleet's known_hosts has a plain line per host, so looking up M hosts costs
+ * O(M) instead of O(M²) pattern matches.
+ */
+export function indexKnownHosts(parsed: ParsedKnownHosts): KnownHostsIndex {
+  const byName = new Map<string, KnownHostEntry[]>();
+  const scanned: KnownHostEntry[] = [];
+  for (const entry of parsed.entries) {
+    const patterns = entry.hosts.split(',').filter((p) => p !== '');
+    if (entry.hosts.startsWith('|1|') || patterns.some((p) => /[*?!]/.test(p))) {
+      scanned.push(entry);
+      continue;
+    }
+    for (const name of new Set(patterns.map((p) => p.toLowerCase()))) {
+      const list = byName.get(name);
+      if (list) list.push(entry);
+      else byName.set(name, [entry]);
+    }
+  }
+  const lookup = (host: string, port: number): KnownHostEntry[] => {
+    const plain = byName.get(formatKnownHostName(host.toLowerCase(), port)) ?? [];
+    const matched = scanned.filter((entry) => matchesKnownHost(entry.hosts, host, port));
+    if (matched.length === 0) return [...plain];
+    return [...plain, ...matched].sort((a, b) => a.line - b.line);
+  };
+  return { ...parsed, lookup };
+}
+
+// known_hosts is read once per file version, not once per connection: M connections re-reading and
+// re-parsing an M-line file is O(M²). The version is (device, inode, size, mtime, ctime), checked
+// with a stat per connection, so a line appended meanwhile (accept-new renames a new file into
+// place) is seen by the next connection. Concurrent first readers share one read.
+const indexCache = new Map<string, { version: string; index: Promise<KnownHostsIndex> }>();
+
+/** readKnownHosts + indexKnownHosts, cached per file version (see above); a missing file is empty. */
+export async function loadKnownHostsIndex(file: string): Promise<KnownHostsIndex> {
+  const version = await stat(file).then(
+    (s) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`,
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? 'missing' : `error:${error.code ?? ''}`),
+  );
+  const cached = indexCache.get(file);
+  if (cached && cached.version === version) return cached.index;
+  const index = readKnownHosts(file).then(indexKnownHosts);
+  indexCache.set(file, { version, index });
+  index.catch(() => {
+    if (indexCache.get(file)?.index === index) indexCache.delete(file);
+  });
+  return index;
+}
+
 /** The algorithm name inside an SSH public key blob (`ssh-ed25519`, `ssh-rsa`, ...). */
 export function keyTypeOf(blob: Buffer): string {
   if (blob.length < 4) return '';
