@@ -27,6 +27,7 @@ export class ApiUnreachable extends Error {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const ignore = (): void => undefined;
 
 /** A direct TCP connection from this machine (for --kubeconfig). */
 export const openDirect: OpenStream = (host, port) =>
@@ -51,8 +52,10 @@ export async function apiGet(target: ApiTarget, path: string, open: OpenStream, 
   const exchange = async (): Promise<ApiResponse> => {
     const raw = await open(target.host, target.port);
     if (settled) raw.destroy(); // opened after the deadline: nobody will close it otherwise
+    raw.on('error', ignore); // a late error after we gave up must not crash the run
     sockets.push(raw);
     const tls = await startTls(raw, target);
+    tls.on('error', ignore);
     sockets.push(tls);
     return await sendGet(tls, target, path);
   };

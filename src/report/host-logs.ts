@@ -33,6 +33,9 @@ export function createHostLogs(dir: string, mask: Mask): (event: RunEvent) => vo
       case 'phase-finished':
         write(event.host, `${at} [${event.phase}] ${event.message}\n`);
         return;
+      case 'host-note': // guard evidence, backup path and checksum
+        write(event.host, `${at} note: ${event.message}\n`);
+        return;
       case 'host-finished':
         write(event.host, `${at} host finished: ${statusLabel(event.result)}${event.result.reason ? `: ${event.result.reason}` : ''}\n`);
         return;
