@@ -1,0 +1,629 @@
+#!/usr/bin/env python3
+"""nodescrub against pdsh, parallel-ssh and Ansible on the lab's fleet (issue 7).
+
+Run through `scripts/bench` (root, packages, build); see BENCHMARKS.md for what is measured and how.
+Every client runs inside the fleet's network namespace (`ip netns exec`), so all traffic is
+loopback inside a namespace the lab made. Every command is measured by measure.py (wall time, CPU
+and RSS of its whole process tree). The fleet goes down at the end, whatever happens.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BENCH_D = os.path.join(REPO, "scripts", "bench.d")
+LAB = os.path.join(REPO, "scripts", "lab")
+CLI = os.path.join(REPO, "dist", "cli", "main.js")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+CURVE = "curve25519-sha256"
+
+# Which probe facts each recipe step reads: Ansible runs one shell task per step, each task the
+# probe sections of its facts. Together the six tasks run every section of nodescrub's probe once.
+STEP_FACTS = [
+    ("stop-services", ["probe", "tools", "services"]),
+    ("docker", ["docker"]),
+    ("mounts", ["mounts"]),
+    ("directories", ["directories"]),
+    ("interfaces", ["ssh", "interfaces"]),
+    ("iptables", ["iptables"]),
+]
+
+
+def log(message):
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fleet and the machine
+
+
+class Fleet:
+    def __init__(self, lab_dir):
+        self.lab_dir = lab_dir
+        self.dir = os.path.join(lab_dir, "fleet")
+        self.info = None
+
+    def lab(self, *args, check=True):
+        env = dict(os.environ, NODESCRUB_LAB_DIR=self.lab_dir)
+        return subprocess.run([LAB, *args], env=env, check=check, stdout=sys.stderr)
+
+    def up(self, hosts):
+        if os.path.exists(os.path.join(self.dir, "fleet.json")) or os.path.isdir(self.dir):
+            log(f"a fleet is already up in {self.dir}: taking it down first")
+            self.down()
+        self.lab("fleet", "up", str(hosts))
+        with open(os.path.join(self.dir, "fleet.json")) as f:
+            self.info = json.load(f)
+        return self.info
+
+    def down(self):
+        if os.path.isdir(self.dir):
+            self.lab("fleet", "down", check=False)
+        self.info = None
+
+    @property
+    def netns(self):
+        return self.info["netns"]
+
+    def addresses(self):
+        with open(self.info["knownHosts"]) as f:
+            return [line.split()[0] for line in f if line.strip()]
+
+    def server_cpu(self):
+        """CPU seconds used so far by the fleet's sshd (and its reaped sessions) and dockerd tree."""
+        total = 0
+        for name in ("sshd.pid", "dockerd.pid"):
+            try:
+                with open(os.path.join(self.dir, name)) as f:
+                    pid = int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+            for p in [pid] + descendants(pid):
+                total += proc_ticks(p)
+        return total / CLK_TCK
+
+
+def proc_ticks(pid):
+    """utime + stime + cutime + cstime of a process, in clock ticks (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return 0
+    fields = stat[stat.rfind(b")") + 2:].split()
+    return sum(int(x) for x in fields[11:15])
+
+
+def descendants(root):
+    children = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rfind(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(name))
+    out, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def machine_busy_seconds():
+    """Busy CPU seconds of the whole machine so far (all CPUs, /proc/stat): other load shows here."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / CLK_TCK
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def cmd_output(argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def machine_description():
+    cpu = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    ssh_v = subprocess.run(["ssh", "-V"], capture_output=True, text=True).stderr.strip()
+    return {
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "memoryGiB": round(mem_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "os": cmd_output(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+        "versions": {
+            "node": cmd_output(["node", "--version"]),
+            "nodescrub": json.load(open(os.path.join(REPO, "package.json")))["version"],
+            "ssh2": json.load(open(os.path.join(REPO, "node_modules", "ssh2", "package.json")))["version"],
+            "ssh2NativeCrypto": os.path.exists(os.path.join(REPO, "node_modules", "ssh2", "lib", "protocol", "crypto", "build", "Release", "sshcrypto.node")),
+            "openssh": ssh_v,
+            "pdsh": (cmd_output(["pdsh", "-V"]).splitlines() or [""])[0],
+            "pssh": cmd_output(["dpkg-query", "-W", "-f=${Version}", "pssh"]),
+            "ansible-core": (cmd_output(["ansible-playbook", "--version"]).splitlines() or [""])[0],
+            "python": platform.python_version(),
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# What every tool runs
+
+
+def probe_scripts(work, nonce):
+    """The probe as nodescrub sends it, and the per-step parts for Ansible (from the built dist/)."""
+    code = f"""
+      const {{ FACTS, buildProbeScript }} = await import({json.dumps(os.path.join(REPO, 'dist', 'recipe', 'probe', 'probe.js'))});
+      const {{ renderProbeScript }} = await import({json.dumps(os.path.join(REPO, 'dist', 'recipe', 'probe', 'script.js'))});
+      const steps = {json.dumps(STEP_FACTS)};
+      const nonce = {json.dumps(nonce)};
+      const covered = steps.flatMap(([, facts]) => facts).sort();
+      if (JSON.stringify(covered) !== JSON.stringify(Object.keys(FACTS).sort())) throw new Error('STEP_FACTS does not cover the facts: ' + Object.keys(FACTS));
+      const perStep = steps.map(([step, facts]) => [step, renderProbeScript(nonce, facts.flatMap((f) => FACTS[f].sections))]);
+      process.stdout.write(JSON.stringify({{ probe: buildProbeScript(nonce), perStep }}));
+    """
+    out = subprocess.run(["node", "--input-type=module", "-e", code], check=True, capture_output=True, text=True, cwd=REPO).stdout
+    data = json.loads(out)
+    with open(os.path.join(work, "probe.sh"), "w") as f:
+        f.write(data["probe"])
+    return data["probe"], data["perStep"]
+
+
+def yaml_str(text):
+    return json.dumps(text)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def write_ansible(work, fleet, concurrency, per_step, kex):
+    addresses = fleet.addresses()
+    with open(os.path.join(work, "ansible-inventory.ini"), "w") as f:
+        f.write("[fleet]\n")
+        for i, address in enumerate(addresses, 1):
+            f.write(f"h{i:04d} ansible_host={address}\n")
+        f.write(f"[fleet:vars]\nansible_user=root\nansible_port=22\nansible_ssh_private_key_file={fleet.info['identityFile']}\n")
+    kex_opt = f" -o KexAlgorithms={kex}" if kex else ""
+    with open(os.path.join(work, "ansible.cfg"), "w") as f:
+        f.write(f"""[defaults]
+forks = {concurrency}
+gathering = explicit
+host_key_checking = True
+interpreter_python = /usr/bin/python3
+retry_files_enabled = False
+nocows = 1
+timeout = 60
+local_tmp = {work}/ansible-local
+[ssh_connection]
+pipelining = True
+ssh_args = -F /dev/null -o ControlMaster=auto -o ControlPersist=60s -o BatchMode=yes -o UserKnownHostsFile={fleet.info['knownHosts']} -o StrictHostKeyChecking=yes{kex_opt}
+""")
+    # !unsafe: the probe holds docker's `{{json .}}`, which Jinja must not template.
+    tasks = "".join(f"    - name: {step}\n      shell: !unsafe {yaml_str(script)}\n      changed_when: false\n" for step, script in per_step)
+    with open(os.path.join(work, "playbook.yml"), "w") as f:
+        f.write(f"- hosts: fleet\n  gather_facts: false\n  tasks:\n{tasks}")
+
+
+def openssh_args(fleet, kex):
+    args = ["-F", "/dev/null", "-i", fleet.info["identityFile"], "-o", f"UserKnownHostsFile={fleet.info['knownHosts']}",
+            "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=60"]
+    if kex:
+        args += ["-o", f"KexAlgorithms={kex}"]
+    return args
+
+
+def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers):
+    """name -> how to run it and how to tell it worked on every host."""
+    hosts_file = os.path.join(work, "hosts")
+    with open(hosts_file, "w") as f:
+        f.write("\n".join(fleet.addresses()) + "\n")
+    inventory, known = fleet.info["inventory"], fleet.info["knownHosts"]
+    c = str(concurrency)
+    peers = {}
+
+    def nodescrub(command, *extra):
+        return ["node", CLI, command, *extra, "-i", inventory, "--known-hosts", known, "-c", c, "--step-timeout", str(step_timeout)]
+
+    peers["nodescrub-plan"] = {"label": f"nodescrub plan -c {c}", "argv": lambda limit=None: nodescrub("plan", *limit_args(limit)),
+                               "check": check_plan, "kex": "curve25519-sha256 (ssh2)"}
+    peers["nodescrub-run"] = {"label": f"nodescrub run --yes -c {c}", "argv": lambda limit=None: nodescrub("run", "--yes", *limit_args(limit)),
+                              "check": check_run, "kex": "curve25519-sha256 (ssh2)"}
+
+    def pdsh(kex):
+        def argv(limit=None):
+            targets = ",".join(limit) if limit else f"^{hosts_file}"
+            return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(fleet, kex)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, probe]
+        return argv
+
+    def pssh(kex):
+        def argv(limit=None):
+            target = ["-H", " ".join(limit)] if limit else ["-h", hosts_file]
+            opts = []
+            for arg in openssh_args(fleet, kex):
+                opts.append(arg)
+            return ["parallel-ssh", "-p", c, *target, "-l", "root", "-t", "0", "-x", shlex.join(opts), probe]
+        return argv
+
+    peers["pdsh"] = {"label": f"pdsh -R ssh -f {c} (kex {CURVE})", "argv": pdsh(CURVE), "check": check_pdsh, "kex": CURVE}
+    peers["pssh"] = {"label": f"parallel-ssh -p {c} (kex {CURVE})", "argv": pssh(CURVE), "check": check_pssh, "kex": CURVE}
+    if "pdsh" in kex_default_peers:
+        peers["pdsh-defaultkex"] = {"label": f"pdsh -R ssh -f {c} (OpenSSH default kex)", "argv": pdsh(None), "check": check_pdsh, "kex": "OpenSSH default (sntrup761x25519-sha512)"}
+    if "pssh" in kex_default_peers:
+        peers["pssh-defaultkex"] = {"label": f"parallel-ssh -p {c} (OpenSSH default kex)", "argv": pssh(None), "check": check_pssh, "kex": "OpenSSH default (sntrup761x25519-sha512)"}
+
+    def ansible(limit=None):
+        return ["env", f"ANSIBLE_CONFIG={work}/ansible.cfg", "ANSIBLE_NOCOLOR=1", f"ANSIBLE_SSH_CONTROL_PATH_DIR={work}/cp-{secrets.token_hex(4)}",
+                "ansible-playbook", "-i", f"{work}/ansible-inventory.ini", f"{work}/playbook.yml", *(["--limit", ",".join(limit)] if limit else [])]
+
+    peers["ansible"] = {"label": f"ansible-playbook forks={c}, pipelining, ControlPersist, 6 shell tasks (kex {CURVE})", "argv": ansible,
+                        "check": check_ansible, "kex": CURVE}
+    return peers
+
+
+def is_extra(name):
+    """Tools run in the middle round(s) only (see --extra-rounds)."""
+    return name == "ansible" or name.endswith("-defaultkex")
+
+
+def limit_args(limit):
+    return ["-l", ",".join(limit)] if limit else []
+
+
+# Each check returns None when the output shows every host done, else what is wrong.
+def check_plan(out, hosts, code):
+    clean = len(re.findall(r"^h\d+\s+clean\s", out, re.M))
+    return None if code == 0 and clean == hosts else f"exit {code}, {clean}/{hosts} hosts clean in the plan table"
+
+
+def check_run(out, hosts, code):
+    m = re.search(r"(\d+) hosts: (\d+) ok", out)
+    ok = int(m.group(2)) if m else 0
+    return None if code == 0 and ok == hosts else f"exit {code}, {ok}/{hosts} hosts ok"
+
+
+def check_pdsh(out, hosts, code):
+    done = len(re.findall(r"end:iptables-ipv6-default:", out))
+    return None if code == 0 and done == hosts else f"exit {code}, {done}/{hosts} complete probe outputs"
+
+
+def check_pssh(out, hosts, code):
+    done = len(re.findall(r"\[SUCCESS\]", out))
+    return None if code == 0 and done == hosts else f"exit {code}, {done}/{hosts} SUCCESS"
+
+
+def check_ansible(out, hosts, code):
+    recap = re.findall(r"^h\d+\s+: ok=(\d+)\s.*?unreachable=(\d+)\s+failed=(\d+)", out, re.M)
+    good = sum(1 for ok, unreachable, failed in recap if ok == str(len(STEP_FACTS)) and unreachable == "0" and failed == "0")
+    return None if code == 0 and good == hosts else f"exit {code}, {good}/{hosts} hosts with every task ok"
+
+
+# ---------------------------------------------------------------------------------------------
+# One measured run
+
+
+def measure(fleet, argv, out_file, err_file, tty=False, sample_ms=100, timeout=None):
+    """Runs argv in the fleet namespace under measure.py; returns its figures plus the fleet's CPU."""
+    if tty:
+        # A pty on stdout and stderr (the live tree draws on a TTY stderr); script's output is the screen.
+        # The pty gets a real size: listr2 wraps to process.stdout.columns, and a 0-column pty
+        # (script's default when its own stdout is a file) makes it wrap every character.
+        inner = f"stty cols 160 rows 50; exec {shlex.join(argv)}"
+        argv = ["env", "-u", "CI", "TERM=xterm-256color", "script", "-qfec", inner, "/dev/null"]
+    full = ["python3", os.path.join(BENCH_D, "measure.py"), "--stdout", out_file, "--stderr", err_file, "--sample-ms", str(sample_ms),
+            *(["--timeout", str(timeout)] if timeout else []), "--", "ip", "netns", "exec", fleet.netns, *argv]
+    load = loadavg()
+    server0, busy0 = fleet.server_cpu(), machine_busy_seconds()
+    result = json.loads(subprocess.run(full, check=True, capture_output=True, text=True).stdout)
+    time.sleep(1.0)  # let sshd reap the sessions that just ended, so their CPU is counted
+    result["serverCpu"] = round(fleet.server_cpu() - server0, 3)
+    result["machineBusyCpu"] = round(machine_busy_seconds() - busy0, 3)
+    result["loadavg1"] = load
+    return result
+
+
+def run_peer(fleet, peer, name, hosts, work, tag, limit=None, tty=False, timeout=None):
+    out_file = os.path.join(work, "out", f"{tag}-{name}.out")
+    err_file = os.path.join(work, "out", f"{tag}-{name}.err")
+    argv = peer["argv"](limit)
+    result = measure(fleet, argv, out_file, err_file, tty=tty, timeout=timeout)
+    # ru_maxrss never reads below this Python's ~11 MB (see measure.py): small clients use the sample.
+    result["rssKb"] = max(result["maxRssKb"], result["maxProcRssKb"]) if result["maxRssKb"] > 20 * 1024 else result["maxProcRssKb"]
+    with open(out_file, errors="replace") as f:
+        out = f.read()
+    if tty:
+        out = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "")
+    problem = peer["check"](out, len(limit) if limit else hosts, result["exitCode"])
+    if result["timedOut"]:
+        problem = f"killed after {timeout:.0f} s"
+    result["ok"] = problem is None
+    if problem:
+        result["problem"] = problem
+        log(f"  {name}: NOT every host done: {problem} (see {err_file})")
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Summaries
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def summarize(runs, hosts):
+    good = [r for r in runs if r["ok"]] or runs
+    return {
+        "runs": len(runs),
+        "failedRuns": sum(1 for r in runs if not r["ok"]),
+        "wall": med([r["wall"] for r in good]),
+        "wallMin": min(r["wall"] for r in good),
+        "wallMax": max(r["wall"] for r in good),
+        "cpuPerHostMs": med([r["cpu"] / hosts * 1000 for r in good]),
+        "userPerHostMs": med([r["user"] / hosts * 1000 for r in good]),
+        "sysPerHostMs": med([r["sys"] / hosts * 1000 for r in good]),
+        "maxRssMB": med([r["rssKb"] / 1024 for r in good]),
+        "treePeakRssMB": med([r["treePeakRssKb"] / 1024 for r in good]),
+        "serverCpuPerHostMs": med([r["serverCpu"] / hosts * 1000 for r in good]),
+        "otherLoadCpu": med([max(0.0, r["machineBusyCpu"] - r["cpu"] - r["serverCpu"]) for r in good]),
+    }
+
+
+def fmt(value, digits=1):
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def table(rows, headers, aligns):
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(cells, widths, aligns))
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def comparison_table(summary, order):
+    plan, run = summary["nodescrub-plan"], summary["nodescrub-run"]
+    rows = []
+    for name in order:
+        s = summary[name]
+        rows.append([
+            name, fmt(s["wall"], 2), f"{fmt(s['wallMin'], 1)}–{fmt(s['wallMax'], 1)}",
+            fmt(s["wall"] / plan["wall"], 2) if plan["wall"] else "-", fmt(s["wall"] / run["wall"], 2) if run["wall"] else "-",
+            fmt(s["cpuPerHostMs"], 1), fmt(s["cpuPerHostMs"] / plan["cpuPerHostMs"], 2) if plan["cpuPerHostMs"] else "-",
+            fmt(s["maxRssMB"], 1), fmt(s["treePeakRssMB"], 0), fmt(s["serverCpuPerHostMs"], 0), fmt(s["otherLoadCpu"], 0),
+            f"{s['runs'] - s['failedRuns']}/{s['runs']}",
+        ])
+    headers = ["tool", "wall s (median)", "range", "÷plan", "÷run", "client CPU ms/host", "÷plan", "max RSS MB",
+               "tree RSS MB", "fleet CPU ms/host", "other load CPU s", "ok runs"]
+    return table(rows, headers, ["l"] + ["r"] * (len(headers) - 1))
+
+
+def targets(summary, scaling):
+    plan, run = summary.get("nodescrub-plan"), summary.get("nodescrub-run")
+    pdsh, ansible = summary.get("pdsh"), summary.get("ansible")
+    out = []
+
+    def add(name, value, limit, unit=""):
+        ok = value is not None and value <= limit
+        out.append({"target": name, "value": None if value is None else round(value, 3), "limit": limit, "met": ok, "unit": unit})
+
+    if plan and pdsh:
+        add("plan wall ÷ pdsh wall (same probe, same C, curve25519)", plan["wall"] / pdsh["wall"], 1.0)
+    if run and pdsh:
+        add("run wall ÷ pdsh probe wall", run["wall"] / pdsh["wall"], 1.5)
+    if run and ansible:
+        add("run wall ÷ ansible-playbook wall", run["wall"] / ansible["wall"], 0.2)
+    if pdsh:
+        for name, s in (("plan", plan), ("run", run)):
+            if s:
+                add(f"{name} client CPU/host ÷ pdsh+ssh CPU/host (curve25519)", s["cpuPerHostMs"] / pdsh["cpuPerHostMs"], 1.0)
+    if scaling:
+        biggest = max(scaling["points"], key=lambda p: (p["hosts"], p["concurrency"]))
+        for p in scaling["points"]:
+            if p["hosts"] == biggest["hosts"]:
+                cut = " (cut off: not finished)" if p.get("timedOut") else ""
+                add(f"peak client RSS at M={p['hosts']}, C={p['concurrency']}, {p['renderer']} renderer (MB){cut}",
+                    None if p.get("timedOut") else p["maxRssMB"], 150.0, "MB")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main():
+    env = os.environ
+    p = argparse.ArgumentParser(prog="scripts/bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--hosts", "-m", type=int, default=int(env.get("NODESCRUB_BENCH_HOSTS", 200)), help="fleet size M (default 200)")
+    p.add_argument("--concurrency", "-c", type=int, default=int(env.get("NODESCRUB_BENCH_CONCURRENCY", 50)), help="hosts at once, every tool (default 50)")
+    p.add_argument("--rounds", "-r", type=int, default=int(env.get("NODESCRUB_BENCH_ROUNDS", 3)), help="rounds, each runs every tool once (default 3)")
+    p.add_argument("--tools", default=env.get("NODESCRUB_BENCH_TOOLS", ""), help="comma list to run a subset (default: all)")
+    p.add_argument("--extra-rounds", type=int, default=int(env.get("NODESCRUB_BENCH_EXTRA_ROUNDS", 1)),
+                   help="rounds that also run ansible and the default-kex peers, centred (default 1: Ansible alone takes "
+                        "as long as all the others together)")
+    p.add_argument("--default-kex", default=env.get("NODESCRUB_BENCH_DEFAULT_KEX", "pdsh"),
+                   help="OpenSSH peers that also run with OpenSSH's default kex (default pdsh; pdsh,pssh for both; '' for none)")
+    p.add_argument("--scaling", action="store_true", default=env.get("NODESCRUB_BENCH_SCALING") == "1",
+                   help="also the scaling series: nodescrub alone at M=100,200,500,1000, TTY and non-TTY")
+    p.add_argument("--scaling-hosts", default=env.get("NODESCRUB_BENCH_SCALING_HOSTS", "100,200,500,1000"))
+    p.add_argument("--scaling-concurrency", type=int, default=int(env.get("NODESCRUB_BENCH_SCALING_CONCURRENCY", 200)))
+    p.add_argument("--scaling-command", choices=["plan", "run"], default=env.get("NODESCRUB_BENCH_SCALING_COMMAND", "run"))
+    p.add_argument("--tty-timeout", type=float, default=float(env.get("NODESCRUB_BENCH_TTY_TIMEOUT", 300)),
+                   help="scaling: stop a TTY run after max(this, 3 × the line-output run's wall) seconds (default 300)")
+    p.add_argument("--step-timeout", type=int, default=600, help="nodescrub --step-timeout (generous: a loaded machine is slow)")
+    p.add_argument("--out", default=env.get("NODESCRUB_BENCH_OUT", os.path.join(REPO, ".bench", "bench-results.json")))
+    p.add_argument("--lab-dir", default=env.get("NODESCRUB_LAB_DIR", os.path.join(REPO, ".lab-bench")))
+    args = p.parse_args()
+    if args.hosts < 1 or args.concurrency < 1 or args.rounds < 1:
+        p.error("--hosts, --concurrency and --rounds must be ≥ 1")
+    if not os.path.exists(CLI):
+        p.error(f"{CLI} is missing: run npm run build")
+
+    work = os.path.dirname(os.path.abspath(args.out))
+    os.makedirs(os.path.join(work, "out"), exist_ok=True)
+    if not os.path.exists(os.path.join(work, ".gitignore")) and work.startswith(REPO):
+        with open(os.path.join(work, ".gitignore"), "w") as f:
+            f.write("*\n")
+
+    fleet = Fleet(args.lab_dir)
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+    started = time.monotonic()
+    results = {
+        "kind": "nodescrub-bench", "version": 1, "startedAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine_description(),
+        "settings": {"hosts": args.hosts, "concurrency": args.concurrency, "rounds": args.rounds, "stepTimeout": args.step_timeout},
+    }
+    try:
+        results["comparison"] = compare(fleet, args, work)
+        if args.scaling:
+            results["scaling"] = scaling_series(fleet, args, work)
+        results["targets"] = targets(results["comparison"]["summary"], results.get("scaling"))
+    except KeyboardInterrupt as e:
+        log(f"interrupted ({e}): taking the fleet down")
+        results["interrupted"] = True
+        raise SystemExit(130)
+    finally:
+        fleet.down()
+        results["durationSeconds"] = round(time.monotonic() - started, 1)
+        with open(args.out, "w") as f:
+            json.dump(results, f, indent=2)
+            f.write("\n")
+    print_report(results, args.out)
+    return 0
+
+
+def compare(fleet, args, work):
+    hosts, c = args.hosts, args.concurrency
+    log(f"fleet of {hosts} hosts, concurrency {c}, {args.rounds} rounds")
+    fleet.up(hosts)
+    nonce = secrets.token_hex(8)
+    probe, per_step = probe_scripts(work, nonce)
+    write_ansible(work, fleet, c, per_step, CURVE)
+    kex_default = [t for t in args.default_kex.split(",") if t]
+    peers = make_peers(work, fleet, c, probe, args.step_timeout, kex_default)
+    order = list(peers)
+    if args.tools:
+        wanted = args.tools.split(",")
+        unknown = [t for t in wanted if t not in peers]
+        if unknown:
+            raise SystemExit(f"bench: unknown tool(s) {unknown}; known: {order}")
+        order = [t for t in order if t in wanted]
+    # Warm-up on 4 hosts (page cache, Python bytecode, node's module cache): not measured.
+    few = fleet.addresses()[:4]
+    names = [f"h{i:04d}" for i in range(1, len(few) + 1)]
+    for name in order:
+        limit = names if name.startswith("nodescrub") or name == "ansible" else few
+        r = run_peer(fleet, peers[name], name, hosts, work, "warmup", limit=limit)
+        log(f"warm-up {name}: {'ok' if r['ok'] else r['problem']}")
+    runs = {name: [] for name in order}
+    # Ansible takes as long as all the others together, and the default-kex runs only show the kex
+    # cost: by default they run in the middle round only, so `npm run bench` stays within its time
+    # budget; --extra-rounds N (≤ rounds) runs them in N rounds.
+    extra_rounds = min(args.extra_rounds, args.rounds)
+    first = (args.rounds - extra_rounds) // 2 + 1
+    extra_in = set(range(first, first + extra_rounds))
+    for round_no in range(1, args.rounds + 1):
+        for name in order:
+            if is_extra(name) and round_no not in extra_in:
+                continue
+            r = run_peer(fleet, peers[name], name, hosts, work, f"r{round_no}")
+            r["round"] = round_no
+            runs[name].append(r)
+            log(f"round {round_no}/{args.rounds} {name:16s} wall {r['wall']:7.2f}s  client CPU {r['cpu']:6.2f}s  "
+                f"max RSS {r['rssKb'] / 1024:6.1f} MB  fleet CPU {r['serverCpu']:6.1f}s  load {r['loadavg1']:.1f}"
+                + ("" if r["ok"] else f"  NOT OK: {r['problem']}"))
+    commands = {name: {"label": peers[name]["label"], "kex": peers[name]["kex"],
+                       "argv": ["ip", "netns", "exec", fleet.netns, *["<probe.sh>" if a == probe else a for a in peers[name]["argv"]()]]}
+                for name in order}
+    fleet.down()
+    summary = {name: summarize(runs[name], hosts) for name in order}
+    return {
+        "hosts": hosts, "concurrency": c, "rounds": args.rounds, "extraRounds": sorted(extra_in), "order": order,
+        "commands": commands,
+        "stepTasks": [{"task": step, "facts": facts} for step, facts in STEP_FACTS],
+        "runs": runs, "summary": summary,
+    }
+
+
+def scaling_series(fleet, args, work):
+    points = []
+    for m in [int(x) for x in args.scaling_hosts.split(",") if x]:
+        c = min(args.scaling_concurrency, m)
+        fleet.up(m)
+        inventory, known = fleet.info["inventory"], fleet.info["knownHosts"]
+        extra = ["--yes"] if args.scaling_command == "run" else []
+        argv = ["node", CLI, args.scaling_command, *extra, "-i", inventory, "--known-hosts", known, "-c", str(c),
+                "--step-timeout", str(args.step_timeout)]
+        check = check_run if args.scaling_command == "run" else check_plan
+        lines_wall = None
+        for tty in (False, True):
+            renderer = "tty" if tty else "lines"
+            peer = {"argv": lambda limit=None: argv, "check": check}
+            # The TTY run is cut off once it takes far longer than the line output did (see --tty-timeout).
+            timeout = max(args.tty_timeout, 3 * lines_wall) if tty and lines_wall else None
+            r = run_peer(fleet, peer, f"scaling-{m}-{renderer}", m, work, "scaling", tty=tty, timeout=timeout)
+            if not tty:
+                lines_wall = r["wall"]
+            point = {"hosts": m, "concurrency": c, "renderer": renderer, "command": args.scaling_command, "wall": r["wall"],
+                     "cpu": r["cpu"], "cpuPerHostMs": round(r["cpu"] / m * 1000, 2), "maxRssMB": round(r["rssKb"] / 1024, 1),
+                     "timedOut": r["timedOut"],
+                     "serverCpuPerHostMs": round(r["serverCpu"] / m * 1000, 1), "ok": r["ok"], "loadavg1": r["loadavg1"],
+                     **({"problem": r["problem"]} if not r["ok"] else {})}
+            points.append(point)
+            log(f"scaling M={m} C={c} {renderer:5s}: wall {r['wall']:.1f}s  client CPU {point['cpuPerHostMs']:.1f} ms/host  max RSS {point['maxRssMB']} MB")
+        fleet.down()
+    return {"command": args.scaling_command, "points": points}
+
+
+def print_report(results, out):
+    comp = results["comparison"]
+    m = results["machine"]
+    print(f"\nnodescrub benchmark — {comp['hosts']} hosts, concurrency {comp['concurrency']}, {comp['rounds']} rounds (medians), "
+          f"{m['cpus']} CPUs ({m['cpu']}), {m['versions']['node']}, {m['versions']['openssh']}\n")
+    print(comparison_table(comp["summary"], comp["order"]))
+    print("\n÷plan, ÷run: the tool's median wall (or client CPU) divided by nodescrub plan's (run's). client CPU: user+sys of the")
+    print("client's whole process tree. max RSS: largest single process; tree RSS: peak of the summed RSS of the tree (sampled).")
+    print("fleet CPU: sshd + sessions + dockerd inside the fleet (the \"remote\" side, on the same CPUs). other load: CPU used")
+    print("meanwhile by processes that are neither (other work on the machine).")
+    if "scaling" in results:
+        rows = [[str(p["hosts"]), str(p["concurrency"]), p["renderer"], fmt(p["wall"], 1), fmt(p["cpuPerHostMs"], 1), fmt(p["maxRssMB"], 1),
+                 fmt(p["serverCpuPerHostMs"], 0), "ok" if p["ok"] else p.get("problem", "?")] for p in results["scaling"]["points"]]
+        print(f"\nscaling (nodescrub {results['scaling']['command']} alone):")
+        print(table(rows, ["M", "C", "renderer", "wall s", "client CPU ms/host", "max RSS MB", "fleet CPU ms/host", "hosts"],
+                    ["r", "r", "l", "r", "r", "r", "r", "l"]))
+    print("\ntargets (issue 7):")
+    for t in results["targets"]:
+        print(f"  {'MET ' if t['met'] else 'MISS'}  {t['target']}: {fmt(t['value'], 2)} (limit {t['limit']})")
+    print(f"\nfull results: {out} ({results['durationSeconds']:.0f} s)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
