@@ -1,4 +1,4 @@
-// Commander wiring only: flags, help with examples, dispatch to commands. No process.exit here.
+// Commander wiring only: flags, help with examples, dispatch to commands. Exiting is main.ts's job alone.
 import { Argument, Command, Option } from 'commander';
 import { COMPLETION_SHELLS, completeHostsCommand, completionCommand, type CompletionShell } from './completion.js';
 import { hostsCommand } from './commands/hosts.js';
