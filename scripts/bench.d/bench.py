@@ -184,18 +184,21 @@ def probe_scripts(work, nonce):
     code = f"""
       const {{ FACTS, buildProbeScript }} = await import({json.dumps(os.path.join(REPO, 'dist', 'recipe', 'probe', 'probe.js'))});
       const {{ renderProbeScript }} = await import({json.dumps(os.path.join(REPO, 'dist', 'recipe', 'probe', 'script.js'))});
+      const {{ wrapCommand }} = await import({json.dumps(os.path.join(REPO, 'dist', 'ssh', 'become.js'))});
       const steps = {json.dumps(STEP_FACTS)};
       const nonce = {json.dumps(nonce)};
       const covered = steps.flatMap(([, facts]) => facts).sort();
       if (JSON.stringify(covered) !== JSON.stringify(Object.keys(FACTS).sort())) throw new Error('STEP_FACTS does not cover the facts: ' + Object.keys(FACTS));
       const perStep = steps.map(([step, facts]) => [step, renderProbeScript(nonce, facts.flatMap((f) => FACTS[f].sections))]);
-      process.stdout.write(JSON.stringify({{ probe: buildProbeScript(nonce), perStep }}));
+      const probe = buildProbeScript(nonce);
+      // The exact line nodescrub sends for a root login (no become): `sh -c '<probe>'`.
+      process.stdout.write(JSON.stringify({{ probe, remoteCommand: wrapCommand(probe, {{ enabled: false }}).command, perStep }}));
     """
     out = subprocess.run(["node", "--input-type=module", "-e", code], check=True, capture_output=True, text=True, cwd=REPO).stdout
     data = json.loads(out)
     with open(os.path.join(work, "probe.sh"), "w") as f:
         f.write(data["probe"])
-    return data["probe"], data["perStep"]
+    return data["remoteCommand"], data["perStep"]
 
 
 def yaml_str(text):
@@ -340,7 +343,7 @@ def measure(fleet, argv, out_file, err_file, tty=False, sample_ms=100, timeout=N
     load = loadavg()
     server0, busy0 = fleet.server_cpu(), machine_busy_seconds()
     result = json.loads(subprocess.run(full, check=True, capture_output=True, text=True).stdout)
-    time.sleep(1.0)  # let sshd reap the sessions that just ended, so their CPU is counted
+    time.sleep(0.3)  # let sshd reap the sessions that just ended, so their CPU is counted
     result["serverCpu"] = round(fleet.server_cpu() - server0, 3)
     result["machineBusyCpu"] = round(machine_busy_seconds() - busy0, 3)
     result["loadavg1"] = load
@@ -358,9 +361,13 @@ def run_peer(fleet, peer, name, hosts, work, tag, limit=None, tty=False, timeout
         out = f.read()
     if tty:
         out = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "")
+        progress = re.findall(r"nodescrub \w+: (\d+)/(\d+) done", out)
+        if progress:
+            result["ttyLastFrameDone"] = int(progress[-1][0])
     problem = peer["check"](out, len(limit) if limit else hosts, result["exitCode"])
     if result["timedOut"]:
-        problem = f"killed after {timeout:.0f} s"
+        done = f", {result['ttyLastFrameDone']}/{hosts} hosts done in its last frame" if "ttyLastFrameDone" in result else ""
+        problem = f"killed after {timeout:.0f} s{done}"
     result["ok"] = problem is None
     if problem:
         result["problem"] = problem
@@ -471,8 +478,8 @@ def main():
     p.add_argument("--scaling-hosts", default=env.get("NODESCRUB_BENCH_SCALING_HOSTS", "100,200,500,1000"))
     p.add_argument("--scaling-concurrency", type=int, default=int(env.get("NODESCRUB_BENCH_SCALING_CONCURRENCY", 200)))
     p.add_argument("--scaling-command", choices=["plan", "run"], default=env.get("NODESCRUB_BENCH_SCALING_COMMAND", "run"))
-    p.add_argument("--tty-timeout", type=float, default=float(env.get("NODESCRUB_BENCH_TTY_TIMEOUT", 300)),
-                   help="scaling: stop a TTY run after max(this, 3 × the line-output run's wall) seconds (default 300)")
+    p.add_argument("--tty-timeout", type=float, default=float(env.get("NODESCRUB_BENCH_TTY_TIMEOUT", 120)),
+                   help="scaling: stop a TTY run after max(this, 1.5 × the line-output run's wall) seconds (default 120)")
     p.add_argument("--step-timeout", type=int, default=600, help="nodescrub --step-timeout (generous: a loaded machine is slow)")
     p.add_argument("--out", default=env.get("NODESCRUB_BENCH_OUT", os.path.join(REPO, ".bench", "bench-results.json")))
     p.add_argument("--lab-dir", default=env.get("NODESCRUB_LAB_DIR", os.path.join(REPO, ".lab-bench")))
@@ -536,11 +543,13 @@ def compare(fleet, args, work):
         if unknown:
             raise SystemExit(f"bench: unknown tool(s) {unknown}; known: {order}")
         order = [t for t in order if t in wanted]
-    # Warm-up on 4 hosts (page cache, Python bytecode, node's module cache): not measured.
-    few = fleet.addresses()[:4]
+    # Warm-up on 2 hosts (page cache for node's modules and the binaries): not measured. Not for the
+    # tools run once (Ansible: minutes; a cold start is noise next to that; the -defaultkex runs use
+    # the warm binaries of their curve25519 twins).
+    few = fleet.addresses()[:2]
     names = [f"h{i:04d}" for i in range(1, len(few) + 1)]
-    for name in order:
-        limit = names if name.startswith("nodescrub") or name == "ansible" else few
+    for name in [n for n in order if not is_extra(n)]:
+        limit = names if name.startswith("nodescrub") else few
         r = run_peer(fleet, peers[name], name, hosts, work, "warmup", limit=limit)
         log(f"warm-up {name}: {'ok' if r['ok'] else r['problem']}")
     runs = {name: [] for name in order}
@@ -561,7 +570,7 @@ def compare(fleet, args, work):
                 f"max RSS {r['rssKb'] / 1024:6.1f} MB  fleet CPU {r['serverCpu']:6.1f}s  load {r['loadavg1']:.1f}"
                 + ("" if r["ok"] else f"  NOT OK: {r['problem']}"))
     commands = {name: {"label": peers[name]["label"], "kex": peers[name]["kex"],
-                       "argv": ["ip", "netns", "exec", fleet.netns, *["<probe.sh>" if a == probe else a for a in peers[name]["argv"]()]]}
+                       "argv": ["ip", "netns", "exec", fleet.netns, *["sh -c '<probe.sh>'" if a == probe else a for a in peers[name]["argv"]()]]}
                 for name in order}
     fleet.down()
     summary = {name: summarize(runs[name], hosts) for name in order}
@@ -588,7 +597,7 @@ def scaling_series(fleet, args, work):
             renderer = "tty" if tty else "lines"
             peer = {"argv": lambda limit=None: argv, "check": check}
             # The TTY run is cut off once it takes far longer than the line output did (see --tty-timeout).
-            timeout = max(args.tty_timeout, 3 * lines_wall) if tty and lines_wall else None
+            timeout = max(args.tty_timeout, 1.5 * lines_wall) if tty and lines_wall else None
             r = run_peer(fleet, peer, f"scaling-{m}-{renderer}", m, work, "scaling", tty=tty, timeout=timeout)
             if not tty:
                 lines_wall = r["wall"]
