@@ -208,6 +208,8 @@ node_destroy() {
   local name=$1 dir i d
   dir=$(node_dir "$name")
   kill_pid_file "$dir/socat.pid" TERM || say "could not stop the ssh listener of $name"
+  kill_pid_file "$dir/door-relay.pid" TERM || say "could not stop the door relay of $name"
+  kill_pid_file "$dir/door-sshd.pid" TERM || say "could not stop the door listener of $name"
   # SIGKILL to the pid namespace's init: the kernel kills every process in the namespace with it.
   kill_pid_file "$dir/init.pid" KILL || say "could not stop the init of $name"
   kill_pid_file "$dir/unshare.pid" TERM || say "could not stop the unshare of $name"

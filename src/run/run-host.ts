@@ -77,7 +77,11 @@ async function discoverAndAct(
     for (const note of notes) options.emit({ type: 'host-note', host: host.name, message: note });
   }
   await applySteps(ctx, plan, options, state);
-  state.steps = reconcileSteps(state.steps, await verify(ctx, options));
+  // Nothing sent (every step a no-op): the discovery probe a moment ago is the verification; a second
+  // identical probe would only double the remote cost of a clean host. With --reboot the host still
+  // verifies after it is back.
+  if (state.steps.every((step) => step.status === 'noop')) confirmCleanAtDiscovery(ctx);
+  else state.steps = reconcileSteps(state.steps, await verify(ctx, options));
   let failed = state.steps.find((step) => step.status === 'failed');
   if (!failed && options.reboot) {
     await rebootHost(host, ctx, options, options.reboot.timeoutMs);
@@ -134,6 +138,11 @@ async function verify(ctx: RemoteContext, options: HostRunOptions): Promise<Host
   const message = left.length === 0 ? 'verified clean' : `left: ${describeArtifacts(left)}`;
   options.emit({ type: 'phase-finished', host: ctx.host, phase: 'verify', ok: left.length === 0, message });
   return after;
+}
+
+function confirmCleanAtDiscovery(ctx: RemoteContext): void {
+  ctx.emit({ type: 'phase-started', host: ctx.host, phase: 'verify' });
+  ctx.emit({ type: 'phase-finished', host: ctx.host, phase: 'verify', ok: true, message: 'verified clean at discovery (no command sent)' });
 }
 
 function failedFromFacts(step: StepPlan): StepResult {

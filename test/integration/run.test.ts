@@ -2,11 +2,11 @@
 // ends clean with every keeper intact (the lab's own independent check), every fault node is
 // reported as what it is, and a second run changes nothing.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliEnv, labArgs, runCli } from './cli.js';
-import { labExec, labNodes, labSeed, labStatus, REPO_ROOT } from './lab.js';
+import { labExec, labIdentityFile, labNodes, labPortBase, labRun, labRunOk, labSeed, labStatus, REPO_ROOT } from './lab.js';
 
 // The paths the cleanup may touch, plus user data: plan must not change any of them.
 const WATCHED = '/etc/ceph /etc/cni /etc/kubernetes /opt/cni /opt/rke /run/calico /run/flannel /var/lib/calico /var/lib/etcd /var/lib/cni /var/lib/kubelet /var/lib/rancher /var/log/containers /var/log/pods /var/lib/mydata /var/lib/docker';
@@ -78,12 +78,17 @@ describe('nodescrub run on the lab', () => {
   });
 
   it('a second run changes nothing and says already clean', () => {
-    const again = runCli(['run', ...labArgs('--yes', '--limit', 'healthy', '--json')]);
+    const logs = join(out, 'again-logs');
+    const again = runCli(['run', ...labArgs('--yes', '--limit', 'healthy', '--json', '--log-dir', logs)]);
     expect(again.exitCode).toBe(0);
     const result = JSON.parse(again.stdout);
     for (const host of result.hosts) {
       expect(host.status).toBe('ok');
       for (const step of host.steps) expect(step.status).toBe('noop');
+      // Nothing was sent but the one read-only probe: it is also the verification.
+      const log = readFileSync(join(logs, `${host.name}.log`), 'utf8');
+      expect(log.match(/^\S+ \[[^\]]+\] \$ /gm)).toEqual([expect.stringContaining('[discover] $ ')]);
+      expect(log).toContain('[verify] verified clean at discovery (no command sent)');
     }
     expect(again.stderr).toContain('already clean');
   });
@@ -150,5 +155,88 @@ describe('a node without docker', () => {
     expect(status.leftovers).toMatchObject({ mounts: 0, directories: 0, interfaces: 0, iptables_chains: 0, iptables_rules: 0 });
     expect(status.leftovers!.containers).toBeGreaterThan(0); // docker's own state stays: nodescrub could not see it
     labSeed([node.name]);
+  });
+});
+
+describe('a network filesystem below the cluster directories', () => {
+  // A FUSE mount typed like sshfs, made without a daemon (the fd is closed at once, so every access
+  // fails fast with ENOTCONN instead of hanging): what a dead sshfs/rclone/s3fs volume looks like.
+  const node = labNodes().filter((n) => n.kind === 'healthy' && n.user === 'root')[0].name;
+  const target = '/var/lib/kubelet/pods/fusepod/volumes/kubernetes.io~csi/pvc-fuse/mount';
+  const mountFuse = [
+    'set -e',
+    `mkdir -p '${target}'`,
+    'mknod -m 600 /dev/nodescrub-test-fuse c 10 229', // the node's /dev is a small tmpfs of its own
+    'exec 3<>/dev/nodescrub-test-fuse',
+    'rm /dev/nodescrub-test-fuse',
+    `mount -i -t fuse.sshfs -o fd=3,rootmode=40000,user_id=0,group_id=0 backup@nas:/export '${target}'`,
+  ].join('\n');
+  const fuseMounted = () => labExec(node, `grep -c ' fuse.sshfs ' /proc/self/mountinfo`).stdout.trim() === '1';
+
+  it('refuses the host and changes nothing; --force unmounts it and cleans', () => {
+    labSeed([node]);
+    try {
+      expect(labExec(node, mountFuse).exitCode).toBe(0);
+      expect(fuseMounted()).toBe(true);
+      const before = labStatus([node]);
+
+      const refused = runCli(['run', ...labArgs('--yes', '--limit', node, '--json')]);
+      expect(refused.exitCode).toBe(2);
+      const host = JSON.parse(refused.stdout).hosts[0];
+      expect(host).toMatchObject({ status: 'refused', failure: 'refused' });
+      expect(host.reason).toBe(
+        `mounts: shared filesystem mounted below the cluster directories: ${target} (fuse.sshfs backup@nas:/export); unmount it or pass --force`,
+      );
+      expect(host.steps.every((step: { status: string }) => step.status === 'skipped')).toBe(true);
+      expect(labStatus([node])).toEqual(before);
+      expect(fuseMounted()).toBe(true);
+
+      const forced = runCli(['run', ...labArgs('--yes', '--force', '--limit', node, '--json')]);
+      expect(forced.exitCode).toBe(0);
+      const mounts = JSON.parse(forced.stdout).hosts[0].steps.find((s: { id: string }) => s.id === 'mounts');
+      expect(mounts.removed.map((a: { name: string }) => a.name)).toContain(target);
+      expect(fuseMounted()).toBe(false);
+      expect(labStatus([node])[0]).toMatchObject({ clean: true, intact: true });
+    } finally {
+      labExec(node, `umount -l '${target}' 2>/dev/null; true`);
+    }
+  });
+});
+
+describe('the interface that carries the SSH session', () => {
+  // The lab's normal way in is lo; `scripts/lab door` adds one through a veth whose node end is named
+  // like a CNI veth (veth + 8 hex), so the interface carrying the session matches the pattern.
+  const node = labNodes().filter((n) => n.kind === 'healthy' && n.user === 'root').slice(-1)[0].name;
+  const ifname = 'vethc0ffee01';
+  const port = labPortBase() + 90;
+  const out = mkdtempSync(join(tmpdir(), 'nodescrub-door-'));
+
+  it('survives the cleanup while every other cluster interface goes', () => {
+    labSeed([node]);
+    const [seeded] = labStatus([node]);
+    try {
+      writeFileSync(join(out, 'known_hosts'), labRunOk(['door', node, 'open', ifname, String(port)]).stdout);
+      writeFileSync(
+        join(out, 'inventory.yaml'),
+        `defaults: { user: root, identityFile: ${labIdentityFile()} }\nhosts:\n  - { name: ${node}, address: 127.0.0.1, port: ${port} }\n`,
+      );
+      const args = ['-i', join(out, 'inventory.yaml'), '--known-hosts', join(out, 'known_hosts'), '--connect-timeout', '5'];
+      // Proof that the session really enters through it.
+      expect(labExec(node, `ip -o link show dev ${ifname}`).exitCode).toBe(0);
+
+      const run = runCli(['run', ...args, '--yes', '--json']);
+      expect(run.exitCode).toBe(0);
+      const host = JSON.parse(run.stdout).hosts[0];
+      const interfaces = host.steps.find((s: { id: string }) => s.id === 'interfaces');
+      expect(interfaces.notes).toContain(`${ifname} carries the SSH session (or is tied to it): kept`);
+      expect(interfaces.removed.map((a: { name: string }) => a.name)).not.toContain(ifname);
+      expect(host.removed.interfaces).toBe(seeded.leftovers!.interfaces);
+      expect(labExec(node, `ip -o link show dev ${ifname} up`).stdout).toContain(ifname);
+      // The way in still works after the cleanup: a fresh login through it sees a clean host.
+      expect(runCli(['verify', ...args]).exitCode).toBe(0);
+    } finally {
+      labRun(['door', node, 'close']);
+    }
+    expect(labStatus([node])[0]).toMatchObject({ clean: true, intact: true });
   });
 });
