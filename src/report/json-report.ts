@@ -18,6 +18,8 @@ export interface ReportHost {
   removed: Partial<Record<Category, number>>;
   /** For verify (no steps run): what is still on the host, per the probe. */
   left?: { category: Category; name: string; detail?: string }[];
+  /** Host-level notes (guard evidence, backup path and checksum); absent when there are none. */
+  notes?: string[];
   steps: {
     id: string;
     status: string;
@@ -55,6 +57,7 @@ export function toReportHost(result: HostResult): ReportHost {
     durationMs: result.durationMs,
     removed: countByCategory(result.steps.flatMap((s) => s.removed)),
     left: result.steps.length === 0 && result.plan ? result.plan.steps.flatMap((s) => s.artifacts) : undefined,
+    notes: result.plan?.notes?.length ? result.plan.notes : undefined,
     steps: result.steps.map((s) => ({
       id: s.stepId,
       status: s.status,

@@ -14,6 +14,8 @@ class StderrTreeRenderer extends DefaultRenderer {
 interface HostSlots {
   host: Slot;
   lines: Map<string, Slot>;
+  /** Guard evidence, backup path: shown on the host's final line, which outlives the collapsed tree. */
+  notes: string[];
 }
 
 export interface TaskTree {
@@ -36,7 +38,7 @@ export function startTaskTree(
   stream: NodeJS.WriteStream,
 ): TaskTree {
   const slots = new Map<string, HostSlots>(
-    hosts.map((name) => [name, { host: new Slot(name), lines: new Map(lineIds.map((id) => [id, new Slot(id)])) }]),
+    hosts.map((name) => [name, { host: new Slot(name), lines: new Map(lineIds.map((id) => [id, new Slot(id)])), notes: [] }]),
   );
   const header = new Slot(headerTitle(mode, hosts.length, { done: 0, running: 0, failed: 0 }));
   const counters = { done: 0, running: 0, failed: 0 };
@@ -116,6 +118,9 @@ function applyEvent(s: HostSlots, event: RunEvent, counters: { done: number; run
       s.lines.get(result.stepId)?.finish({ kind, title: `${result.stepId}: ${stepLine(result)}` });
       return;
     }
+    case 'host-note':
+      s.notes.push(event.message);
+      return;
     case 'host-finished': {
       const { result } = event;
       counters.running -= 1;
@@ -123,7 +128,8 @@ function applyEvent(s: HostSlots, event: RunEvent, counters: { done: number; run
       if (result.status !== 'ok') counters.failed += 1;
       settleAll(s, result.status === 'ok' ? 'not needed' : 'not run');
       const label = statusLabel(result);
-      s.host.setTitle(`${event.host}: ${label}${result.reason ? ` — ${result.reason}` : ''}`);
+      const notes = s.notes.length > 0 ? ` [${s.notes.join('; ')}]` : '';
+      s.host.setTitle(`${event.host}: ${label}${result.reason ? ` — ${result.reason}` : ''}${notes}`);
       return;
     }
     default:

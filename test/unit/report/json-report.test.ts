@@ -14,6 +14,7 @@ const ok: HostResult = {
   status: 'ok',
   durationMs: 10,
   steps: [{ stepId: 'docker', title: 'Docker', status: 'changed', removed: [{ category: 'containers', name: 'abc', detail: 'kubelet' }], left: [], deferred: [], notes: ['n'], durationMs: 5 }],
+  plan: { steps: [], refusals: [], failures: [], notes: ['backup: /var/backups/nodescrub/x.tar.gz sha256 ab12'] },
 };
 const down: HostResult = { name: 'a', address: '10.0.0.1', status: 'unreachable', failure: 'unreachable', reason: 'refused', steps: [], durationMs: 3 };
 
@@ -33,6 +34,9 @@ describe('JSON report', () => {
     expect(doc.complete).toBe(true);
     expect(doc.hosts.map((h: { name: string }) => h.name)).toEqual(['a', 'b']);
     expect(doc.totals).toEqual({ hosts: 2, byStatus: { ok: 1, unreachable: 1 }, removed: { containers: 1 } });
+    // Host-level notes (backup path, guard evidence) are kept; a host without any has no field.
+    expect(doc.hosts[1].notes).toEqual(['backup: /var/backups/nodescrub/x.tar.gz sha256 ab12']);
+    expect(doc.hosts[0]).not.toHaveProperty('notes');
   });
 
   it('the schema rejects a report that breaks it', () => {

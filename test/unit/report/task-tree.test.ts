@@ -28,6 +28,7 @@ describe('task tree', () => {
       result: { stepId: 'docker', title: 'Docker', status: 'changed', removed: [{ category: 'containers', name: 'a' }, { category: 'volumes', name: 'v' }], left: [], deferred: [], notes: [], durationMs: 1 },
     });
     tree.observe({ type: 'phase-finished', host: 'node1', phase: 'verify', ok: true, message: 'verified clean' });
+    tree.observe({ type: 'host-note', host: 'node1', message: 'backup: /var/backups/nodescrub/node1.tar.gz' });
     tree.observe({ type: 'host-finished', host: 'node1', result: result('node1', {}) });
     tree.observe({ type: 'phase-finished', host: 'node2', phase: 'connect', ok: false, message: 'connection refused' });
     tree.observe({ type: 'host-finished', host: 'node2', result: result('node2', { status: 'unreachable', failure: 'unreachable', reason: 'connection refused' }) });
@@ -37,6 +38,7 @@ describe('task tree', () => {
     expect(out).toContain('nodescrub run: 2/2 done, 0 running, 1 failed');
     expect(out).toContain('docker: removed 1 containers, 1 volumes');
     expect(out).toContain('node2: unreachable — connection refused');
+    expect(out).toContain('node1: ok [backup: /var/backups/nodescrub/node1.tar.gz]');
     expect(out).toContain('connect: connection refused');
   });
 });
