@@ -41,7 +41,7 @@ export async function executeFleet(
   const connector = createConnector(hosts, options, (host, message) => emit({ type: 'warning', host, message }));
   if (terminal.interactive) {
     const lines = treeLines(mode, steps.map((step) => step.id), options.reboot);
-    tree = startTaskTree(hosts.map((h) => h.name), lines, mode, terminal.stderr);
+    tree = startTaskTree(hosts.map((h) => h.name), lines, mode, terminal.stderr, { concurrency: options.concurrency, mask: connector.mask });
     observers.push(tree.observe);
   } else {
     const write = (line: string) => terminal.stderr.write(`${connector.mask(line)}\n`);

@@ -24,6 +24,7 @@ export class Slot {
 
   /** Live title change (only the latest is kept; listr2 re-renders on its own tick). */
   setTitle(title: string): void {
+    if (title === this.titleNow) return; // every change costs listr2 a render request
     this.titleNow = title;
     this.listener?.(title);
   }

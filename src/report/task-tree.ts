@@ -1,4 +1,12 @@
 // The live TTY task tree (listr2): host -> phases and steps. It only observes engine events.
+//
+// Two layouts, chosen once from the terminal's height:
+// - expanded: every host with one line per phase and step, when the whole tree fits on the screen;
+// - compact: one line per *running* host showing its current phase; a host that finished ok leaves
+//   the screen (the header counts it, the summary lists it), a failed one stays with its reason.
+//   A frame taller than the terminal cannot be redrawn in place (it scrolls and smears), and a tree of
+//   a thousand hosts costs a thousand lines per frame: compact keeps every frame within the screen.
+// Frames are throttled: listr2 redraws on every title change, which is O(events × lines).
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
 import type { RunEvent, RunMode } from '../run/events.js';
 import { statusLabel } from '../run/results.js';
@@ -6,16 +14,34 @@ import { describeCounts } from './categories.js';
 import { stepLine } from './line-output.js';
 import { Slot } from './slot.js';
 
-/** listr2's default renderer, allowed when stdout is not a TTY: the CLI decides (stderr TTY, no CI), and stdout may be a pipe. */
+/** At most one frame per this many ms; the spinner tick and events only ask for one. */
+const FRAME_MS = 100;
+
+/** listr2's default renderer, allowed when stdout is not a TTY (the CLI decides: stderr TTY, no CI), throttled. */
 class StderrTreeRenderer extends DefaultRenderer {
   static override nonTTY = true;
-}
+  private lastFrame = 0;
+  private pendingFrame?: NodeJS.Timeout;
 
-interface HostSlots {
-  host: Slot;
-  lines: Map<string, Slot>;
-  /** Guard evidence, backup path: shown on the host's final line, which outlives the collapsed tree. */
-  notes: string[];
+  override update(): void {
+    const wait = this.lastFrame + FRAME_MS - Date.now();
+    if (wait <= 0) {
+      this.lastFrame = Date.now();
+      super.update();
+    } else if (!this.pendingFrame) {
+      this.pendingFrame = setTimeout(() => {
+        this.pendingFrame = undefined;
+        this.lastFrame = Date.now();
+        super.update();
+      }, wait);
+    }
+  }
+
+  override end(): void {
+    clearTimeout(this.pendingFrame);
+    this.pendingFrame = undefined;
+    super.end();
+  }
 }
 
 export interface TaskTree {
@@ -24,11 +50,26 @@ export interface TaskTree {
   finished: Promise<void>;
 }
 
+export interface TaskTreeOptions {
+  /** Hosts at once (--concurrency): how many hosts can be expanded at the same time. */
+  concurrency: number;
+  /** Applied to every title (secrets never reach the screen). */
+  mask?: (text: string) => string;
+}
+
 /** The lines under each host: phases and steps in the order they happen. */
 export function treeLines(mode: RunMode, stepIds: readonly string[], reboot: boolean): string[] {
   if (mode !== 'run') return ['connect', 'discover'];
   return ['connect', 'discover', ...stepIds, 'verify', ...(reboot ? ['reboot'] : [])];
 }
+
+/** Expanded only if the tallest frame (every running host expanded, every other host one line) fits. */
+export function chooseLayout(hosts: number, linesPerHost: number, concurrency: number, rows: number): 'expanded' | 'compact' {
+  const tallest = 1 + hosts + linesPerHost * Math.min(concurrency, hosts);
+  return tallest <= rows - 1 ? 'expanded' : 'compact';
+}
+
+type Counters = { done: number; running: number; failed: number };
 
 /** Builds the tree for known hosts and lines and starts rendering to `stream` (stderr). */
 export function startTaskTree(
@@ -36,24 +77,17 @@ export function startTaskTree(
   lineIds: readonly string[],
   mode: RunMode,
   stream: NodeJS.WriteStream,
+  options: TaskTreeOptions,
 ): TaskTree {
-  const slots = new Map<string, HostSlots>(
-    hosts.map((name) => [name, { host: new Slot(name), lines: new Map(lineIds.map((id) => [id, new Slot(id)])), notes: [] }]),
-  );
-  const header = new Slot(headerTitle(mode, hosts.length, { done: 0, running: 0, failed: 0 }));
-  const counters = { done: 0, running: 0, failed: 0 };
+  const mask = options.mask ?? ((text: string) => text);
+  const rows = stream.rows && stream.rows > 0 ? stream.rows : 24;
+  const layout = chooseLayout(hosts.length, lineIds.length, options.concurrency, rows);
+  const counters: Counters = { done: 0, running: 0, failed: 0 };
+  const header = new Slot(headerTitle(mode, hosts.length, counters));
+  const view = layout === 'expanded' ? expandedView(hosts, lineIds, mask) : compactView(hosts, rows - 2, mask);
 
-  const hostTasks: ListrTask[] = [...slots].map(([, s]) => ({
-    title: s.host.title,
-    task: (_ctx, task) => {
-      s.host.attach((title) => (task.title = title));
-      const lines = [...s.lines.values()].map(slotTask);
-      // Finished hosts collapse to their one-line title; a failed host stays expanded with its failed line.
-      return task.newListr(lines, { concurrent: false, exitOnError: false, rendererOptions: { collapseSubtasks: true } });
-    },
-  }));
   const root = new Listr(
-    [{ title: header.title, task: (_ctx, task) => (header.attach((t) => (task.title = t)), task.newListr(hostTasks, { concurrent: true, exitOnError: false })) }],
+    [{ title: header.title, task: (_ctx, task) => (header.attach((t) => (task.title = t)), task.newListr(view.tasks, { concurrent: true, exitOnError: false })) }],
     {
       concurrent: false,
       exitOnError: false,
@@ -63,7 +97,11 @@ export function startTaskTree(
       silentRendererCondition: false,
       rendererOptions: {
         collapseSubtasks: false,
-        collapseErrors: false,
+        collapseErrors: layout === 'compact', // compact: the host line already says why; no second copy
+        // Compact serves big fleets: no spinner tick (a frame only when something changed) and one
+        // line per host cut to the width instead of word-wrapped, the two costs of a frame.
+        lazy: layout === 'compact',
+        formatOutput: layout === 'compact' ? 'truncate' : 'wrap',
         logger: new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(stream, stream) }),
       },
     },
@@ -72,17 +110,152 @@ export function startTaskTree(
 
   const observe = (event: RunEvent): void => {
     if (event.type === 'run-finished') {
-      for (const s of slots.values()) settleAll(s, 'not started');
-      header.finish({ kind: 'ok', title: headerTitle(mode, hosts.length, counters) });
+      view.settleAll();
+      header.finish({ kind: 'ok', title: headerTitle(mode, hosts.length, counters, view.hidden()) });
       return;
     }
     if (!('host' in event) || !event.host) return;
-    const s = slots.get(event.host);
-    if (!s) return;
-    applyEvent(s, event, counters);
-    header.setTitle(headerTitle(mode, hosts.length, counters));
+    if (!view.has(event.host)) return;
+    count(event, counters);
+    view.apply(event.host, event);
+    header.setTitle(headerTitle(mode, hosts.length, counters, view.hidden()));
   };
   return { observe, finished };
+}
+
+interface View {
+  tasks: ListrTask[];
+  has(host: string): boolean;
+  apply(host: string, event: RunEvent): void;
+  settleAll(): void;
+  /** Hosts running but not on screen (compact layout over budget). */
+  hidden(): number;
+}
+
+function count(event: RunEvent, counters: Counters): void {
+  if (event.type === 'host-started') counters.running += 1;
+  if (event.type === 'host-finished') {
+    counters.running -= 1;
+    counters.done += 1;
+    if (event.result.status !== 'ok') counters.failed += 1;
+  }
+}
+
+function hostTitle(host: string, result: Extract<RunEvent, { type: 'host-finished' }>['result'], notes: string[]): string {
+  const reason = result.reason ? ` — ${result.reason}` : '';
+  return `${host}: ${statusLabel(result)}${reason}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}`;
+}
+
+/** What a phase or step event says, as the text of its line. */
+function lineText(event: RunEvent): { id: string; text: string; outcome?: 'ok' | 'fail' | 'skip' } | undefined {
+  switch (event.type) {
+    case 'phase-started':
+      return { id: event.phase, text: `${event.phase}: …` };
+    case 'phase-finished':
+      return { id: event.phase, text: `${event.phase}: ${event.message}`, outcome: event.ok ? 'ok' : 'fail' };
+    case 'step-started':
+      return { id: event.stepId, text: `${event.stepId}: removing ${describeCounts(event.artifacts) || 'nothing'}` };
+    case 'step-finished': {
+      const { result } = event;
+      const outcome = result.status === 'failed' ? 'fail' : result.status === 'skipped' ? 'skip' : 'ok';
+      return { id: result.stepId, text: `${result.stepId}: ${stepLine(result)}`, outcome };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Every host with its phase and step lines. Finished hosts collapse to one line; failed ones stay expanded. */
+function expandedView(hosts: readonly string[], lineIds: readonly string[], mask: (text: string) => string): View {
+  const slots = new Map(
+    hosts.map((name) => [name, { host: new Slot(name), lines: new Map(lineIds.map((id) => [id, new Slot(id)])), notes: [] as string[] }]),
+  );
+  const settle = (s: { lines: Map<string, Slot> }, why: string) => {
+    for (const [id, slot] of s.lines) if (!slot.isSettled) slot.finish({ kind: 'skip', title: `${id}: ${why}` });
+  };
+  return {
+    tasks: [...slots.values()].map((s) => ({
+      title: s.host.title,
+      task: (_ctx, task) => {
+        s.host.attach((title) => (task.title = title));
+        return task.newListr([...s.lines.values()].map(slotTask), { concurrent: false, exitOnError: false, rendererOptions: { collapseSubtasks: true } });
+      },
+    })),
+    has: (host) => slots.has(host),
+    apply(host, event) {
+      const s = slots.get(host)!;
+      if (event.type === 'host-note') s.notes.push(mask(event.message));
+      if (event.type === 'host-finished') {
+        settle(s, event.result.status === 'ok' ? 'not needed' : 'not run');
+        s.host.setTitle(mask(hostTitle(host, event.result, s.notes)));
+        return;
+      }
+      const line = lineText(event);
+      const slot = line && s.lines.get(line.id);
+      if (!line || !slot) return;
+      if (line.outcome) slot.finish({ kind: line.outcome, title: mask(line.text) });
+      else slot.setTitle(mask(line.text));
+    },
+    settleAll: () => slots.forEach((s) => settle(s, 'not started')),
+    hidden: () => 0,
+  };
+}
+
+/**
+ * One line per host that is running (its current phase or step) or finished with something to say
+ * (failed, or notes such as a backup path). An empty title draws nothing, so pending hosts and hosts
+ * that finished ok cost no line. At most `budget` lines: failed hosts take up to half of it, running
+ * hosts the rest in the order they started; the header counts the running hosts left off.
+ */
+function compactView(hosts: readonly string[], budget: number, mask: (text: string) => string): View {
+  const slots = new Map(hosts.map((name) => [name, new Slot('')]));
+  const running = new Map<string, string>(); // host -> its current line, in start order
+  const notes = new Map<string, string[]>();
+  let finishedShown = 0;
+  let hiddenRunning = 0;
+
+  const redistribute = () => {
+    const room = Math.max(budget - finishedShown, Math.ceil(budget / 2));
+    let shown = 0;
+    for (const [host, text] of running) {
+      const slot = slots.get(host)!;
+      const visible = shown < room;
+      slot.setTitle(visible ? text : '');
+      if (visible) shown += 1;
+    }
+    hiddenRunning = running.size - shown;
+  };
+
+  return {
+    tasks: [...slots.values()].map(slotTask),
+    has: (host) => slots.has(host),
+    apply(host, event) {
+      if (event.type === 'host-note') notes.set(host, [...(notes.get(host) ?? []), mask(event.message)]);
+      if (event.type === 'host-started') {
+        running.set(host, mask(`${host}: connect: …`));
+        redistribute();
+        return;
+      }
+      if (event.type === 'host-finished') {
+        running.delete(host);
+        const hostNotes = notes.get(host) ?? [];
+        const worthShowing = event.result.status !== 'ok' || hostNotes.length > 0;
+        const fits = finishedShown < Math.floor(budget / 2);
+        const title = worthShowing && fits ? mask(hostTitle(host, event.result, hostNotes)) : '';
+        if (title) finishedShown += 1;
+        const kind = event.result.status === 'ok' || !title ? 'ok' : event.result.status === 'skipped' ? 'skip' : 'fail';
+        slots.get(host)!.finish({ kind, title });
+        redistribute();
+        return;
+      }
+      const line = lineText(event);
+      if (!line || !running.has(host)) return;
+      running.set(host, mask(`${host}: ${line.text}`));
+      redistribute();
+    },
+    settleAll: () => slots.forEach((slot) => slot.finish({ kind: 'ok', title: '' })),
+    hidden: () => hiddenRunning,
+  };
 }
 
 function slotTask(slot: Slot): ListrTask {
@@ -98,50 +271,7 @@ function slotTask(slot: Slot): ListrTask {
   };
 }
 
-function applyEvent(s: HostSlots, event: RunEvent, counters: { done: number; running: number; failed: number }): void {
-  switch (event.type) {
-    case 'host-started':
-      counters.running += 1;
-      return;
-    case 'phase-started':
-      s.lines.get(event.phase)?.setTitle(`${event.phase}: …`);
-      return;
-    case 'phase-finished':
-      s.lines.get(event.phase)?.finish({ kind: event.ok ? 'ok' : 'fail', title: `${event.phase}: ${event.message}` });
-      return;
-    case 'step-started':
-      s.lines.get(event.stepId)?.setTitle(`${event.stepId}: removing ${describeCounts(event.artifacts) || 'nothing'}`);
-      return;
-    case 'step-finished': {
-      const { result } = event;
-      const kind = result.status === 'failed' ? 'fail' : result.status === 'skipped' ? 'skip' : 'ok';
-      s.lines.get(result.stepId)?.finish({ kind, title: `${result.stepId}: ${stepLine(result)}` });
-      return;
-    }
-    case 'host-note':
-      s.notes.push(event.message);
-      return;
-    case 'host-finished': {
-      const { result } = event;
-      counters.running -= 1;
-      counters.done += 1;
-      if (result.status !== 'ok') counters.failed += 1;
-      settleAll(s, result.status === 'ok' ? 'not needed' : 'not run');
-      const label = statusLabel(result);
-      const notes = s.notes.length > 0 ? ` [${s.notes.join('; ')}]` : '';
-      s.host.setTitle(`${event.host}: ${label}${result.reason ? ` — ${result.reason}` : ''}${notes}`);
-      return;
-    }
-    default:
-      return;
-  }
-}
-
-/** Lines no event settled (host failed early, or plan mode) end as skipped. */
-function settleAll(s: HostSlots, why: string): void {
-  for (const [id, slot] of s.lines) if (!slot.isSettled) slot.finish({ kind: 'skip', title: `${id}: ${why}` });
-}
-
-function headerTitle(mode: RunMode, total: number, c: { done: number; running: number; failed: number }): string {
-  return `nodescrub ${mode}: ${c.done}/${total} done, ${c.running} running, ${c.failed} failed`;
+function headerTitle(mode: RunMode, total: number, c: Counters, hidden = 0): string {
+  const more = hidden > 0 ? ` (${hidden} not shown)` : '';
+  return `nodescrub ${mode}: ${c.done}/${total} done, ${c.running} running${more}, ${c.failed} failed`;
 }

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { startTaskTree, treeLines } from '../../../src/report/task-tree.js';
+import { chooseLayout, startTaskTree, treeLines } from '../../../src/report/task-tree.js';
 import type { HostResult } from '../../../src/run/results.js';
 
 // A fake terminal: listr2's default renderer writes its frames here.
@@ -8,7 +8,10 @@ function fakeTty() {
   Object.assign(stream, { isTTY: true, columns: 120, rows: 40 });
   let text = '';
   stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { stream, text: () => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '') };
+  const plain = () => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+  // Each frame log-update draws starts after its erase sequence (ESC[G); the last one is the screen.
+  const frames = () => text.split('\u001b[G').slice(1).map((f) => f.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').trimEnd());
+  return { stream, text: plain, frames };
 }
 
 const result = (name: string, over: Partial<HostResult>): HostResult => ({ name, address: name, status: 'ok', steps: [], durationMs: 1, ...over });
@@ -16,7 +19,7 @@ const result = (name: string, over: Partial<HostResult>): HostResult => ({ name,
 describe('task tree', () => {
   it('draws hosts with live step titles and keeps failures visible', async () => {
     const tty = fakeTty();
-    const tree = startTaskTree(['node1', 'node2'], treeLines('run', ['docker'], false), 'run', tty.stream);
+    const tree = startTaskTree(['node1', 'node2'], treeLines('run', ['docker'], false), 'run', tty.stream, { concurrency: 2 });
     tree.observe({ type: 'run-started', hosts: ['node1', 'node2'], mode: 'run', at: '' });
     tree.observe({ type: 'host-started', host: 'node1' });
     tree.observe({ type: 'host-started', host: 'node2' });
@@ -40,5 +43,46 @@ describe('task tree', () => {
     expect(out).toContain('node2: unreachable — connection refused');
     expect(out).toContain('node1: ok [backup: /var/backups/nodescrub/node1.tar.gz]');
     expect(out).toContain('connect: connection refused');
+  });
+});
+
+describe('task tree on a big fleet (compact layout)', () => {
+  it('chooses the layout from the terminal height', () => {
+    const lines = treeLines('run', ['a', 'b', 'c', 'd', 'e', 'f'], false).length; // 9
+    expect(chooseLayout(2, lines, 2, 40)).toBe('expanded'); // 1 + 2 + 18 = 21 rows
+    expect(chooseLayout(8, lines, 8, 40)).toBe('compact'); // 1 + 8 + 72 rows do not fit
+    expect(chooseLayout(300, lines, 1, 300)).toBe('compact'); // one line per host alone is too tall
+  });
+
+  it('keeps every frame within the screen: running hosts with their phase, failed hosts, ok hosts gone', async () => {
+    const tty = fakeTty(); // 40 rows
+    const hosts = Array.from({ length: 300 }, (_, i) => `h${i + 1}`);
+    const tree = startTaskTree(hosts, treeLines('run', ['docker'], false), 'run', tty.stream, { concurrency: 100 });
+    tree.observe({ type: 'run-started', hosts, mode: 'run', at: '' });
+    for (const host of hosts.slice(0, 100)) tree.observe({ type: 'host-started', host });
+    tree.observe({ type: 'step-started', host: 'h1', stepId: 'docker', title: 'Docker', artifacts: [{ category: 'containers', name: 'a' }] });
+    await new Promise((resolve) => setTimeout(resolve, 250)); // past one frame
+    const live = tty.frames().at(-1)!;
+    expect(live.split('\n').length).toBeLessThanOrEqual(40);
+    expect(live).toContain('nodescrub run: 0/300 done, 100 running (');
+    expect(live).toContain('h1: docker: removing 1 containers');
+    expect(live).toContain('h2: connect: …');
+    expect(live).not.toContain('h300');
+
+    for (const host of hosts.slice(0, 100)) {
+      const failed = host === 'h7';
+      tree.observe({
+        type: 'host-finished',
+        host,
+        result: result(host, failed ? { status: 'unreachable', failure: 'unreachable', reason: 'connection refused' } : {}),
+      });
+    }
+    tree.observe({ type: 'run-finished', results: [], interrupted: false });
+    await tree.finished;
+    const last = tty.frames().at(-1)!;
+    expect(last).toContain('nodescrub run: 100/300 done, 0 running, 1 failed');
+    expect(last).toContain('h7: unreachable — connection refused');
+    expect(last).not.toMatch(/\bh1:/); // finished ok: counted in the header, listed by the summary
+    expect(last.split('\n').filter((l) => l.trim()).length).toBe(2);
   });
 });
