@@ -14,17 +14,16 @@ import { describeCounts } from './categories.js';
 import { stepLine } from './line-output.js';
 import { Slot } from './slot.js';
 
-/** At most one frame per this many ms; the spinner tick and events only ask for one. */
-const FRAME_MS = 100;
-
 /** listr2's default renderer, allowed when stdout is not a TTY (the CLI decides: stderr TTY, no CI), throttled. */
 class StderrTreeRenderer extends DefaultRenderer {
   static override nonTTY = true;
+  /** At most one frame per this many ms; the spinner tick and events only ask for one. */
+  protected frameMs = 100;
   private lastFrame = 0;
   private pendingFrame?: NodeJS.Timeout;
 
   override update(): void {
-    const wait = this.lastFrame + FRAME_MS - Date.now();
+    const wait = this.lastFrame + this.frameMs - Date.now();
     if (wait <= 0) {
       this.lastFrame = Date.now();
       super.update();
@@ -42,6 +41,11 @@ class StderrTreeRenderer extends DefaultRenderer {
     this.pendingFrame = undefined;
     super.end();
   }
+}
+
+/** Big fleets: a frame walks every host's task, so fewer of them (4 a second is plenty to watch). */
+class CompactTreeRenderer extends StderrTreeRenderer {
+  protected override frameMs = 250;
 }
 
 export interface TaskTree {
@@ -92,7 +96,7 @@ export function startTaskTree(
       concurrent: false,
       exitOnError: false,
       registerSignalListeners: false,
-      renderer: StderrTreeRenderer,
+      renderer: layout === 'compact' ? CompactTreeRenderer : StderrTreeRenderer,
       fallbackRendererCondition: false,
       silentRendererCondition: false,
       rendererOptions: {

@@ -61,7 +61,7 @@ describe('task tree on a big fleet (compact layout)', () => {
     tree.observe({ type: 'run-started', hosts, mode: 'run', at: '' });
     for (const host of hosts.slice(0, 100)) tree.observe({ type: 'host-started', host });
     tree.observe({ type: 'step-started', host: 'h1', stepId: 'docker', title: 'Docker', artifacts: [{ category: 'containers', name: 'a' }] });
-    await new Promise((resolve) => setTimeout(resolve, 250)); // past one frame
+    await new Promise((resolve) => setTimeout(resolve, 600)); // past the next frame (at most 4 a second)
     const live = tty.frames().at(-1)!;
     expect(live.split('\n').length).toBeLessThanOrEqual(40);
     expect(live).toContain('nodescrub run: 0/300 done, 100 running (');
