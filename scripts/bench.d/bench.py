@@ -413,7 +413,9 @@ def table(rows, headers, aligns):
 
 
 def comparison_table(summary, order):
-    plan, run = summary["nodescrub-plan"], summary["nodescrub-run"]
+    # --tools may leave either nodescrub command out: its ratio columns then show "-".
+    none = {"wall": None, "cpuPerHostMs": None}
+    plan, run = summary.get("nodescrub-plan", none), summary.get("nodescrub-run", none)
     rows = []
     for name in order:
         s = summary[name]
