@@ -21,6 +21,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from measure import descendants, ppid_map  # noqa: E402  (the same process-tree walk measure.py samples with)
+
 REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BENCH_D = os.path.join(REPO, "scripts", "bench.d")
 LAB = os.path.join(REPO, "scripts", "lab")
@@ -89,7 +92,7 @@ class Fleet:
                     pid = int(f.read().split()[0])
             except (OSError, ValueError, IndexError):
                 continue
-            for p in [pid] + descendants(pid):
+            for p in [pid] + descendants(pid, ppid_map()):
                 total += proc_ticks(p)
         return total / CLK_TCK
 
@@ -103,26 +106,6 @@ def proc_ticks(pid):
         return 0
     fields = stat[stat.rfind(b")") + 2:].split()
     return sum(int(x) for x in fields[11:15])
-
-
-def descendants(root):
-    children = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rfind(b")") + 2:].split()[1])
-        children.setdefault(ppid, []).append(int(name))
-    out, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 def machine_busy_seconds():
