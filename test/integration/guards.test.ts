@@ -107,12 +107,14 @@ async function waitForLog(log: () => string, text: string): Promise<string> {
 const statusOf = (node: string): LabStatus => labStatus([node])[0];
 
 beforeAll(async () => {
+  // Other test files may leave these nodes clean; every test here starts from seeded nodes.
+  labSeed([...new Set([LIVE, ...BACKED_UP])]);
   const node = labNode(LIVE);
   pki = makeTestPki(mkdtempSync(join(work, 'pki-')), { serverIps: ['127.0.0.1', node.eth0!.split('/')[0]], clientCns: [`system:node:${LIVE}`] });
   setState(READY);
   serverLog = (await startServerProcess('127.0.0.1:6443', stateFile, node.netns!)).log;
   installKubeletKubeconfig();
-}, 60_000);
+}, 300_000);
 
 afterAll(() => {
   for (const child of children) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
