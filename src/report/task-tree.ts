@@ -188,7 +188,7 @@ function expandedView(hosts: readonly string[], lineIds: readonly string[], mask
     has: (host) => slots.has(host),
     apply(host, event) {
       const s = slots.get(host)!;
-      if (event.type === 'host-note') s.notes.push(mask(event.message));
+      if (event.type === 'host-note') s.notes.push(event.message); // masked with the title it ends up in
       if (event.type === 'host-finished') {
         settle(s, event.result.status === 'ok' ? 'not needed' : 'not run');
         s.host.setTitle(mask(hostTitle(host, event.result, s.notes)));
@@ -215,26 +215,24 @@ function compactView(hosts: readonly string[], budget: number, mask: (text: stri
   const slots = new Map(hosts.map((name) => [name, new Slot('')]));
   const running = new Map<string, string>(); // host -> its current line, in start order
   const notes = new Map<string, string[]>();
+  const shown = new Set<string>(); // running hosts on screen
   let finishedShown = 0;
-  let hiddenRunning = 0;
 
   const redistribute = () => {
     const room = Math.max(budget - finishedShown, Math.ceil(budget / 2));
-    let shown = 0;
+    shown.clear();
     for (const [host, text] of running) {
-      const slot = slots.get(host)!;
-      const visible = shown < room;
-      slot.setTitle(visible ? text : '');
-      if (visible) shown += 1;
+      const visible = shown.size < room;
+      slots.get(host)!.setTitle(visible ? text : '');
+      if (visible) shown.add(host);
     }
-    hiddenRunning = running.size - shown;
   };
 
   return {
     tasks: [...slots.values()].map(slotTask),
     has: (host) => slots.has(host),
     apply(host, event) {
-      if (event.type === 'host-note') notes.set(host, [...(notes.get(host) ?? []), mask(event.message)]);
+      if (event.type === 'host-note') notes.set(host, [...(notes.get(host) ?? []), event.message]); // masked in hostTitle's line
       if (event.type === 'host-started') {
         running.set(host, mask(`${host}: connect: …`));
         redistribute();
@@ -254,11 +252,13 @@ function compactView(hosts: readonly string[], budget: number, mask: (text: stri
       }
       const line = lineText(event);
       if (!line || !running.has(host)) return;
-      running.set(host, mask(`${host}: ${line.text}`));
-      redistribute();
+      // Which hosts are on screen changes only when one starts or ends: here just this host's line.
+      const text = mask(`${host}: ${line.text}`);
+      running.set(host, text);
+      if (shown.has(host)) slots.get(host)!.setTitle(text);
     },
     settleAll: () => slots.forEach((slot) => slot.finish({ kind: 'ok', title: '' })),
-    hidden: () => hiddenRunning,
+    hidden: () => running.size - shown.size,
   };
 }
 
