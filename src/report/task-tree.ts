@@ -12,6 +12,7 @@ import type { RunEvent, RunMode } from '../run/events.js';
 import { statusLabel } from '../run/results.js';
 import { describeCounts } from './categories.js';
 import { stepLine } from './line-output.js';
+import { displayWidth, FrameWriter } from './frame-writer.js';
 import { Slot } from './slot.js';
 
 /** listr2's default renderer, allowed when stdout is not a TTY (the CLI decides: stderr TTY, no CI), throttled. */
@@ -26,14 +27,18 @@ class StderrTreeRenderer extends DefaultRenderer {
     const wait = this.lastFrame + this.frameMs - Date.now();
     if (wait <= 0) {
       this.lastFrame = Date.now();
-      super.update();
+      this.draw();
     } else if (!this.pendingFrame) {
       this.pendingFrame = setTimeout(() => {
         this.pendingFrame = undefined;
         this.lastFrame = Date.now();
-        super.update();
+        this.draw();
       }, wait);
     }
+  }
+
+  protected draw(): void {
+    super.update();
   }
 
   override end(): void {
@@ -43,9 +48,34 @@ class StderrTreeRenderer extends DefaultRenderer {
   }
 }
 
-/** Big fleets: a frame costs tens of ms of CPU in listr2 and log-update (measured at M=200), so 2 a second. */
-class CompactTreeRenderer extends StderrTreeRenderer {
-  protected override frameMs = 500;
+/**
+ * Big fleets: at most 2 frames a second, drawn by FrameWriter instead of log-update, and lines that
+ * fit are not measured again by cli-truncate. With a task per row (not per host) a frame of 50 lines
+ * went from ≈ 70 ms of CPU to a few ms (see BENCHMARKS.md).
+ */
+function compactRenderer(output: ProcessOutput, stream: NodeJS.WriteStream): typeof StderrTreeRenderer {
+  const terminal = output.stdout; // writes past listr2's hijack of the stream
+  const size = () => ({ columns: stream.columns || 80, rows: stream.rows || 24 });
+  return class CompactTreeRenderer extends StderrTreeRenderer {
+    protected override frameMs = 500;
+    private readonly frame = new FrameWriter(terminal, size);
+
+    protected override draw(): void {
+      this.frame.draw(this.create());
+    }
+
+    protected override format(message: string, icon: string, level: number): string[] {
+      const line = icon ? `${icon} ${message}` : message;
+      const room = Math.min(size().columns, process.stdout.columns ?? 80) - level * 2 - 2; // as listr2 cuts
+      if (message.trim() === '' || message.includes('\n') || displayWidth(line) > room) return super.format(message, icon, level);
+      return [' '.repeat(level * 2) + line];
+    }
+
+    override end(): void {
+      this.frame.clear();
+      super.end();
+    }
+  };
 }
 
 export interface TaskTree {
@@ -90,13 +120,14 @@ export function startTaskTree(
   const header = new Slot(headerTitle(mode, hosts.length, counters));
   const view = layout === 'expanded' ? expandedView(hosts, lineIds, mask) : compactView(hosts, rows - 2, mask);
 
+  const output = new ProcessOutput(stream, stream);
   const root = new Listr(
     [{ title: header.title, task: (_ctx, task) => (header.attach((t) => (task.title = t)), task.newListr(view.tasks, { concurrent: true, exitOnError: false })) }],
     {
       concurrent: false,
       exitOnError: false,
       registerSignalListeners: false,
-      renderer: layout === 'compact' ? CompactTreeRenderer : StderrTreeRenderer,
+      renderer: layout === 'compact' ? compactRenderer(output, stream) : StderrTreeRenderer,
       fallbackRendererCondition: false,
       silentRendererCondition: false,
       rendererOptions: {
@@ -106,7 +137,7 @@ export function startTaskTree(
         // line per host cut to the width instead of word-wrapped, the two costs of a frame.
         lazy: layout === 'compact',
         formatOutput: layout === 'compact' ? 'truncate' : 'wrap',
-        logger: new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(stream, stream) }),
+        logger: new ListrLogger({ useIcons: true, processOutput: output }),
       },
     },
   );
@@ -206,31 +237,40 @@ function expandedView(hosts: readonly string[], lineIds: readonly string[], mask
 }
 
 /**
- * One line per host that is running (its current phase or step) or finished with something to say
- * (failed, or notes such as a backup path). An empty title draws nothing, so pending hosts and hosts
- * that finished ok cost no line. At most `budget` lines: failed hosts take up to half of it, running
- * hosts the rest in the order they started; the header counts the running hosts left off.
+ * One line per host that is running (its current phase or step) or finished not ok; pending hosts and
+ * hosts that finished ok cost no line. An ok host's notes (guard evidence, backup path) stay off the
+ * screen here: on a big fleet they would crowd out the failures (the bench fleet gave every host the
+ * same live-node note); line output, --report, --log-dir and ndjson carry them.
+ * The listr2 tree is a fixed pool of rows, not a task per host: listr2 walks every task on every
+ * frame, so a task per host made a frame O(M) (≈ 35 ms of listr2 per frame at M=200). Rows: up to half the
+ * budget for finished hosts (they stay, in the order they ended), the rest for running hosts in the
+ * order they started; the header counts the running hosts left off. An empty title draws nothing.
  */
 function compactView(hosts: readonly string[], budget: number, mask: (text: string) => string): View {
-  const slots = new Map(hosts.map((name) => [name, new Slot('')]));
+  const known = new Set(hosts);
+  const finishedRows = Array.from({ length: Math.floor(budget / 2) }, () => new Slot(''));
+  const runningRows = Array.from({ length: budget }, () => new Slot(''));
   const running = new Map<string, string>(); // host -> its current line, in start order
+  const rowOf = new Map<string, Slot>(); // running hosts on screen
   const notes = new Map<string, string[]>();
-  const shown = new Set<string>(); // running hosts on screen
   let finishedShown = 0;
 
   const redistribute = () => {
     const room = Math.max(budget - finishedShown, Math.ceil(budget / 2));
-    shown.clear();
+    rowOf.clear();
+    let row = 0;
     for (const [host, text] of running) {
-      const visible = shown.size < room;
-      slots.get(host)!.setTitle(visible ? text : '');
-      if (visible) shown.add(host);
+      if (row >= room) break;
+      runningRows[row].setTitle(text);
+      rowOf.set(host, runningRows[row]);
+      row += 1;
     }
+    for (; row < runningRows.length; row += 1) runningRows[row].setTitle('');
   };
 
   return {
-    tasks: [...slots.values()].map(slotTask),
-    has: (host) => slots.has(host),
+    tasks: [...finishedRows, ...runningRows].map(slotTask),
+    has: (host) => known.has(host),
     apply(host, event) {
       if (event.type === 'host-note') notes.set(host, [...(notes.get(host) ?? []), event.message]); // masked in hostTitle's line
       if (event.type === 'host-started') {
@@ -241,24 +281,26 @@ function compactView(hosts: readonly string[], budget: number, mask: (text: stri
       if (event.type === 'host-finished') {
         running.delete(host);
         const hostNotes = notes.get(host) ?? [];
-        const worthShowing = event.result.status !== 'ok' || hostNotes.length > 0;
-        const fits = finishedShown < Math.floor(budget / 2);
-        const title = worthShowing && fits ? mask(hostTitle(host, event.result, hostNotes)) : '';
-        if (title) finishedShown += 1;
-        const kind = event.result.status === 'ok' || !title ? 'ok' : event.result.status === 'skipped' ? 'skip' : 'fail';
-        slots.get(host)!.finish({ kind, title });
+        notes.delete(host);
+        if (event.result.status !== 'ok' && finishedShown < finishedRows.length) {
+          const kind = event.result.status === 'skipped' ? 'skip' : 'fail';
+          finishedRows[finishedShown].finish({ kind, title: mask(hostTitle(host, event.result, hostNotes)) });
+          finishedShown += 1;
+        }
         redistribute();
         return;
       }
       const line = lineText(event);
       if (!line || !running.has(host)) return;
-      // Which hosts are on screen changes only when one starts or ends: here just this host's line.
+      // Which hosts are on screen changes only when one starts or ends: here just this host's row.
       const text = mask(`${host}: ${line.text}`);
       running.set(host, text);
-      if (shown.has(host)) slots.get(host)!.setTitle(text);
+      rowOf.get(host)?.setTitle(text);
     },
-    settleAll: () => slots.forEach((slot) => slot.finish({ kind: 'ok', title: '' })),
-    hidden: () => running.size - shown.size,
+    settleAll() {
+      for (const row of [...finishedRows, ...runningRows]) row.finish({ kind: 'ok', title: '' });
+    },
+    hidden: () => running.size - rowOf.size,
   };
 }
 

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { chooseLayout, startTaskTree, treeLines } from '../../../src/report/task-tree.js';
+import { displayWidth } from '../../../src/report/frame-writer.js';
 import type { HostResult } from '../../../src/run/results.js';
 
 // A fake terminal: listr2's default renderer writes its frames here.
@@ -69,12 +70,13 @@ describe('task tree on a big fleet (compact layout)', () => {
     expect(live).toContain('h2: connect: …');
     expect(live).not.toContain('h300');
 
+    tree.observe({ type: 'host-note', host: 'h3', message: 'live node: not checked' }); // an ok host's note: not worth a row
     for (const host of hosts.slice(0, 100)) {
       const failed = host === 'h7';
       tree.observe({
         type: 'host-finished',
         host,
-        result: result(host, failed ? { status: 'unreachable', failure: 'unreachable', reason: 'connection refused' } : {}),
+        result: result(host, failed ? { status: 'unreachable', failure: 'unreachable', reason: `connection refused ${'x'.repeat(300)}` } : {}),
       });
     }
     tree.observe({ type: 'run-finished', results: [], interrupted: false });
@@ -83,6 +85,8 @@ describe('task tree on a big fleet (compact layout)', () => {
     expect(last).toContain('nodescrub run: 100/300 done, 0 running, 1 failed');
     expect(last).toContain('h7: unreachable — connection refused');
     expect(last).not.toMatch(/\bh1:/); // finished ok: counted in the header, listed by the summary
+    expect(last).not.toContain('h3:');
     expect(last.split('\n').filter((l) => l.trim()).length).toBe(2);
+    for (const line of last.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(120); // cut, not wrapped
   });
 });

@@ -1,0 +1,43 @@
+import { displayWidth, eraseLines, FrameWriter, frameRows } from '../../../src/report/frame-writer.js';
+
+describe('frame writer', () => {
+  it('erases lines upwards as ansi-escapes does', () => {
+    expect(eraseLines(0)).toBe('');
+    expect(eraseLines(1)).toBe('\u001b[2K\u001b[G');
+    expect(eraseLines(3)).toBe('\u001b[2K\u001b[1A\u001b[2K\u001b[1A\u001b[2K\u001b[G');
+  });
+
+  it('measures a line without colours, never under the columns a terminal draws', () => {
+    expect(displayWidth('\u001b[32m✔\u001b[39m node1: ok — verified …')).toBe('✔ node1: ok — verified …'.length);
+    expect(displayWidth('⠋ host-1: connect')).toBe(17);
+    expect(displayWidth('节点一')).toBe(6); // wide CJK
+    expect(displayWidth('🔥 x')).toBe(4); // emoji: two columns
+  });
+
+  it('counts the rows of wrapped lines', () => {
+    expect(frameRows('abc\ndef', 80)).toBe(2);
+    expect(frameRows('x'.repeat(80), 80)).toBe(1);
+    expect(frameRows('x'.repeat(81) + '\n\ny', 80)).toBe(4);
+  });
+
+  it('redraws in place, skips an unchanged frame, and clears what it drew', () => {
+    const written: string[] = [];
+    const writer = new FrameWriter({ write: (text: string) => written.push(text) }, () => ({ columns: 10, rows: 24 }));
+    writer.draw('a\nb');
+    writer.draw('a\nb');
+    writer.draw('c'.repeat(15));
+    writer.clear();
+    expect(written).toEqual([
+      'a\nb\n',
+      `${eraseLines(3)}${'c'.repeat(15)}\n`, // two lines + the cursor's line
+      eraseLines(3), // one line wrapped to two rows + the cursor's line
+    ]);
+  });
+
+  it('keeps the bottom of a frame taller than the screen', () => {
+    const written: string[] = [];
+    const writer = new FrameWriter({ write: (text: string) => written.push(text) }, () => ({ columns: 80, rows: 3 }));
+    writer.draw('1\n2\n3\n4');
+    expect(written).toEqual(['3\n4\n']);
+  });
+});
