@@ -163,7 +163,7 @@ def machine_description():
 
 
 def probe_scripts(work, nonce):
-    """The probe as nodescrub sends it, and the per-step parts for Ansible (from the built dist/)."""
+    """The discovery probe as nodescrub sends it, and the per-step parts for Ansible (from the built dist/)."""
     code = f"""
       const {{ FACTS, buildProbeScript }} = await import({json.dumps(os.path.join(REPO, 'dist', 'recipe', 'probe', 'probe.js'))});
       const {{ renderProbeScript }} = await import({json.dumps(os.path.join(REPO, 'dist', 'recipe', 'probe', 'script.js'))});
@@ -172,8 +172,12 @@ def probe_scripts(work, nonce):
       const nonce = {json.dumps(nonce)};
       const covered = steps.flatMap(([, facts]) => facts).sort();
       if (JSON.stringify(covered) !== JSON.stringify(Object.keys(FACTS).sort())) throw new Error('STEP_FACTS does not cover the facts: ' + Object.keys(FACTS));
-      const perStep = steps.map(([step, facts]) => [step, renderProbeScript(nonce, facts.flatMap((f) => FACTS[f].sections))]);
-      const probe = buildProbeScript(nonce);
+      // The live-node guard's read is a section of nodescrub's discovery probe: every peer runs it too
+      // (Ansible in its first task, beside the other facts that step reads).
+      const {{ kubeletFilesSection }} = await import({json.dumps(os.path.join(REPO, 'dist', 'guards', 'kubelet-files.js'))});
+      const guard = [kubeletFilesSection('NODESCRUB-' + nonce)];
+      const perStep = steps.map(([step, facts], i) => [step, renderProbeScript(nonce, [...facts.flatMap((f) => FACTS[f].sections), ...(i === 0 ? guard : [])])]);
+      const probe = buildProbeScript(nonce, guard);
       // The exact line nodescrub sends for a root login (no become): `sh -c '<probe>'`.
       process.stdout.write(JSON.stringify({{ probe, remoteCommand: wrapCommand(probe, {{ enabled: false }}).command, perStep }}));
     """
@@ -294,7 +298,7 @@ def check_run(out, hosts, code):
 
 
 def check_pdsh(out, hosts, code):
-    done = len(re.findall(r"end:iptables-ipv6-default:", out))
+    done = len(re.findall(r"end:guard-kubelet-files:", out))  # the last section of the probe
     return None if code == 0 and done == hosts else f"exit {code}, {done}/{hosts} complete probe outputs"
 
 

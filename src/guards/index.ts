@@ -28,9 +28,9 @@ export function buildHostHooks(settings: GuardSettings, stepTimeoutMs: number): 
     stepTimeoutMs,
     ...(admin ? { admin } : {}),
   });
-  if (!settings.backup) return { guards: [live] };
+  if (!settings.backup) return { probe: [live.probe], guards: [live.guard] };
   const backup = { ...settings.backup, timeoutMs: stepTimeoutMs };
-  return { guards: [live, createBackupPlanNote(backup)], beforeApply: [createBackupAction(backup)] };
+  return { probe: [live.probe], guards: [live.guard, createBackupPlanNote(backup)], beforeApply: [createBackupAction(backup)] };
 }
 
 /** Reads and resolves --kubeconfig once, up front: a broken file is a usage error, not a per-host note. */

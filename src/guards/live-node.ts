@@ -5,7 +5,8 @@ import { HostError } from '../errors.js';
 import type { GuardVerdict, HookContext } from '../run/hooks.js';
 import { makeNonce } from '../run/nonce.js';
 import { ApiUnreachable, apiGet, openDirect, type OpenStream } from './api-client.js';
-import { buildCatScript, buildReadScript, KUBELET_KUBECONFIGS, parseReadOutput, type KubeletFiles } from './kubelet-files.js';
+import type { ProbeSection } from '../recipe/probe/section.js';
+import { buildCatScript, buildReadScript, KUBELET_FILES_SECTION, KUBELET_KUBECONFIGS, kubeletFilesSection, parseReadOutput, type KubeletFiles } from './kubelet-files.js';
 import { parseKubeconfig, referencedPaths, type ApiTarget } from './kubeconfig.js';
 import { decideLiveness, readinessOf, type Observation } from './liveness.js';
 import { candidateNodeNames, nodeNameFromCertificate } from './node-name.js';
@@ -30,9 +31,15 @@ interface Source {
   open: OpenStream;
 }
 
-export function createLiveNodeGuard(options: LiveNodeOptions): (ctx: HookContext) => Promise<GuardVerdict> {
-  return async (ctx) => {
-    const files = await readKubeletFiles(ctx, options.stepTimeoutMs);
+/**
+ * The guard, and the probe section it reads first (`probe`, added to the discovery probe by whoever
+ * builds the hooks); without that section's output it reads the files with an exec of its own.
+ */
+export function createLiveNodeGuard(options: LiveNodeOptions): { guard: (ctx: HookContext) => Promise<GuardVerdict>; probe: ProbeSection } {
+  const marker = `NODESCRUB-${makeNonce()}`;
+  const probe = kubeletFilesSection(marker);
+  const guard = async (ctx: HookContext): Promise<GuardVerdict> => {
+    const files = await readKubeletFiles(ctx, marker, options.stepTimeoutMs);
     const notes: string[] = [];
     const sources: Source[] = [];
     const hints = { hostname: files.hostname, inventoryName: ctx.host.name, address: ctx.host.address };
@@ -79,6 +86,7 @@ export function createLiveNodeGuard(options: LiveNodeOptions): (ctx: HookContext
     }
     return { refusals, notes };
   };
+  return { guard, probe };
 }
 
 /** Asks for each candidate name until one is known; a Ready node's Lease is fetched too (fresher heartbeat). */
@@ -116,10 +124,11 @@ function statusMessage(body: unknown): { message?: string } {
   return typeof message === 'string' && message ? { message: message.slice(0, 200) } : {};
 }
 
-/** The read-only exec (plus, rarely, a second one for references the first missed). */
-async function readKubeletFiles(ctx: HookContext, timeoutMs: number): Promise<KubeletFiles> {
-  const marker = `NODESCRUB-${makeNonce()}`;
-  const files = parseReadOutput((await execRead(ctx, buildReadScript(marker), timeoutMs)).stdout, marker);
+/** From the discovery probe's section, else a read-only exec (plus, rarely, one for references the first missed). */
+async function readKubeletFiles(ctx: HookContext, marker: string, timeoutMs: number): Promise<KubeletFiles> {
+  const section = ctx.facts.custom?.[KUBELET_FILES_SECTION];
+  const stdout = section && section.status !== 'skipped' ? section.stdout : (await execRead(ctx, buildReadScript(marker), timeoutMs)).stdout;
+  const files = parseReadOutput(stdout, marker);
   const missing = files.kubeconfigs.flatMap(({ path, text }) => referencedPaths(path, text)).filter((p) => !files.attempted.has(p));
   if (missing.length > 0) parseReadOutput((await execRead(ctx, buildCatScript(marker, [...new Set(missing)]), timeoutMs)).stdout, marker, files);
   return files;

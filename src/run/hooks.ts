@@ -2,6 +2,7 @@
 // by `plan`) and pre-apply actions (e.g. backups: a failure stops the host before anything is deleted).
 import type { HostSpec } from '../inventory/types.js';
 import type { HostPlan } from '../plan/host-plan.js';
+import type { ProbeSection } from '../recipe/probe/section.js';
 import type { Facts, RecipeOptions } from '../recipe/types.js';
 import type { Transport } from '../ssh/transport.js';
 
@@ -22,6 +23,8 @@ export interface GuardVerdict {
 }
 
 export interface HostHooks {
+  /** Read-only sections the guards need, run inside the discovery probe (no exec of their own); their output is in facts.custom by id. */
+  probe?: ProbeSection[];
   /** Run after discovery in every mode, so `plan` shows what `run` would refuse. Read-only. */
   guards?: ((ctx: HookContext) => Promise<GuardVerdict>)[];
   /** Run once per host in `run`, after guards passed and before the first step; returns notes. Throw HostError to stop the host. */

@@ -1,6 +1,8 @@
 // Remote execution helpers shared by the host stages: probe and step scripts, with timeouts mapped to errors.
 import { HostError } from '../errors.js';
 import { buildProbeScript, parseProbeOutput } from '../recipe/index.js';
+import type { ProbeSection } from '../recipe/probe/section.js';
+import { redactSections } from '../recipe/probe/split.js';
 import type { Facts, Step } from '../recipe/types.js';
 import type { ExecResult, Transport } from '../ssh/transport.js';
 import type { EmitEvent } from './events.js';
@@ -15,8 +17,11 @@ export interface RemoteContext {
   emit: EmitEvent;
 }
 
-/** Runs one script, reports it as a `command` event, and turns a timeout or abort into a HostError. */
-export async function execScript(ctx: RemoteContext, stepId: string, script: string): Promise<ExecResult> {
+/**
+ * Runs one script, reports it as a `command` event, and turns a timeout or abort into a HostError.
+ * `loggable` turns stdout into what the event may carry (secret probe sections removed).
+ */
+export async function execScript(ctx: RemoteContext, stepId: string, script: string, loggable?: (stdout: string) => string): Promise<ExecResult> {
   const result = await ctx.transport.exec(script, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
   ctx.emit({
     type: 'command',
@@ -24,7 +29,7 @@ export async function execScript(ctx: RemoteContext, stepId: string, script: str
     stepId,
     command: script,
     exitCode: result.exitCode,
-    stdout: result.stdout,
+    stdout: loggable ? loggable(result.stdout) : result.stdout,
     stderr: result.stderr,
     durationMs: result.durationMs,
   });
@@ -35,11 +40,16 @@ export async function execScript(ctx: RemoteContext, stepId: string, script: str
   return result;
 }
 
-/** Gathers every fact (and the user steps' own probes) in one remote execution. */
-export async function probeFacts(ctx: RemoteContext, stepId: string, steps: readonly Step[]): Promise<Facts> {
+/**
+ * Gathers every fact in one remote execution: the built-in sections, the user steps' own probes and
+ * `sections` (what the guards read, at discovery only); those land in facts.custom by id.
+ */
+export async function probeFacts(ctx: RemoteContext, stepId: string, steps: readonly Step[], sections: readonly ProbeSection[] = []): Promise<Facts> {
   const nonce = makeNonce();
-  const extra = steps.flatMap((step) => (step.probe ? [step.probe] : []));
-  const result = await execScript(ctx, stepId, buildProbeScript(nonce, extra));
+  const extra = [...steps.flatMap((step) => (step.probe ? [step.probe] : [])), ...sections];
+  const secret = extra.filter((section) => section.secret).map((section) => section.id);
+  const loggable = secret.length > 0 ? (stdout: string) => redactSections(stdout, nonce, secret) : undefined;
+  const result = await execScript(ctx, stepId, buildProbeScript(nonce, extra), loggable);
   try {
     return parseProbeOutput(result.stdout, nonce, extra);
   } catch (error) {

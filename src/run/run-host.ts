@@ -94,9 +94,10 @@ async function discoverAndAct(
 
 async function discover(host: HostSpec, ctx: RemoteContext, options: HostRunOptions): Promise<{ plan: HostPlan; facts: Facts }> {
   options.emit({ type: 'phase-started', host: ctx.host, phase: 'discover' });
-  const facts = await probeFacts(ctx, 'discover', options.steps);
+  const guarded = options.hooks && options.mode !== 'verify';
+  const facts = await probeFacts(ctx, 'discover', options.steps, guarded ? (options.hooks?.probe ?? []) : []);
   let plan = planHost(facts, options.steps, options.recipe);
-  if (options.hooks && options.mode !== 'verify') {
+  if (options.hooks && guarded) {
     plan = await applyGuards({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal }, options.hooks);
     // What the guards saw (e.g. "API server not reachable: proceeding") is shown, not only stored.
     for (const note of plan.notes ?? []) options.emit({ type: 'host-note', host: host.name, message: note });

@@ -194,12 +194,19 @@ describe('live-node guard on the lab', () => {
     expect(run.stderr).toMatch(/^node1: live node: kubelet kubeconfig \/etc\/kubernetes\/ssl\/kubecfg-kube-node\.yaml .*: not asked$/m);
   });
 
-  it('with the API server answering 404 the node is cleaned, with the note', () => {
+  it('with the API server answering 404 the node is cleaned, with the note; the kubelet key is read inside the probe and never logged', () => {
     setState({ nodes: {} });
-    const run = timed('run 404', () => runCli(['run', ...labArgs('--limit', LIVE, '--yes')]));
+    const logs = join(work, 'logs-404');
+    const run = timed('run 404', () => runCli(['run', ...labArgs('--limit', LIVE, '--yes', '--log-dir', logs, '-v')]));
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toContain('node4: live node: the API server at https://127.0.0.1:6443 does not know node "node4" (asked from node4 with /etc/kubernetes/ssl/kubecfg-kube-node.yaml): proceeding');
     expect(statusOf(LIVE)).toMatchObject({ clean: true, intact: true });
+    const log = readdirSync(logs).map((file) => readFileSync(join(logs, file), 'utf8')).join('\n');
+    const keyBody = pki.clients[`system:node:${LIVE}`].key.split('\n')[1]; // a line of the PEM's base64
+    expect(keyBody.length).toBeGreaterThan(20);
+    expect(`${log}${run.stderr}${run.stdout}`).not.toContain(keyBody);
+    expect(log).toMatch(/\[\d+ bytes not logged: may hold credentials\]/);
+    expect(log.match(/\[discover\] \$ /g)).toHaveLength(1);
   });
 
   it('--force cleans a node the API server reports Ready, saying so', () => {

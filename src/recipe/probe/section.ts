@@ -11,6 +11,8 @@ export interface ProbeSection {
   runIf?: string;
   /** A sh statement run in the main shell afterwards (`$__ns_rc` holds the section's status). */
   after?: string;
+  /** Its output may hold credentials (a kubelet's client key): parsed, never logged (see redactSections). */
+  secret?: boolean;
 }
 
 export interface SectionOutput {

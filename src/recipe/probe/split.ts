@@ -57,3 +57,24 @@ function bodyBefore(stdout: string, start: number, at: number, id: string): stri
   if (at - 1 < start) throw new ProbeParseError(`section ${id}: marker without its separating newline`);
   return stdout.slice(start, at - 1);
 }
+
+/**
+ * The probe's stdout as it may be logged: the body of each listed section replaced by its size.
+ * Applied to what goes to --log-dir, -v and ndjson, never to what is parsed. Output cut short inside
+ * such a section is redacted to its end.
+ */
+export function redactSections(stdout: string, nonce: string, ids: readonly string[]): string {
+  const prefix = markerPrefix(nonce);
+  let text = stdout;
+  for (const id of ids) {
+    const begin = `${prefix}begin:${id}\n`;
+    let at = text.indexOf(begin);
+    while (at > 0 && text[at - 1] !== '\n') at = text.indexOf(begin, at + 1);
+    if (at === -1) continue;
+    const start = at + begin.length;
+    const stderrAt = text.indexOf(`\n${prefix}stderr:${id}\n`, start - 1);
+    const end = stderrAt === -1 ? text.length : stderrAt;
+    text = `${text.slice(0, start)}[${Math.max(0, end - start)} bytes not logged: may hold credentials]${text.slice(end)}`;
+  }
+  return text;
+}

@@ -6,7 +6,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAdminKubeconfig } from '../../../src/guards/index.js';
+import { KUBELET_FILES_SECTION } from '../../../src/guards/kubelet-files.js';
 import { createLiveNodeGuard, type LiveNodeOptions } from '../../../src/guards/live-node.js';
+import { renderProbeScript } from '../../../src/recipe/probe/script.js';
+import { splitSections } from '../../../src/recipe/probe/split.js';
 import type { HookContext } from '../../../src/run/hooks.js';
 import type { Facts } from '../../../src/recipe/types.js';
 import { hostSpec, kubeletKubeconfig, makeFakeHost, type FakeHost } from '../../fixtures/guards/host.js';
@@ -64,7 +67,7 @@ describe('live-node guard', () => {
     host = makeFakeHost({ hostname: 'node4' });
     rke1Node(host);
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 40, leaseAgeSeconds: 3 };
-    const verdict = await createLiveNodeGuard(OPTIONS)(context(host));
+    const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host));
     // The lease (3 s) is fresher than the condition (40 s); the server's Date header has 1 s steps.
     expect(verdict.refusals).toEqual([
       expect.stringMatching(
@@ -80,11 +83,28 @@ describe('live-node guard', () => {
     ]);
   });
 
+  it('reads the kubelet files from its section of the discovery probe: no exec of its own', async () => {
+    host = makeFakeHost({ hostname: 'node4' });
+    rke1Node(host);
+    state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 40, leaseAgeSeconds: 3 };
+    const live = createLiveNodeGuard(OPTIONS);
+    expect(live.probe).toMatchObject({ id: KUBELET_FILES_SECTION, secret: true });
+    // The section inside a real probe script (alone here: the built-in sections read this machine).
+    const nonce = 'guardprobe0123456';
+    const probed = await host.transport.exec(renderProbeScript(nonce, [live.probe]));
+    const section = splitSections(probed.stdout, nonce, [KUBELET_FILES_SECTION]).get(KUBELET_FILES_SECTION)!;
+    expect(section.stdout).toContain('BEGIN CERTIFICATE');
+    host.transport.execs.length = 0;
+    const verdict = await live.guard({ ...context(host), facts: { custom: { [KUBELET_FILES_SECTION]: section } } as unknown as Facts });
+    expect(verdict.refusals).toEqual([expect.stringContaining('reports node "node4" Ready (last heartbeat')]);
+    expect(host.transport.execs).toEqual([]);
+  });
+
   it('--force turns the refusal into a note', async () => {
     host = makeFakeHost({ hostname: 'node4' });
     rke1Node(host);
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 2 };
-    const verdict = await createLiveNodeGuard(OPTIONS)(context(host, true));
+    const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host, true));
     expect(verdict.refusals).toEqual([]);
     expect(verdict.notes).toEqual([expect.stringMatching(/reports node "node4" Ready \(last heartbeat \ds ago, .*\) — cleaning it anyway \(--force\)$/)]);
   });
@@ -92,7 +112,7 @@ describe('live-node guard', () => {
   it('404: the API server does not know the node — proceed with the note', async () => {
     host = makeFakeHost({ hostname: 'node4' });
     rke1Node(host);
-    const verdict = await createLiveNodeGuard(OPTIONS)(context(host));
+    const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host));
     expect(verdict).toEqual({ refusals: [], notes: [expect.stringMatching(/does not know node "node4" \(asked from node4 with .*\): proceeding$/)] });
   });
 
@@ -100,9 +120,9 @@ describe('live-node guard', () => {
     host = makeFakeHost({ hostname: 'node4' });
     rke1Node(host);
     state.nodes.node4 = { ready: 'False', heartbeatAgeSeconds: 5 };
-    expect((await createLiveNodeGuard(OPTIONS)(context(host))).notes[0]).toMatch(/reports node "node4" NotReady since .* \(KubeletNotReady\)/);
+    expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes[0]).toMatch(/reports node "node4" NotReady since .* \(KubeletNotReady\)/);
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 900 };
-    expect((await createLiveNodeGuard(OPTIONS)(context(host))).notes[0]).toMatch(/Ready but its last heartbeat was 15m ago/);
+    expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes[0]).toMatch(/Ready but its last heartbeat was 15m ago/);
   });
 
   it('kubeadm kubelet.conf with inline data works the same', async () => {
@@ -110,7 +130,7 @@ describe('live-node guard', () => {
     const client = pki.clients['system:node:node4'];
     host.put('/etc/kubernetes/kubelet.conf', kubeletKubeconfig({ server: `https://localhost:${api.port}`, ca: pki.caCert, cert: client.cert, key: client.key, inline: true }));
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 1 };
-    const verdict = await createLiveNodeGuard(OPTIONS)(context(host));
+    const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host));
     expect(verdict.refusals[0]).toContain(`the API server at https://localhost:${api.port} reports node "node4" Ready`);
     expect(host.transport.forwards[0]).toBe(`localhost:${api.port}`);
   });
@@ -119,7 +139,7 @@ describe('live-node guard', () => {
     host = makeFakeHost({ hostname: 'vm-17.lan' });
     rke1Node(host, { cn: 'system:node' });
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 1 };
-    const verdict = await createLiveNodeGuard(OPTIONS)(context(host));
+    const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host));
     expect(api.requests.map((r) => r.path).slice(0, 3)).toEqual(['/api/v1/nodes/vm-17.lan', '/api/v1/nodes/vm-17', '/api/v1/nodes/node4']);
     expect(verdict.refusals[0]).toContain('reports node "node4" Ready');
   });
@@ -135,7 +155,7 @@ describe('live-node guard', () => {
     host.put(`${agent}/client-kubelet.key`, client.key);
     host.put(`${agent}/kubelet.kubeconfig`, kubeletKubeconfig({ server: `https://127.0.0.1:${api.port}`, ca: `${host.root}${agent}/server-ca.crt`, cert: `${host.root}${agent}/client-kubelet.crt`, key: `${host.root}${agent}/client-kubelet.key` }));
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 1 };
-    const verdict = await createLiveNodeGuard(OPTIONS)(context(host));
+    const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host));
     expect(verdict.notes).toEqual([expect.stringMatching(new RegExp(`at https://127.0.0.1:${closed} is not reachable \\(ECONNREFUSED\\b.*kubecfg-kube-node.yaml\\): proceeding$`))]);
     expect(verdict.refusals).toEqual([expect.stringContaining('asked from node4 with /var/lib/rancher/rke2/agent/kubelet.kubeconfig')]);
   });
@@ -149,7 +169,7 @@ describe('live-node guard', () => {
       host = makeFakeHost({ hostname: 'node4' });
       rke1Node(host, { port });
       const started = Date.now();
-      const verdict = await createLiveNodeGuard({ ...OPTIONS, requestTimeoutMs: 400 })(context(host));
+      const verdict = await createLiveNodeGuard({ ...OPTIONS, requestTimeoutMs: 400 }).guard(context(host));
       expect(Date.now() - started).toBeLessThan(2000);
       expect(verdict.notes[0]).toMatch(/is not reachable \(ETIMEDOUT: no answer within 0.4s\)/);
     } finally {
@@ -162,7 +182,7 @@ describe('live-node guard', () => {
     host = makeFakeHost({ hostname: 'node4' });
     rke1Node(host, { ca: otherPki.caCert });
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 1 };
-    const verdict = await createLiveNodeGuard(OPTIONS)(context(host));
+    const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host));
     expect(verdict.refusals).toEqual([]);
     expect(verdict.notes[0]).toMatch(/is not reachable \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|CERT_SIGNATURE_FAILURE)\b/);
   });
@@ -171,22 +191,22 @@ describe('live-node guard', () => {
     host = makeFakeHost({ hostname: 'node4' });
     rke1Node(host);
     state.forceStatus = 403;
-    expect((await createLiveNodeGuard(OPTIONS)(context(host))).notes[0]).toContain('refused the credentials (403: forced 403)');
+    expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes[0]).toContain('refused the credentials (403: forced 403)');
     state.forceStatus = 500;
-    expect((await createLiveNodeGuard(OPTIONS)(context(host))).notes[0]).toContain('answered 500 for node "node4": forced 500');
+    expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes[0]).toContain('answered 500 for node "node4": forced 500');
   });
 
   it('no kubeconfig, the lab seed\'s clusterless one, or no tunnel: says it could not ask', async () => {
     host = makeFakeHost({ hostname: 'node4' });
-    expect((await createLiveNodeGuard(OPTIONS)(context(host))).notes).toEqual([expect.stringMatching(/^live node: no kubelet kubeconfig on the host \(.*\) and no --kubeconfig: cluster membership not checked$/)]);
+    expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes).toEqual([expect.stringMatching(/^live node: no kubelet kubeconfig on the host \(.*\) and no --kubeconfig: cluster membership not checked$/)]);
     host.put('/etc/kubernetes/ssl/kubecfg-kube-node.yaml', 'apiVersion: v1\nkind: Config\ncurrent-context: local\n');
-    expect((await createLiveNodeGuard(OPTIONS)(context(host))).notes).toEqual([
+    expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes).toEqual([
       'live node: kubelet kubeconfig /etc/kubernetes/ssl/kubecfg-kube-node.yaml current-context "local" is not among its contexts: not asked',
     ]);
     host.remove();
     host = makeFakeHost({ hostname: 'node4', forward: null });
     rke1Node(host);
-    expect((await createLiveNodeGuard(OPTIONS)(context(host))).notes[0]).toMatch(/cannot tunnel to .* \(no port forwarding on this connection\): not asked$/);
+    expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes[0]).toMatch(/cannot tunnel to .* \(no port forwarding on this connection\): not asked$/);
   });
 
   it('references the sed missed (flow-style YAML) are read by a second exec', async () => {
@@ -197,7 +217,7 @@ describe('live-node guard', () => {
     const key = host.put('/etc/ssl/k/k.pem', client.key);
     host.put('/etc/kubernetes/kubelet.conf', `{clusters: [{name: c, cluster: {certificate-authority: "${ca}", server: "https://127.0.0.1:${api.port}"}}], users: [{name: u, user: {client-certificate: "${cert}", client-key: "${key}"}}]}\n`);
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 1 };
-    const verdict = await createLiveNodeGuard(OPTIONS)(context(host));
+    const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host));
     expect(host.transport.execs).toHaveLength(2);
     expect(verdict.refusals).toHaveLength(1);
   });
@@ -208,7 +228,7 @@ describe('live-node guard', () => {
     const file = join(dir, 'admin.yaml');
     writeFileSync(file, admin);
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 1 };
-    const verdict = await createLiveNodeGuard({ ...OPTIONS, admin: { path: file, target: loadAdminKubeconfig(file) } })(context(host));
+    const verdict = await createLiveNodeGuard({ ...OPTIONS, admin: { path: file, target: loadAdminKubeconfig(file) } }).guard(context(host));
     expect(verdict.refusals).toHaveLength(1);
     expect(verdict.refusals[0]).toMatch(/reports node "node4" Ready \(last heartbeat \ds ago, asked from here with .*admin\.yaml\)/);
     expect(host.transport.forwards).toEqual([]);

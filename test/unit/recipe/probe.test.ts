@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildProbeScript, parseProbeOutput, ProbeParseError } from '../../../src/recipe/index.js';
 import { CLEANUP_DIRECTORIES } from '../../../src/recipe/catalogue.js';
 import { FACTS } from '../../../src/recipe/probe/probe.js';
+import { markerPrefix, redactSections, splitSections } from '../../../src/recipe/probe/split.js';
 import { FIXTURES, readJson } from './fixtures.js';
 
 const NONCE = 'probetest0123456';
@@ -100,5 +101,31 @@ describe('parseProbeOutput on captured output', () => {
     expect(() => parseProbeOutput(data, 'sandboxprobe01')).not.toThrow();
     const forged = raw.replace(end, `${end}\n${end}`);
     expect(() => parseProbeOutput(forged, 'sandboxprobe01')).toThrow('out of place');
+  });
+});
+
+describe('redactSections (what may be logged of a probe)', () => {
+  const prefix = markerPrefix(NONCE);
+  const output = (body: string) =>
+    `${prefix}begin:a\nkeep me\n\n${prefix}stderr:a\n\n${prefix}end:a:0\n${prefix}begin:secret\n${body}\n${prefix}stderr:secret\nerr\n${prefix}end:secret:0\n`;
+
+  it('replaces only the listed section bodies by their size, leaving markers, stderr and other sections', () => {
+    const text = output('-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----');
+    const redacted = redactSections(text, NONCE, ['secret']);
+    expect(redacted).not.toContain('PRIVATE KEY');
+    expect(redacted).toContain('keep me');
+    expect(redacted).toContain(`${prefix}begin:secret\n[59 bytes not logged: may hold credentials]\n${prefix}stderr:secret\nerr\n`);
+    expect(splitSections(redacted, NONCE, ['a', 'secret']).get('a')!.stdout).toBe('keep me\n');
+    expect(redactSections(text, NONCE, ['absent'])).toBe(text);
+  });
+
+  it('redacts to the end when the output stops inside the section', () => {
+    const cut = output('SECRET-KEY-MATERIAL').split(`${prefix}stderr:secret`)[0];
+    expect(redactSections(cut, NONCE, ['secret'])).not.toContain('SECRET');
+  });
+
+  it('ignores a begin marker that is not at a line start', () => {
+    const text = `noise ${prefix}begin:secret\nSECRET\n`;
+    expect(redactSections(text, NONCE, ['secret'])).toBe(text);
   });
 });
