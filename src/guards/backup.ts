@@ -42,7 +42,9 @@ export function createBackupAction(options: BackupOptions): (ctx: HookContext) =
 }
 
 async function makeArchive(ctx: HookContext, spec: BackupSpec, timeoutMs: number) {
-  const result = await ctx.transport.exec(buildBackupScript(spec), { timeoutMs, signal: ctx.signal });
+  const script = buildBackupScript(spec);
+  const result = await ctx.transport.exec(script, { timeoutMs, signal: ctx.signal });
+  ctx.record?.('backup', script, result);
   if (result.aborted) throw new HostError('aborted', 'interrupted during the backup; nothing was deleted');
   if (result.timedOut) throw failed(`archiving took longer than ${Math.round(timeoutMs / 1000)}s (raise --step-timeout)`);
   if (result.exitCode !== 0) throw failed(`${firstLine(result.stderr) || 'no message'} (exit ${result.exitCode ?? result.exitSignal ?? '?'})`);

@@ -136,6 +136,7 @@ async function readKubeletFiles(ctx: HookContext, marker: string, timeoutMs: num
 
 async function execRead(ctx: HookContext, script: string, timeoutMs: number) {
   const result = await ctx.transport.exec(script, { timeoutMs, signal: ctx.signal });
+  ctx.record?.('live-node', script, result, { secret: true }); // kubeconfigs and keys
   if (result.aborted) throw new HostError('aborted', 'interrupted during the live-node check');
   if (result.timedOut) throw new HostError('timed-out', `live-node check: reading the kubelet kubeconfigs timed out after ${Math.round(timeoutMs / 1000)}s`);
   return result;

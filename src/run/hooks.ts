@@ -4,7 +4,8 @@ import type { HostSpec } from '../inventory/types.js';
 import type { HostPlan } from '../plan/host-plan.js';
 import type { ProbeSection } from '../recipe/probe/section.js';
 import type { Facts, RecipeOptions } from '../recipe/types.js';
-import type { Transport } from '../ssh/transport.js';
+import type { ExecResult, Transport } from '../ssh/transport.js';
+import type { EmitEvent } from './events.js';
 
 export interface HookContext {
   host: HostSpec;
@@ -13,6 +14,8 @@ export interface HookContext {
   plan: HostPlan;
   recipe: RecipeOptions;
   signal: AbortSignal;
+  /** Reports a command the hook ran (to --log-dir, -v, ndjson); `secret` output is replaced by its size. */
+  record?: (stepId: string, command: string, result: ExecResult, options?: { secret?: boolean }) => void;
 }
 
 export interface GuardVerdict {
@@ -39,4 +42,12 @@ export async function applyGuards(ctx: HookContext, hooks: HostHooks): Promise<H
     plan = { ...plan, refusals: [...plan.refusals, ...verdict.refusals], notes: [...(plan.notes ?? []), ...verdict.notes] };
   }
   return plan;
+}
+
+/** Hooks' commands become the same `command` events as the steps' (host logs, -v, ndjson). */
+export function commandRecorder(host: string, emit: EmitEvent): NonNullable<HookContext['record']> {
+  return (stepId, command, result, options) => {
+    const stdout = options?.secret ? `[${result.stdout.length} bytes not logged: may hold credentials]` : result.stdout;
+    emit({ type: 'command', host, stepId, command, exitCode: result.exitCode, stdout, stderr: result.stderr, durationMs: result.durationMs });
+  };
 }

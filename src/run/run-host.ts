@@ -3,7 +3,7 @@ import { HostError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
 import { isClean, planHost, plannedArtifacts, type HostPlan } from '../plan/host-plan.js';
 import type { Facts, RecipeOptions, Step, StepPlan } from '../recipe/types.js';
-import { applyGuards, type HostHooks } from './hooks.js';
+import { applyGuards, commandRecorder, type HostHooks } from './hooks.js';
 import type { Transport } from '../ssh/transport.js';
 import { applyStep } from './apply-step.js';
 import { rebootAndWait } from './reboot.js';
@@ -72,7 +72,7 @@ async function discoverAndAct(
     return hostResult(host, 'refused', state, { failure: 'refused', reason: plan.refusals.join('; ') });
   }
   for (const action of options.hooks?.beforeApply ?? []) {
-    const notes = await action({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal });
+    const notes = await action({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal, record: commandRecorder(ctx.host, ctx.emit) });
     state.plan = { ...plan, notes: [...(state.plan.notes ?? []), ...notes] };
     for (const note of notes) options.emit({ type: 'host-note', host: host.name, message: note });
   }
@@ -98,7 +98,7 @@ async function discover(host: HostSpec, ctx: RemoteContext, options: HostRunOpti
   const facts = await probeFacts(ctx, 'discover', options.steps, guarded ? (options.hooks?.probe ?? []) : []);
   let plan = planHost(facts, options.steps, options.recipe);
   if (options.hooks && guarded) {
-    plan = await applyGuards({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal }, options.hooks);
+    plan = await applyGuards({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal, record: commandRecorder(ctx.host, ctx.emit) }, options.hooks);
     // What the guards saw (e.g. "API server not reachable: proceeding") is shown, not only stored.
     for (const note of plan.notes ?? []) options.emit({ type: 'host-note', host: host.name, message: note });
   }

@@ -226,7 +226,10 @@ describe('--backup --backup-fetch on the lab', () => {
     const fetchDir = join(work, 'fetched');
     const caBefore = Object.fromEntries(BACKED_UP.map((n) => [n, labExec(n, 'cat /etc/kubernetes/ssl/kube-ca.pem').stdout]));
     for (const n of BACKED_UP) expect(caBefore[n]).toContain('BEGIN CERTIFICATE');
-    const run = timed('run --backup --backup-fetch (3 nodes)', () => runCli(['run', ...labArgs('--limit', BACKED_UP.join(','), '--yes', '--backup', '--backup-fetch', fetchDir)]));
+    const logs = join(work, 'logs-backup');
+    const run = timed('run --backup --backup-fetch (3 nodes)', () =>
+      runCli(['run', ...labArgs('--limit', BACKED_UP.join(','), '--yes', '--backup', '--backup-fetch', fetchDir, '--log-dir', logs)]),
+    );
     expect(run.exitCode).toBe(0);
     const files = readdirSync(fetchDir).sort();
     expect(files.map((f) => f.replace(/-\d{8}T\d{6}Z\.tar\.gz$/, ''))).toEqual(BACKED_UP);
@@ -242,6 +245,11 @@ describe('--backup --backup-fetch on the lab', () => {
       expect(run.stderr).toContain(`${node}: backup: ${remote} (`);
       expect(run.stderr).toContain(`sha256 ${remoteSha})`);
       expect(run.stderr).toContain(`${node}: backup: copied to ${local} (sha256 verified)`);
+      // The archive command is in the host's log like every step's, with its output (size, sha256).
+      const log = readFileSync(join(logs, `${node}.log`), 'utf8');
+      expect(log).toMatch(/\[backup\] \$ /);
+      expect(log).toMatch(/\[backup\] exit 0 in \d+ms/);
+      expect(log).toContain(remoteSha);
       const listing = spawnSync('tar', ['-tzf', local], { encoding: 'utf8' }).stdout.split('\n');
       expect(listing).toEqual(expect.arrayContaining(['etc/kubernetes/ssl/kube-ca.pem', 'etc/cni/net.d/10-canal.conflist']));
       // One fresh dump per iptables variant the probe saw (plain, -nft, -legacy; ip6 too).

@@ -100,6 +100,17 @@ describe('live-node guard', () => {
     expect(host.transport.execs).toEqual([]);
   });
 
+  it('without that section it reads with an exec of its own, recorded for the logs without the output (credentials)', async () => {
+    host = makeFakeHost({ hostname: 'node4' });
+    rke1Node(host);
+    const recorded: { stepId: string; stdout: string; secret?: boolean }[] = [];
+    const record = (stepId: string, _command: string, result: { stdout: string }, options?: { secret?: boolean }) =>
+      recorded.push({ stepId, stdout: result.stdout, secret: options?.secret });
+    await createLiveNodeGuard(OPTIONS).guard({ ...context(host), record });
+    expect(host.transport.execs).toHaveLength(1);
+    expect(recorded).toEqual([{ stepId: 'live-node', stdout: expect.stringContaining('BEGIN CERTIFICATE'), secret: true }]);
+  });
+
   it('--force turns the refusal into a note', async () => {
     host = makeFakeHost({ hostname: 'node4' });
     rke1Node(host);
