@@ -104,6 +104,7 @@ export function chooseLayout(hosts: number, linesPerHost: number, concurrency: n
 }
 
 type Counters = { done: number; running: number; failed: number };
+type Hidden = { running: number; failed: number };
 
 /** Builds the tree for known hosts and lines and starts rendering to `stream` (stderr). */
 export function startTaskTree(
@@ -163,8 +164,8 @@ interface View {
   has(host: string): boolean;
   apply(host: string, event: RunEvent): void;
   settleAll(): void;
-  /** Hosts running but not on screen (compact layout over budget). */
-  hidden(): number;
+  /** Hosts running, and hosts failed, that are not on screen (compact layout over budget). */
+  hidden(): Hidden;
 }
 
 function count(event: RunEvent, counters: Counters): void {
@@ -232,7 +233,7 @@ function expandedView(hosts: readonly string[], lineIds: readonly string[], mask
       else slot.setTitle(mask(line.text));
     },
     settleAll: () => slots.forEach((s) => settle(s, 'not started')),
-    hidden: () => 0,
+    hidden: () => ({ running: 0, failed: 0 }),
   };
 }
 
@@ -254,6 +255,7 @@ function compactView(hosts: readonly string[], budget: number, mask: (text: stri
   const rowOf = new Map<string, Slot>(); // running hosts on screen
   const notes = new Map<string, string[]>();
   let finishedShown = 0;
+  let failedOffScreen = 0; // failures beyond the finished rows: the header says so, the summary lists them
 
   const redistribute = () => {
     const room = Math.max(budget - finishedShown, Math.ceil(budget / 2));
@@ -286,7 +288,7 @@ function compactView(hosts: readonly string[], budget: number, mask: (text: stri
           const kind = event.result.status === 'skipped' ? 'skip' : 'fail';
           finishedRows[finishedShown].finish({ kind, title: mask(hostTitle(host, event.result, hostNotes)) });
           finishedShown += 1;
-        }
+        } else if (event.result.status !== 'ok') failedOffScreen += 1;
         redistribute();
         return;
       }
@@ -300,7 +302,7 @@ function compactView(hosts: readonly string[], budget: number, mask: (text: stri
     settleAll() {
       for (const row of [...finishedRows, ...runningRows]) row.finish({ kind: 'ok', title: '' });
     },
-    hidden: () => running.size - rowOf.size,
+    hidden: () => ({ running: running.size - rowOf.size, failed: failedOffScreen }),
   };
 }
 
@@ -317,7 +319,7 @@ function slotTask(slot: Slot): ListrTask {
   };
 }
 
-function headerTitle(mode: RunMode, total: number, c: Counters, hidden = 0): string {
-  const more = hidden > 0 ? ` (${hidden} not shown)` : '';
-  return `nodescrub ${mode}: ${c.done}/${total} done, ${c.running} running${more}, ${c.failed} failed`;
+function headerTitle(mode: RunMode, total: number, c: Counters, hidden: Hidden = { running: 0, failed: 0 }): string {
+  const notShown = (n: number) => (n > 0 ? ` (${n} not shown)` : '');
+  return `nodescrub ${mode}: ${c.done}/${total} done, ${c.running} running${notShown(hidden.running)}, ${c.failed} failed${notShown(hidden.failed)}`;
 }

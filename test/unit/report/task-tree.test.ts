@@ -89,4 +89,23 @@ describe('task tree on a big fleet (compact layout)', () => {
     expect(last.split('\n').filter((l) => l.trim()).length).toBe(2);
     for (const line of last.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(120); // cut, not wrapped
   });
+
+  it('says how many failures are off the screen when they outnumber their rows', async () => {
+    const tty = fakeTty(); // 40 rows: 38 for hosts, at most 19 of them for finished ones
+    const hosts = Array.from({ length: 50 }, (_, i) => `h${i + 1}`);
+    const tree = startTaskTree(hosts, treeLines('run', ['docker'], false), 'run', tty.stream, { concurrency: 50 });
+    tree.observe({ type: 'run-started', hosts, mode: 'run', at: '' });
+    for (const host of hosts) tree.observe({ type: 'host-started', host });
+    for (const host of hosts.slice(0, 25)) {
+      tree.observe({ type: 'host-finished', host, result: result(host, { status: 'unreachable', failure: 'unreachable', reason: 'connection refused' }) });
+    }
+    for (const host of hosts.slice(25)) tree.observe({ type: 'host-finished', host, result: result(host, {}) });
+    tree.observe({ type: 'run-finished', results: [], interrupted: false });
+    await tree.finished;
+    const last = tty.frames().at(-1)!;
+    expect(last).toContain('nodescrub run: 50/50 done, 0 running, 25 failed (6 not shown)');
+    expect(last.split('\n').filter((l) => l.includes('unreachable — connection refused'))).toHaveLength(19);
+    expect(last).toContain('h19: unreachable');
+    expect(last).not.toContain('h20:');
+  });
 });
