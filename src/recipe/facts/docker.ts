@@ -1,5 +1,8 @@
-// Docker: installed? daemon answering? then containers, volumes and images in JSON-per-line form.
-// A dead daemon is a fact (bounded by `timeout`), not a hang; the list sections are skipped then.
+// Docker: installed? then containers, volumes and images in JSON-per-line form. The container
+// listing is also the daemon check: no separate `docker info`, because every docker CLI process
+// costs ≈ 35 ms of the host's CPU before it talks to the daemon (most of the probe's cost; see
+// BENCHMARKS.md). A dead daemon is a fact (bounded by `timeout`), not a hang: the listing fails and
+// the other two are skipped.
 import { bodyLines, firstErrorLine, parseFail, parseKeyValues, parseYesNo, type FactDefinition, type SectionOutput, type SectionReader } from '../probe/section.js';
 import { optionalStringField, parseJsonLines, stringField } from './json-lines.js';
 import type { DockerContainer, DockerFacts, DockerImage, DockerVolume } from './types.js';
@@ -50,52 +53,54 @@ function parseImages(text: string): DockerImage[] {
   return [...images.values()];
 }
 
-/** A list section that failed after `docker info` answered still means the daemon is not usable. */
+const LIST_TIMEOUT_S = 15;
+
+/** A list section that failed after `docker ps` answered still means the daemon is not usable. */
 function listOutput(read: SectionReader, id: string): { ok: true; text: string } | { ok: false; error: string } {
   const output = read.get(id);
   if (output.status === 0) return { ok: true, text: output.stdout };
-  if (output.status === 'skipped') return parseFail(id, 'skipped although docker info answered');
+  if (output.status === 'skipped') return parseFail(id, 'skipped although docker ps answered');
   return { ok: false, error: `${id.replace('docker-', 'docker listing ')} failed: ${firstErrorLine(output)}` };
 }
 
 export const dockerFact: FactDefinition<DockerFacts> = {
   sections: [
     {
-      id: 'docker-info',
+      id: 'docker-cli',
       script: `if __ns_has docker; then echo 'cli yes'; else echo 'cli no'; fi
 if [ -S /var/run/docker.sock ]; then echo 'socket yes'; else echo 'socket no'; fi
-__ns_has docker || exit 127
-v=$(__ns_t 10 docker info --format '{{.ServerVersion}}') || exit $?
-printf 'version %s\\n' "$v"`,
+__ns_has docker || exit 127`,
       after: '__ns_docker_rc=$__ns_rc',
     },
-    { id: 'docker-containers', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t 15 docker ps -a --no-trunc --format '{{json .}}'` },
-    { id: 'docker-volumes', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t 15 docker volume ls --format '{{json .}}'` },
-    { id: 'docker-images', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t 15 docker images --no-trunc --format '{{json .}}'` },
+    {
+      id: 'docker-containers',
+      runIf: '[ "$__ns_docker_rc" = 0 ]',
+      script: `__ns_t ${LIST_TIMEOUT_S} docker ps -a --no-trunc --format '{{json .}}'`,
+      after: '__ns_docker_rc=$__ns_rc', // a skipped listing leaves docker-cli's non-zero status
+    },
+    { id: 'docker-volumes', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t ${LIST_TIMEOUT_S} docker volume ls --format '{{json .}}'` },
+    { id: 'docker-images', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t ${LIST_TIMEOUT_S} docker images --no-trunc --format '{{json .}}'` },
   ],
   parse(read) {
-    const info = read.get('docker-info');
-    const lines = bodyLines(info.stdout);
-    const header = parseKeyValues('docker-info', lines.slice(0, 2), ['cli', 'socket']);
-    const cli = parseYesNo('docker-info', 'cli', header.get('cli') ?? '');
-    const socket = parseYesNo('docker-info', 'socket', header.get('socket') ?? '');
-    if (!cli) {
-      if (lines.length !== 2) parseFail('docker-info', 'output after "cli no"');
-      return socket ? { status: 'unreachable', error: '/var/run/docker.sock exists but the docker CLI is not installed' } : { status: 'absent' };
-    }
-    if (info.status !== 0) {
-      const why = info.status === 124 ? 'docker info timed out after 10s' : daemonErrorLine(info);
+    const cliSection = read.get('docker-cli');
+    const lines = bodyLines(cliSection.stdout);
+    const header = parseKeyValues('docker-cli', lines, ['cli', 'socket']);
+    const cli = parseYesNo('docker-cli', 'cli', header.get('cli') ?? '');
+    const socket = parseYesNo('docker-cli', 'socket', header.get('socket') ?? '');
+    if (!cli) return socket ? { status: 'unreachable', error: '/var/run/docker.sock exists but the docker CLI is not installed' } : { status: 'absent' };
+    if (cliSection.status !== 0) parseFail('docker-cli', `status ${cliSection.status} although the docker CLI is installed`);
+    const listing = read.get('docker-containers');
+    if (listing.status === 'skipped') parseFail('docker-containers', 'skipped although the docker CLI is installed');
+    if (listing.status !== 0) {
+      const why = listing.status === 124 ? `docker ps timed out after ${LIST_TIMEOUT_S}s` : daemonErrorLine(listing);
       return { status: 'unreachable', error: `docker is installed but the daemon does not answer: ${why}` };
     }
-    const version = parseKeyValues('docker-info', lines.slice(2), ['version']).get('version') ?? '';
-    if (version.trim() === '') return { status: 'unreachable', error: 'docker is installed but the daemon reported no server version' };
     const containers = listOutput(read, 'docker-containers');
     const volumes = listOutput(read, 'docker-volumes');
     const images = listOutput(read, 'docker-images');
     for (const list of [containers, volumes, images]) if (!list.ok) return { status: 'unreachable', error: list.error };
     return {
       status: 'ok',
-      version: version.trim(),
       containers: containers.ok ? parseContainers(containers.text) : [],
       volumes: volumes.ok ? parseVolumes(volumes.text) : [],
       images: images.ok ? parseImages(images.text) : [],

@@ -62,7 +62,7 @@ export interface DockerImage {
 export type DockerFacts =
   | { status: 'absent' }
   | { status: 'unreachable'; error: string }
-  | { status: 'ok'; version: string; containers: DockerContainer[]; volumes: DockerVolume[]; images: DockerImage[] };
+  | { status: 'ok'; containers: DockerContainer[]; volumes: DockerVolume[]; images: DockerImage[] };
 
 export interface UnitState {
   /** e.g. `kubelet.service`. */

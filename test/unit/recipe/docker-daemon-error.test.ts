@@ -2,19 +2,19 @@ import { FACTS } from '../../../src/recipe/probe/probe.js';
 import { SectionReader } from '../../../src/recipe/probe/section.js';
 
 describe('docker fact: a daemon that is down', () => {
-  it("reports docker's own connection error, not the template error printed before it", () => {
+  it("reports docker's own connection error, not a warning the CLI printed before it", () => {
     const read = new SectionReader(
       new Map([
+        ['docker-cli', { status: 0, stdout: 'cli yes\nsocket yes\n', stderr: '' }],
         [
-          'docker-info',
+          'docker-containers',
           {
             status: 1,
-            stdout: 'cli yes\nsocket yes\n',
+            stdout: '',
             stderr:
-              'template: :1:2: executing "" at <.ServerVersion>: reflect: indirection through nil pointer\nCannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+              'WARNING: Error loading config file: /root/.docker/config.json: unexpected end of JSON input\nCannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
           },
         ],
-        ['docker-containers', { status: 'skipped', stdout: '', stderr: '' }],
         ['docker-volumes', { status: 'skipped', stdout: '', stderr: '' }],
         ['docker-images', { status: 'skipped', stdout: '', stderr: '' }],
       ]),
