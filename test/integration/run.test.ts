@@ -47,6 +47,10 @@ describe('nodescrub run on the lab', () => {
     for (const node of labStatus(healthy)) {
       expect(node).toMatchObject({ clean: true, intact: true });
     }
+    // The docker-down node: the container listing is the daemon check, and docker's own error is the reason.
+    const dockerDown = report.hosts.find((h: { name: string }) => h.name === 'docker-down');
+    const dockerStep = dockerDown.steps.find((s: { id: string }) => s.id === 'docker');
+    expect(dockerStep.message).toMatch(/daemon does not answer: Cannot connect to the Docker daemon/);
     // Exact counts: what the report says was removed is what the lab had seeded.
     for (const status of before) {
       const host = report.hosts.find((h: { name: string }) => h.name === status.node);
