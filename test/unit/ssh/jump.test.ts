@@ -18,7 +18,10 @@ let closedPort: number;
 
 beforeAll(async () => {
   const users = { ops: { keys: [userKey.public] }, jump: { keys: [userKey.public] } };
-  [bastion, targetA, targetB] = await Promise.all([startTestServer({ users, forwarding: true }), startTestServer({ users }), startTestServer({ users })]);
+  // One by one, so that afterAll closes the ones that started even if a later one fails.
+  bastion = await startTestServer({ users, forwarding: true });
+  targetA = await startTestServer({ users });
+  targetB = await startTestServer({ users });
   dir = makeTempDir();
   dir.file('id', userKey.private);
   const lines = [bastion, targetA, targetB].map((s) => knownHostsLine('127.0.0.1', s.port, s.hostKeyBlobs[0]));
