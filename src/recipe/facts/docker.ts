@@ -95,13 +95,12 @@ __ns_has docker || exit 127`,
       const why = listing.status === 124 ? `docker ps timed out after ${LIST_TIMEOUT_S}s` : daemonErrorLine(listing);
       return { status: 'unreachable', error: `docker is installed but the daemon does not answer: ${why}` };
     }
-    const containers = listOutput(read, 'docker-containers');
     const volumes = listOutput(read, 'docker-volumes');
     const images = listOutput(read, 'docker-images');
-    for (const list of [containers, volumes, images]) if (!list.ok) return { status: 'unreachable', error: list.error };
+    for (const list of [volumes, images]) if (!list.ok) return { status: 'unreachable', error: list.error };
     return {
       status: 'ok',
-      containers: containers.ok ? parseContainers(containers.text) : [],
+      containers: parseContainers(listing.stdout),
       volumes: volumes.ok ? parseVolumes(volumes.text) : [],
       images: images.ok ? parseImages(images.text) : [],
     };
