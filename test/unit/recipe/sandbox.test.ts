@@ -1,6 +1,6 @@
 // End to end without a lab: a dirty node seeded in private mount/net/pid namespaces (sandbox/seed.sh),
 // then probe → plan → apply → probe → plan as the runner does (sandbox/driver.ts). Needs root and
-// unshare; skipped elsewhere. Nothing outside the namespaces is touched: /var/lib, /var/log, /opt,
+// unshare; skipped elsewhere. Nothing outside the namespaces is touched: /var/lib, /var/log, /var/backups, /opt,
 // /run and /tmp are fresh tmpfs inside them.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';

@@ -2,7 +2,7 @@
 # and seeds it like an RKE node: agent, kubelet, kube-proxy, pods (one paused), an exited container,
 # volumes and a twice-tagged image. Containers exit promptly on SIGTERM (busybox sh with a trap).
 set -eu
-for d in /var/lib /var/log /run /tmp; do mount -t tmpfs nodescrub-sandbox "$d"; done
+for d in /var/lib /var/log /var/backups /run /tmp; do mount -t tmpfs nodescrub-sandbox "$d"; done
 ip link set lo up
 mkdir -p /tmp/rootfs/bin && cp "$(command -v busybox)" /tmp/rootfs/bin/busybox
 for a in sh sleep true; do ln -s busybox "/tmp/rootfs/bin/$a"; done

@@ -1,7 +1,7 @@
 # Seeds a dirty "node" inside private mount, network and pid namespaces (never the real host):
-# tmpfs over /var/lib, /var/log, /opt, /run and /tmp first, so nothing below touches real files.
+# tmpfs over /var/lib, /var/log, /var/backups, /opt, /run and /tmp first, so nothing below touches real files.
 set -eu
-for d in /var/lib /var/log /opt /run /tmp; do mount -t tmpfs nodescrub-sandbox "$d"; done
+for d in /var/lib /var/log /var/backups /opt /run /tmp; do mount -t tmpfs nodescrub-sandbox "$d"; done
 
 # Mounts: kubelet root itself a mount, nested, stacked, busy, and a hostile name.
 mkdir -p /var/lib/kubelet /var/lib/rancher
