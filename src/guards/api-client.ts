@@ -26,7 +26,7 @@ export class ApiUnreachable extends Error {
   }
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 8 * 1024 * 1024; // a page of the node list (200 nodes) fits
 const ignore = (): void => undefined;
 
 /** A direct TCP connection from this machine (for --kubeconfig). */

@@ -19,6 +19,8 @@ export interface ApiTarget {
   insecureSkipTlsVerify: boolean;
   /** Credentials the kubeconfig names that cannot be used here (exec/auth-provider plugins). */
   unsupportedAuth?: string;
+  /** Where each piece came from on the kubeconfig's machine: a file path, or `inline` (`*-data`, `token`). */
+  origins?: Partial<Record<'ca' | 'cert' | 'key' | 'token', string>>;
 }
 
 export type KubeconfigResult = { ok: true; target: ApiTarget } | { ok: false; problem: string };
@@ -48,11 +50,15 @@ export function parseKubeconfig(text: string, path: string, read: ReadReferenced
   const user = named(doc.users, 'user', context.user) ?? {};
   const base = dirname(path);
   const material: Partial<Record<'ca' | 'cert' | 'key' | 'token', string>> = {};
+  const origins: ApiTarget['origins'] = {};
   const problems: string[] = [];
   const take = (field: 'ca' | 'cert' | 'key' | 'token', source: Obj, dataKey: string | undefined, fileKey: string, inlineKey?: string) => {
     const value = loadMaterial(source, dataKey, fileKey, inlineKey, base, read);
     if (value.problem) problems.push(value.problem);
-    else if (value.text !== undefined) material[field] = value.text;
+    else if (value.text !== undefined) {
+      material[field] = value.text;
+      origins[field] = value.path ?? 'inline';
+    }
   };
   take('ca', cluster, 'certificate-authority-data', 'certificate-authority');
   take('cert', user, 'client-certificate-data', 'client-certificate');
@@ -68,6 +74,7 @@ export function parseKubeconfig(text: string, path: string, read: ReadReferenced
     ...material,
     ...(material.token !== undefined ? { token: material.token.trim() } : {}),
     insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
+    origins,
     ...(plugin && !material.cert && !material.token ? { unsupportedAuth: plugin } : {}),
   };
   return { ok: true, target };
@@ -117,7 +124,7 @@ function list(entries: unknown, field: string): Obj[] {
   return Array.isArray(entries) ? entries.flatMap((e) => (isObj(e) && isObj(e[field]) ? [e[field] as Obj] : [])) : [];
 }
 
-function loadMaterial(source: Obj, dataKey: string | undefined, fileKey: string, inlineKey: string | undefined, base: string, read: ReadReferenced): { text?: string; problem?: string } {
+function loadMaterial(source: Obj, dataKey: string | undefined, fileKey: string, inlineKey: string | undefined, base: string, read: ReadReferenced): { text?: string; path?: string; problem?: string } {
   const inline = inlineKey ? str(source[inlineKey]) : undefined;
   if (inline !== undefined) return { text: inline };
   const data = dataKey ? str(source[dataKey]) : undefined;
@@ -129,7 +136,7 @@ function loadMaterial(source: Obj, dataKey: string | undefined, fileKey: string,
   if (file === undefined) return {};
   const path = resolvePath(base, file);
   const text = read(path);
-  return text === undefined ? { problem: `${fileKey} ${path} could not be read` } : { text };
+  return text === undefined ? { problem: `${fileKey} ${path} could not be read` } : { text, path };
 }
 
 /** A kubeconfig's relative paths are relative to the kubeconfig's own directory (as kubectl does). */

@@ -1,15 +1,21 @@
 // Live-node guard: does the cluster still count this host as a healthy member? Asks the API server
 // with the host's own kubelet kubeconfig (through the host's SSH connection, so from the host's
-// network, exactly the path the kubelet uses) and/or with an admin --kubeconfig from here.
+// network, exactly the path the kubelet uses; with curl/kubectl on the host when the tunnel is
+// refused) and/or with an admin --kubeconfig from here. Fails closed: when no API server could
+// answer and the host shows signs of life, the host is refused, naming what was tried.
 import { HostError } from '../errors.js';
 import type { GuardVerdict, HookContext } from '../run/hooks.js';
 import { makeNonce } from '../run/nonce.js';
-import { ApiUnreachable, apiGet, openDirect, type OpenStream } from './api-client.js';
 import type { ProbeSection } from '../recipe/probe/section.js';
+import { ApiUnreachable, apiGet, openDirect, type ApiResponse, type OpenStream } from './api-client.js';
+import { buildHostRequestScript, parseHostResponse } from './host-client.js';
 import { buildCatScript, buildReadScript, KUBELET_FILES_SECTION, KUBELET_KUBECONFIGS, kubeletFilesSection, parseReadOutput, type KubeletFiles } from './kubelet-files.js';
 import { parseKubeconfig, referencedPaths, type ApiTarget } from './kubeconfig.js';
-import { decideLiveness, readinessOf, type Observation } from './liveness.js';
+import { judgeObservation, type SourceVerdict } from './liveness.js';
+import { kubeconfigsFromFlags, nodeNameClues, type NameClue } from './node-identity.js';
 import { candidateNodeNames, nodeNameFromCertificate } from './node-name.js';
+import { observeNode, type Get } from './observe-node.js';
+import { RECENT_LOG_WINDOW_S, signsOfLife } from './signs-of-life.js';
 
 export interface LiveNodeOptions {
   /** A heartbeat older than this does not count as live (--live-heartbeat). */
@@ -28,7 +34,7 @@ interface Source {
   target: ApiTarget;
   via: string;
   names: string[];
-  open: OpenStream;
+  get: Get;
 }
 
 /**
@@ -40,95 +46,112 @@ export function createLiveNodeGuard(options: LiveNodeOptions): { guard: (ctx: Ho
   const probe = kubeletFilesSection(marker);
   const guard = async (ctx: HookContext): Promise<GuardVerdict> => {
     const files = await readKubeletFiles(ctx, marker, options.stepTimeoutMs);
+    const clues = nodeNameClues(files);
+    const hints = { hostname: files.hostname, inventoryName: ctx.host.name, address: ctx.host.address };
+    const guesses = [...clues.map((c) => c.name), ...candidateNodeNames(hints)];
+    const verdicts: SourceVerdict[] = [];
     const notes: string[] = [];
     const sources: Source[] = [];
-    const hints = { hostname: files.hostname, inventoryName: ctx.host.name, address: ctx.host.address };
     for (const { path, text } of files.kubeconfigs) {
       const parsed = parseKubeconfig(text, path, (p) => files.files.get(p));
       if (!parsed.ok) {
-        notes.push(`live node: kubelet kubeconfig ${path} ${parsed.problem}: not asked`);
-        continue;
-      }
-      const forward = ctx.transport.forwardOut?.bind(ctx.transport);
-      if (!forward) {
-        notes.push(`live node: cannot tunnel to ${parsed.target.server} (no port forwarding on this connection): not asked`);
+        verdicts.push({ verdict: 'unknown', evidence: `kubelet kubeconfig ${path} ${parsed.problem}: not asked` });
         continue;
       }
       const fromCert = parsed.target.cert ? nodeNameFromCertificate(parsed.target.cert) : undefined;
-      sources.push({ target: parsed.target, via: `from ${ctx.host.name} with ${path}`, names: fromCert ? [fromCert] : candidateNodeNames(hints), open: forward });
+      sources.push({ target: parsed.target, via: `from ${ctx.host.name} with ${path}`, names: unique(fromCert ? [fromCert, ...guesses] : guesses), get: hostGetter(ctx, path, parsed.target, options) });
+      if (parsed.target.unsupportedAuth) notes.push(`live node: ${path} uses ${parsed.target.unsupportedAuth}, which nodescrub does not run: asked without credentials`);
     }
     if (options.admin) {
-      const names = candidateNodeNames({ ...hints, hostname: undefined });
-      for (const name of candidateNodeNames(hints)) if (!names.includes(name)) names.push(name);
-      sources.push({ target: options.admin.target, via: `from here with ${options.admin.path}`, names, open: openDirect });
+      const { path, target } = options.admin;
+      const names = unique([...clues.map((c) => c.name), ...candidateNodeNames({ ...hints, hostname: undefined }), ...candidateNodeNames(hints)]);
+      sources.push({ target, via: `from here with ${path}`, names, get: (p) => apiGet(target, p, openDirect, { timeoutMs: options.requestTimeoutMs, signal: ctx.signal }) });
     }
-    if (sources.length === 0 && notes.length === 0) {
-      notes.push(`live node: no kubelet kubeconfig on the host (${KUBELET_KUBECONFIGS.join(', ')}) and no --kubeconfig: cluster membership not checked`);
-    }
-    const refusals: string[] = [];
     for (const source of sources) {
-      if (source.names.length === 0) {
-        notes.push(`live node: no usable node name for this host (asked ${source.via}): not asked`);
-        continue;
-      }
-      const observation = await observe(source, options, ctx.signal);
+      const observation = await observeNode(source.get, source.names, files.addresses);
       if (observation.kind === 'unreachable' && observation.code === 'ABORTED') throw new HostError('aborted', 'interrupted during the live-node check');
-      const decision = decideLiveness(observation, {
-        server: source.target.server,
-        via: source.via,
-        maxHeartbeatAgeMs: options.maxHeartbeatAgeMs,
-        force: ctx.recipe.force,
-        now: (options.now ?? Date.now)(),
-      });
-      if (decision.refusal) refusals.push(decision.refusal);
-      if (decision.note) notes.push(decision.note);
-      if (source.target.unsupportedAuth) notes.push(`live node: the kubeconfig (${source.via}) uses ${source.target.unsupportedAuth}, which nodescrub does not run: asked without credentials`);
+      verdicts.push(judgeObservation(observation, { server: source.target.server, via: source.via, maxHeartbeatAgeMs: options.maxHeartbeatAgeMs, now: (options.now ?? Date.now)() }));
     }
-    return { refusals, notes };
+    const verdict = conclude(verdicts, signsOfLife(ctx.facts, files), clues, ctx.recipe.force);
+    return { ...verdict, notes: [...verdict.notes, ...notes] };
   };
   return { guard, probe };
 }
 
-/** Asks for each candidate name until one is known; a Ready node's Lease is fetched too (fresher heartbeat). */
-async function observe(source: Source, options: LiveNodeOptions, signal: AbortSignal): Promise<Observation> {
-  const get = (path: string) => apiGet(source.target, path, source.open, { timeoutMs: options.requestTimeoutMs, signal });
-  try {
-    for (const name of source.names) {
-      const response = await get(`/api/v1/nodes/${encodeURIComponent(name)}`);
-      if (response.status === 404) continue;
-      if (response.status !== 200) return { kind: 'http-status', name, status: response.status, ...statusMessage(response.body) };
-      const observation: Observation = { kind: 'node', name, node: response.body, ...(response.serverDate ? { serverDate: response.serverDate } : {}) };
-      if (readinessOf(response.body).status !== 'True') return observation;
-      const leaseRenewTime = await fetchLeaseRenewTime(get, name);
-      return leaseRenewTime ? { ...observation, leaseRenewTime } : observation;
+/**
+ * Live anywhere refuses. Otherwise one answer (NotReady, stale, unknown to the cluster) lets the host
+ * through. No answer at all (or no kubeconfig) with signs of life refuses: unknown is not dead.
+ */
+function conclude(verdicts: SourceVerdict[], signs: string[], clues: NameClue[], force: boolean): GuardVerdict {
+  const named = clues.length > 0 ? ` (node name from ${clues[0].source}: "${clues[0].name}")` : '';
+  const live = verdicts.filter((v) => v.verdict === 'live');
+  const evidence = verdicts.map((v) => v.evidence);
+  const others = (verdict: SourceVerdict['verdict']) => verdicts.filter((v) => v.verdict !== verdict).map((v) => `live node: ${v.evidence}`);
+  if (live.length > 0) {
+    const check = { verdict: 'live', evidence };
+    return force
+      ? { refusals: [], notes: [...live.map((v) => `live node: ${v.evidence} — cleaning it anyway (--force)`), ...others('live')], check }
+      : { refusals: live.map((v) => `live node: ${v.evidence} — refusing; use --force to clean it anyway`), notes: others('live'), check };
+  }
+  const answered = verdicts.filter((v) => v.verdict === 'not-live');
+  if (answered.length > 0) {
+    return { refusals: [], notes: [...answered.map((v) => `live node: ${v.evidence}: proceeding`), ...others('not-live')], check: { verdict: 'not-live', evidence } };
+  }
+  const tried = verdicts.length > 0 ? `tried: ${evidence.join('; ')}` : `no kubelet kubeconfig on the host (${KUBELET_KUBECONFIGS.join(', ')}, nor one named by the kubelet's --kubeconfig) and no --kubeconfig`;
+  const check = { verdict: 'unknown' as const, evidence: verdicts.length > 0 ? evidence : [tried], signs };
+  if (signs.length === 0) {
+    const none = `no sign of life (no kubelet or agent running, no kubelet log written in the last ${RECENT_LOG_WINDOW_S / 60}m)`;
+    return { refusals: [], notes: [`live node: could not tell whether the cluster counts this host as live${named} — ${tried} — and ${none}: proceeding`], check };
+  }
+  const unknown = `live node: could not tell whether the cluster counts this host as live${named} — ${tried} — and it shows signs of life: ${signs.join(', ')}`;
+  return force ? { refusals: [], notes: [`${unknown} — cleaning it anyway (--force)`], check } : { refusals: [`${unknown} — refusing; use --force (or --kubeconfig with an admin kubeconfig that can answer)`], notes: [], check };
+}
+
+/**
+ * Through the SSH tunnel first; when the host's sshd refuses forwarding (or the connection has
+ * none), the same GET with curl/kubectl on the host, from then on for this kubeconfig.
+ */
+function hostGetter(ctx: HookContext, kubeconfig: string, target: ApiTarget, options: LiveNodeOptions): Get {
+  let onHost = !ctx.transport.forwardOut;
+  let why = onHost ? 'no port forwarding on this connection' : '';
+  const forward: OpenStream | undefined = ctx.transport.forwardOut?.bind(ctx.transport);
+  return async (path) => {
+    if (!onHost && forward) {
+      try {
+        return await apiGet(target, path, forward, { timeoutMs: options.requestTimeoutMs, signal: ctx.signal });
+      } catch (error) {
+        if (!(error instanceof ApiUnreachable) || !['EFORWARDPROHIBITED', 'EFORWARDUNSUPPORTED'].includes(error.code)) throw error;
+        onHost = true;
+        why = `the host's sshd refused port forwarding`;
+      }
     }
-    return { kind: 'not-found', names: source.names };
-  } catch (error) {
-    const failure = error instanceof ApiUnreachable ? error : new ApiUnreachable('EFAILED', String(error));
-    return { kind: 'unreachable', code: failure.code, message: failure.message === failure.code ? '' : failure.message };
-  }
+    return askOnHost(ctx, kubeconfig, target, path, options, why);
+  };
 }
 
-async function fetchLeaseRenewTime(get: (path: string) => Promise<{ status: number; body: unknown }>, name: string): Promise<string | undefined> {
+async function askOnHost(ctx: HookContext, kubeconfig: string, target: ApiTarget, path: string, options: LiveNodeOptions, why: string): Promise<ApiResponse> {
+  const marker = `NODESCRUB-${makeNonce()}`;
+  const timeoutS = Math.max(1, Math.round(options.requestTimeoutMs / 1000));
+  const script = buildHostRequestScript(marker, kubeconfig, target, path, timeoutS);
+  const result = await ctx.transport.exec(script, { timeoutMs: options.requestTimeoutMs + 5000, signal: ctx.signal });
+  ctx.record?.('live-node', script, result);
+  if (result.aborted) throw new ApiUnreachable('ABORTED', 'interrupted');
+  if (result.timedOut) throw new ApiUnreachable('ETIMEDOUT', `the request on the host (${why}) gave no answer within ${timeoutS + 5}s`);
   try {
-    const lease = await get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${encodeURIComponent(name)}`);
-    const renewTime = (lease.body as { spec?: { renewTime?: unknown } } | undefined)?.spec?.renewTime;
-    return lease.status === 200 && typeof renewTime === 'string' ? renewTime : undefined;
-  } catch {
-    return undefined; // the node object alone decides
+    return parseHostResponse(result.stdout, result.stderr, marker);
+  } catch (error) {
+    if (error instanceof ApiUnreachable) throw new ApiUnreachable(error.code, `${error.message} (asked on the host: ${why})`);
+    throw error;
   }
 }
 
-function statusMessage(body: unknown): { message?: string } {
-  const message = (body as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' && message ? { message: message.slice(0, 200) } : {};
-}
-
-/** From the discovery probe's section, else a read-only exec (plus, rarely, one for references the first missed). */
+/** From the discovery probe's section, else a read-only exec (plus, rarely, one for references or kubeconfigs the first missed). */
 async function readKubeletFiles(ctx: HookContext, marker: string, timeoutMs: number): Promise<KubeletFiles> {
   const section = ctx.facts.custom?.[KUBELET_FILES_SECTION];
   const stdout = section && section.status !== 'skipped' ? section.stdout : (await execRead(ctx, buildReadScript(marker), timeoutMs)).stdout;
   const files = parseReadOutput(stdout, marker);
+  const flagged = kubeconfigsFromFlags(files).filter((p) => !files.attempted.has(p));
+  if (flagged.length > 0) parseReadOutput((await execRead(ctx, buildCatScript(marker, flagged, 'kubeconfig'), timeoutMs)).stdout, marker, files);
   const missing = files.kubeconfigs.flatMap(({ path, text }) => referencedPaths(path, text)).filter((p) => !files.attempted.has(p));
   if (missing.length > 0) parseReadOutput((await execRead(ctx, buildCatScript(marker, [...new Set(missing)]), timeoutMs)).stdout, marker, files);
   return files;
@@ -140,4 +163,8 @@ async function execRead(ctx: HookContext, script: string, timeoutMs: number) {
   if (result.aborted) throw new HostError('aborted', 'interrupted during the live-node check');
   if (result.timedOut) throw new HostError('timed-out', `live-node check: reading the kubelet kubeconfigs timed out after ${Math.round(timeoutMs / 1000)}s`);
   return result;
+}
+
+function unique(names: string[]): string[] {
+  return [...new Set(names)];
 }

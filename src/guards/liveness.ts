@@ -1,10 +1,10 @@
-// The live-node decision, pure: what the API server said about a node -> refuse, or a note and go on.
-// Only "Ready with a recent heartbeat" refuses; anything the API cannot confirm lets the host through.
+// The live-node judgement, pure: what one API server said about a node -> live, not live, or unknown.
 
 /** What asking one API server about this host produced. */
 export type Observation =
-  | { kind: 'node'; name: string; node: unknown; leaseRenewTime?: string; serverDate?: number }
-  | { kind: 'not-found'; names: string[] }
+  | { kind: 'node'; name: string; node: unknown; leaseRenewTime?: string; serverDate?: number; matchedBy?: string }
+  | { kind: 'not-found'; names: string[]; addresses?: string[] }
+  | { kind: 'ambiguous'; names: string[] }
   | { kind: 'http-status'; name: string; status: number; message?: string }
   | { kind: 'unreachable'; code: string; message: string };
 
@@ -51,39 +51,59 @@ export function readinessOf(node: unknown, leaseRenewTime?: string): Readiness {
   };
 }
 
-/** Refuse (or, with --force, note) a node the API server calls Ready with a recent heartbeat; note anything else. */
-export function decideLiveness(observation: Observation, ctx: DecisionContext): Decision {
+/** What one API server said about this host: live, not live (an answer), or unknown (no answer). */
+export type Verdict = 'live' | 'not-live' | 'unknown';
+
+export interface SourceVerdict {
+  verdict: Verdict;
+  /** `the API server at … reports node "x" Ready (last heartbeat 3s ago, asked from …)`. */
+  evidence: string;
+}
+
+/**
+ * Only "Ready with a recent heartbeat" is live; NotReady, a stale heartbeat and a node the cluster
+ * does not know are answers (not live). Everything else — no connection, a TLS or credential
+ * failure, an error status, a Ready condition without a heartbeat — is no answer at all: unknown.
+ */
+export function judgeObservation(observation: Observation, ctx: Pick<DecisionContext, 'server' | 'via' | 'maxHeartbeatAgeMs' | 'now'>): SourceVerdict {
   const at = `the API server at ${ctx.server}`;
-  const proceed = (what: string): Decision => ({ note: `live node: ${what} (asked ${ctx.via}): proceeding` });
+  const say = (verdict: Verdict, what: string): SourceVerdict => ({ verdict, evidence: `${what} (asked ${ctx.via})` });
   switch (observation.kind) {
     case 'unreachable':
-      return proceed(`${at} is not reachable (${observation.code}${observation.message ? `: ${observation.message}` : ''})`);
+      return say('unknown', `${at} is not reachable (${observation.code}${observation.message ? `: ${observation.message}` : ''})`);
     case 'not-found':
-      return proceed(`${at} does not know node ${quoteNames(observation.names)}`);
+      return say('not-live', `${at} does not know node ${quoteNames(observation.names)}${observation.addresses ? ` and no node has the host's addresses (${observation.addresses.join(', ')})` : ''}`);
+    case 'ambiguous':
+      return say('unknown', `${at} has several nodes with the host's addresses (${observation.names.map((n) => `"${n}"`).join(', ')})`);
     case 'http-status': {
       const text = observation.message ? `: ${observation.message}` : '';
-      const what = observation.status === 401 || observation.status === 403 ? `refused the credentials (${observation.status}${text})` : `answered ${observation.status} for node "${observation.name}"${text}`;
-      return proceed(`${at} ${what}`);
+      const what = observation.status === 401 || observation.status === 403 ? `refused the credentials (${observation.status}${text})` : `answered ${observation.status} for ${observation.name === '*' ? 'the node list' : `node "${observation.name}"`}${text}`;
+      return say('unknown', `${at} ${what}`);
     }
     case 'node': {
       const readiness = readinessOf(observation.node, observation.leaseRenewTime);
-      const node = `node "${observation.name}"`;
-      if (readiness.status === 'absent') return proceed(`${at} reports ${node} without a Ready condition`);
+      const node = `node "${observation.name}"${observation.matchedBy ? ` (${observation.matchedBy})` : ''}`;
+      if (readiness.status === 'absent') return say('unknown', `${at} reports ${node} without a Ready condition`);
       if (readiness.status !== 'True') {
         const state = readiness.status === 'False' ? 'NotReady' : 'Ready=Unknown';
         const since = readiness.since ? ` since ${readiness.since}` : '';
-        return proceed(`${at} reports ${node} ${state}${since}${readiness.reason ? ` (${readiness.reason})` : ''}`);
+        return say('not-live', `${at} reports ${node} ${state}${since}${readiness.reason ? ` (${readiness.reason})` : ''}`);
       }
-      const now = observation.serverDate ?? ctx.now;
-      if (readiness.heartbeat === undefined) return proceed(`${at} reports ${node} Ready but with no heartbeat time`);
-      const age = Math.max(0, now - readiness.heartbeat);
+      if (readiness.heartbeat === undefined) return say('unknown', `${at} reports ${node} Ready but with no heartbeat time`);
+      const age = Math.max(0, (observation.serverDate ?? ctx.now) - readiness.heartbeat);
       if (age > ctx.maxHeartbeatAgeMs) {
-        return proceed(`${at} reports ${node} Ready but its last heartbeat was ${formatAge(age)} ago (older than --live-heartbeat ${ctx.maxHeartbeatAgeMs / 1000}s)`);
+        return say('not-live', `${at} reports ${node} Ready but its last heartbeat was ${formatAge(age)} ago (older than --live-heartbeat ${ctx.maxHeartbeatAgeMs / 1000}s)`);
       }
-      const evidence = `live node: ${at} reports ${node} Ready (last heartbeat ${formatAge(age)} ago, asked ${ctx.via})`;
-      return ctx.force ? { note: `${evidence} — cleaning it anyway (--force)` } : { refusal: `${evidence} — refusing; use --force to clean it anyway` };
+      return { verdict: 'live', evidence: `${at} reports ${node} Ready (last heartbeat ${formatAge(age)} ago, asked ${ctx.via})` };
     }
   }
+}
+
+/** Refuse (or, with --force, note) a node the API server calls Ready with a recent heartbeat; note anything else. */
+export function decideLiveness(observation: Observation, ctx: DecisionContext): Decision {
+  const { verdict, evidence } = judgeObservation(observation, ctx);
+  if (verdict !== 'live') return { note: `live node: ${evidence}: proceeding` };
+  return ctx.force ? { note: `live node: ${evidence} — cleaning it anyway (--force)` } : { refusal: `live node: ${evidence} — refusing; use --force to clean it anyway` };
 }
 
 function quoteNames(names: string[]): string {

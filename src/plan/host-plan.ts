@@ -9,6 +9,8 @@ export interface HostPlan {
   failures: string[];
   /** Host-level notes from guards and hooks (evidence that let the host through, backup paths). */
   notes?: string[];
+  /** The live-node guard's verdict (`live`, `not-live`, `unknown`) and its evidence, when it ran. */
+  liveness?: { verdict: string; evidence: string[]; signs?: string[] };
 }
 
 /** Runs every step's planner over the same facts. */

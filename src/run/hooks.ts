@@ -23,6 +23,15 @@ export interface GuardVerdict {
   refusals: string[];
   /** What the guard saw and why it let the host through ("API not reachable: proceeding"). */
   notes: string[];
+  /** The guard's conclusion and its evidence, for `plan` (shown per host). */
+  check?: GuardCheck;
+}
+
+/** `live` / `not-live` / `unknown` (the live-node guard), with every piece of evidence and sign of life. */
+export interface GuardCheck {
+  verdict: string;
+  evidence: string[];
+  signs?: string[];
 }
 
 export interface HostHooks {
@@ -39,7 +48,12 @@ export async function applyGuards(ctx: HookContext, hooks: HostHooks): Promise<H
   let plan = ctx.plan;
   for (const guard of hooks.guards ?? []) {
     const verdict = await guard({ ...ctx, plan });
-    plan = { ...plan, refusals: [...plan.refusals, ...verdict.refusals], notes: [...(plan.notes ?? []), ...verdict.notes] };
+    plan = {
+      ...plan,
+      refusals: [...plan.refusals, ...verdict.refusals],
+      notes: [...(plan.notes ?? []), ...verdict.notes],
+      ...(verdict.check ? { liveness: verdict.check } : {}),
+    };
   }
   return plan;
 }

@@ -46,11 +46,17 @@ export interface FakeNode {
   heartbeatAgeSeconds: number;
   /** Serve a Lease renewed this long ago (default: none, 404). */
   leaseAgeSeconds?: number;
+  /** `status.addresses` (InternalIP), as the kubelet reports them. */
+  addresses?: string[];
 }
 export interface FakeState {
   nodes: Record<string, FakeNode>;
   /** Answer every request with this status instead (e.g. 500, 403). */
   forceStatus?: number;
+  /** Answer the node list with this status (e.g. 403: a credential that may not list). */
+  listStatus?: number;
+  /** Answer only after this long (a slow API server). */
+  delayMs?: number;
 }
 
 export interface RequestLog {
@@ -79,8 +85,12 @@ export async function startFakeApiServer(options: { pki: TestPki; host: string; 
       const log = { path: req.url ?? '/', clientCn, status };
       requests.push(log);
       options.onRequest?.(log);
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      const reply = () => {
+        res.writeHead(status, { 'content-type': 'application/json', date: new Date().toUTCString() });
+        res.end(JSON.stringify(body));
+      };
+      if (state.delayMs) setTimeout(reply, state.delayMs).unref();
+      else reply();
     },
   );
   await new Promise<void>((resolve, reject) => {
@@ -100,25 +110,31 @@ export async function startFakeApiServer(options: { pki: TestPki; host: string; 
 function answer(url: string, clientCn: string | null, state: FakeState): { status: number; body: unknown } {
   if (clientCn === null) return status(401, 'Unauthorized');
   if (state.forceStatus) return status(state.forceStatus, `forced ${state.forceStatus}`);
+  if (/^\/api\/v1\/nodes(\?.*)?$/.test(url)) {
+    if (state.listStatus) return status(state.listStatus, `forced ${state.listStatus} for the list`);
+    return { status: 200, body: { kind: 'NodeList', apiVersion: 'v1', metadata: {}, items: Object.entries(state.nodes).map(([name, node]) => nodeObject(name, node)) } };
+  }
   const node = /^\/api\/v1\/nodes\/([^/?]+)$/.exec(url);
   const lease = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/kube-node-lease\/leases\/([^/?]+)$/.exec(url);
   const name = decodeURIComponent((node ?? lease)?.[1] ?? '');
   const known = state.nodes[name];
   if (!known || (lease && known.leaseAgeSeconds === undefined)) return status(404, `nodes "${name}" not found`);
-  const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   if (lease) return { status: 200, body: { kind: 'Lease', metadata: { name }, spec: { holderIdentity: name, renewTime: new Date(Date.now() - known.leaseAgeSeconds! * 1000).toISOString() } } };
+  return { status: 200, body: nodeObject(name, known) };
+}
+
+function nodeObject(name: string, known: FakeNode): unknown {
+  const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   return {
-    status: 200,
-    body: {
-      kind: 'Node',
-      apiVersion: 'v1',
-      metadata: { name },
-      status: {
-        conditions: [
-          { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: ago(known.heartbeatAgeSeconds), lastTransitionTime: ago(86_400) },
-          { type: 'Ready', status: known.ready, reason: known.ready === 'True' ? 'KubeletReady' : 'KubeletNotReady', lastHeartbeatTime: ago(known.heartbeatAgeSeconds), lastTransitionTime: ago(3600) },
-        ],
-      },
+    kind: 'Node',
+    apiVersion: 'v1',
+    metadata: { name },
+    status: {
+      addresses: [...(known.addresses ?? []).map((address) => ({ type: 'InternalIP', address })), { type: 'Hostname', address: name }],
+      conditions: [
+        { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: ago(known.heartbeatAgeSeconds), lastTransitionTime: ago(86_400) },
+        { type: 'Ready', status: known.ready, reason: known.ready === 'True' ? 'KubeletReady' : 'KubeletNotReady', lastHeartbeatTime: ago(known.heartbeatAgeSeconds), lastTransitionTime: ago(3600) },
+      ],
     },
   };
 }

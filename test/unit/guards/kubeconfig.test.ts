@@ -39,7 +39,10 @@ describe('parseKubeconfig', () => {
   it('RKE1: files named by absolute path', () => {
     expect(parseKubeconfig(RKE1, '/etc/kubernetes/ssl/kubecfg-kube-node.yaml', read)).toEqual({
       ok: true,
-      target: { server: 'https://127.0.0.1:6443', host: '127.0.0.1', port: 6443, serverName: '127.0.0.1', ca: 'CA-PEM', cert: 'CERT-PEM', key: 'KEY-PEM', insecureSkipTlsVerify: false },
+      target: {
+        server: 'https://127.0.0.1:6443', host: '127.0.0.1', port: 6443, serverName: '127.0.0.1', ca: 'CA-PEM', cert: 'CERT-PEM', key: 'KEY-PEM', insecureSkipTlsVerify: false,
+        origins: { ca: '/etc/kubernetes/ssl/kube-ca.pem', cert: '/etc/kubernetes/ssl/kube-node.pem', key: '/etc/kubernetes/ssl/kube-node-key.pem' },
+      },
     });
   });
 

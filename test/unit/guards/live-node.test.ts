@@ -124,7 +124,11 @@ describe('live-node guard', () => {
     host = makeFakeHost({ hostname: 'node4' });
     rke1Node(host);
     const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host));
-    expect(verdict).toEqual({ refusals: [], notes: [expect.stringMatching(/does not know node "node4" \(asked from node4 with .*\): proceeding$/)] });
+    expect(verdict.refusals).toEqual([]);
+    expect(verdict.notes).toEqual([expect.stringMatching(/does not know node "node4" and no node has the host's addresses \(.*\) \(asked from node4 with .*\): proceeding$/)]);
+    expect(verdict.check).toEqual({ verdict: 'not-live', evidence: [expect.stringContaining('does not know node "node4"')] });
+    // By name, then the node list matched against the host's addresses.
+    expect(api.requests.map((r) => r.path)).toEqual(['/api/v1/nodes/node4', '/api/v1/nodes?limit=200']);
   });
 
   it('NotReady and a stale heartbeat proceed', async () => {
@@ -167,7 +171,7 @@ describe('live-node guard', () => {
     host.put(`${agent}/kubelet.kubeconfig`, kubeletKubeconfig({ server: `https://127.0.0.1:${api.port}`, ca: `${host.root}${agent}/server-ca.crt`, cert: `${host.root}${agent}/client-kubelet.crt`, key: `${host.root}${agent}/client-kubelet.key` }));
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 1 };
     const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host));
-    expect(verdict.notes).toEqual([expect.stringMatching(new RegExp(`at https://127.0.0.1:${closed} is not reachable \\(ECONNREFUSED\\b.*kubecfg-kube-node.yaml\\): proceeding$`))]);
+    expect(verdict.notes).toEqual([expect.stringMatching(new RegExp(`at https://127.0.0.1:${closed} is not reachable \\(ECONNREFUSED\\b.*kubecfg-kube-node.yaml\\)$`))]);
     expect(verdict.refusals).toEqual([expect.stringContaining('asked from node4 with /var/lib/rancher/rke2/agent/kubelet.kubeconfig')]);
   });
 
@@ -207,17 +211,16 @@ describe('live-node guard', () => {
     expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes[0]).toContain('answered 500 for node "node4": forced 500');
   });
 
-  it('no kubeconfig, the lab seed\'s clusterless one, or no tunnel: says it could not ask', async () => {
+  it('no kubeconfig or an unusable one, and no sign of life: says it could not ask, and proceeds', async () => {
     host = makeFakeHost({ hostname: 'node4' });
-    expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes).toEqual([expect.stringMatching(/^live node: no kubelet kubeconfig on the host \(.*\) and no --kubeconfig: cluster membership not checked$/)]);
+    const none = await createLiveNodeGuard(OPTIONS).guard(context(host));
+    expect(none.refusals).toEqual([]);
+    expect(none.notes).toEqual([expect.stringMatching(/^live node: could not tell whether the cluster counts this host as live — no kubelet kubeconfig on the host \(.*\) and no --kubeconfig — and no sign of life \(.*\): proceeding$/)]);
+    expect(none.check).toMatchObject({ verdict: 'unknown', signs: [] });
     host.put('/etc/kubernetes/ssl/kubecfg-kube-node.yaml', 'apiVersion: v1\nkind: Config\ncurrent-context: local\n');
     expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes).toEqual([
-      'live node: kubelet kubeconfig /etc/kubernetes/ssl/kubecfg-kube-node.yaml current-context "local" is not among its contexts: not asked',
+      expect.stringContaining('tried: kubelet kubeconfig /etc/kubernetes/ssl/kubecfg-kube-node.yaml current-context "local" is not among its contexts: not asked — and no sign of life'),
     ]);
-    host.remove();
-    host = makeFakeHost({ hostname: 'node4', forward: null });
-    rke1Node(host);
-    expect((await createLiveNodeGuard(OPTIONS).guard(context(host))).notes[0]).toMatch(/cannot tunnel to .* \(no port forwarding on this connection\): not asked$/);
   });
 
   it('references the sed missed (flow-style YAML) are read by a second exec', async () => {
