@@ -61,7 +61,8 @@ export async function runCommand(options: FleetCliOptions, ctx: CommandContext):
   }
   const outcome = await executeFleet('run', hosts, options, ctx.terminal, ctx.signal);
   writeResults(outcome.results, options, ctx, 'nodescrub-run');
-  if (outcome.stopped) ctx.terminal.stderr.write(`nodescrub: ${outcome.stopped}; remaining hosts were skipped\n`);
+  // Interrupted (Ctrl-C at --pause-on-fail's question too): the interruption line says what happened.
+  if (outcome.stopped && !outcome.interrupted) ctx.terminal.stderr.write(`nodescrub: ${outcome.stopped}; remaining hosts were skipped\n`);
   return exitCodeForOutcome(outcome);
 }
 

@@ -38,9 +38,13 @@ afterAll(async () => {
   dir?.remove();
 });
 
-/** A terminal session as a person's: no CI, no ssh-agent, a fresh HOME, a colour terminal. */
+/** A terminal session as a person's: no CI, no ssh-agent, a fresh HOME, a colour terminal (live tree). */
 function start(...args: string[]): PtyCli {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir.path, TERM: 'xterm-256color', LANG: 'C.UTF-8' };
+  return startWith('xterm-256color', ...args);
+}
+
+function startWith(term: string, ...args: string[]): PtyCli {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir.path, TERM: term, LANG: 'C.UTF-8' };
   const cli = startCliInPty([...args, '--known-hosts', `${dir.path}/known_hosts`, '--host-key-policy', 'accept-new'], env);
   running.add(cli);
   return cli;
@@ -132,17 +136,23 @@ describe('the confirmation of run', () => {
   }, TEST_MS);
 });
 
+// TERM=dumb: line output instead of the live tree. The question is asked while the run (and its
+// tree) is live, and listr2 holds back what others write to stderr until the tree ends, so under the
+// tree the question may not show at all (see the report of this change): these tests are about how
+// the question ends, on the output where it is readable today.
 describe("--pause-on-fail's question", () => {
   it('Ctrl-C: exit 130', async () => {
-    const cli = start('run', '-i', `${dir.path}/nokey.yaml`, '--yes', '--batch', '1', '--pause-on-fail');
+    const cli = startWith('dumb', 'run', '-i', `${dir.path}/nokey.yaml`, '--yes', '--batch', '1', '--pause-on-fail');
     await cli.waitFor('Continue with the next batch? Type "yes": ');
     cli.type('\x03');
     expect(await cli.exitCode()).toBe(130);
     expect(cli.text()).toMatch(/nodescrub: SIGINT: stopping/);
+    expect(cli.text()).toContain('nodescrub: interrupted: hosts not started are reported skipped');
+    expect(cli.text()).not.toContain('remaining hosts were skipped'); // the operator did not answer "no"
   }, TEST_MS);
 
   it('Ctrl-D: the run stops there (exit 3), the second batch is skipped', async () => {
-    const cli = start('run', '-i', `${dir.path}/nokey.yaml`, '--yes', '--batch', '1', '--pause-on-fail');
+    const cli = startWith('dumb', 'run', '-i', `${dir.path}/nokey.yaml`, '--yes', '--batch', '1', '--pause-on-fail');
     await cli.waitFor('Continue with the next batch? Type "yes": ');
     cli.type('\x04');
     expect(await cli.exitCode()).toBe(3);
