@@ -8,10 +8,13 @@ import { connectHost } from '../ssh/connect.js';
 import { JumpPool } from '../ssh/jump.js';
 import { maskSecrets, secretsOf } from '../ssh/mask.js';
 import type { FleetCliOptions } from './options.js';
-import { promptHidden } from './prompt.js';
+import { promptPassphrase } from './prompt.js';
+import { unlockIdentityFiles } from './unlock-keys.js';
 
 export interface Connector {
   connect: ConnectFn;
+  /** Asks now for the passphrases of encrypted key files, if a human can answer (before any tree is drawn). */
+  unlockKeys(signal: AbortSignal): Promise<void>;
   /** Masks every secret any selected host uses. */
   mask: (text: string) => string;
   close(): Promise<void>;
@@ -23,6 +26,8 @@ export function createConnector(hosts: readonly HostSpec[], options: FleetCliOpt
   const knownHostsFile = options.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
   // SSH handshakes at once, per attempt (sshd's MaxStartups and client CPU are the limits, not host count).
   const handshakeSlot = pLimit(Math.max(1, options.handshakes));
+  // Only where a human can answer: never in CI or with stdin redirected.
+  const canPrompt = Boolean(process.stdin.isTTY) && !process.env.CI;
   const connect: ConnectFn = (host, signal) =>
     connectHost(host, {
       connectTimeoutMs: options.connectTimeout,
@@ -35,9 +40,15 @@ export function createConnector(hosts: readonly HostSpec[], options: FleetCliOpt
       jumps,
       signal,
       onWarning: (message) => onWarning(host.name, message),
-      // Only where a human can answer: never in CI or with stdin redirected.
       handshakeSlot,
-      promptPassphrase: process.stdin.isTTY && !process.env.CI ? promptHidden : undefined,
+      promptPassphrase: canPrompt ? (file) => promptPassphrase(file, { signal }) : undefined,
     });
-  return { connect, mask: (text) => maskSecrets(text, secrets), close: () => jumps.closeAll() };
+  return {
+    connect,
+    unlockKeys: async (signal) => {
+      if (canPrompt) await unlockIdentityFiles(hosts, process.env, (file) => promptPassphrase(file, { signal }), signal);
+    },
+    mask: (text) => maskSecrets(text, secrets),
+    close: () => jumps.closeAll(),
+  };
 }

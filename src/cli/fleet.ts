@@ -13,6 +13,7 @@ import { runFleet, type FleetOutcome } from '../run/scheduler.js';
 import { buildHostHooks } from '../guards/index.js';
 import { createConnector } from './connect.js';
 import type { FleetCliOptions } from './options.js';
+import { interruptFromTerminal } from './interrupt.js';
 import { confirmTyped } from './prompt.js';
 
 export interface Terminal {
@@ -39,6 +40,7 @@ export async function executeFleet(
   const hooks = mode === 'verify' ? undefined : buildHostHooks(options.guards, options.stepTimeout);
   let tree: TaskTree | undefined;
   const connector = createConnector(hosts, options, (host, message) => emit({ type: 'warning', host, message }));
+  await connector.unlockKeys(signal);
   if (terminal.interactive) {
     const lines = treeLines(mode, steps.map((step) => step.id), options.reboot);
     tree = startTaskTree(hosts.map((h) => h.name), lines, mode, terminal.stderr, { concurrency: options.concurrency, mask: connector.mask });
@@ -66,7 +68,7 @@ export async function executeFleet(
       maxFail: options.maxFail,
       maxUnreachable: options.maxUnreachable,
       pauseMs: options.pauseMs,
-      confirmContinue: options.pauseOnFail && terminal.stdout.isTTY ? (q) => confirmTyped(`${q} Type "yes": `) : undefined,
+      confirmContinue: options.pauseOnFail && terminal.stdout.isTTY ? (question) => askToContinue(question, signal) : undefined,
       signal,
       emit,
     });
@@ -77,6 +79,13 @@ export async function executeFleet(
     await tree?.finished;
     await connector.close();
   }
+}
+
+/** --pause-on-fail's question. Ctrl-C there interrupts the run (exit 130); Ctrl-D or any answer but `yes` stops it (exit 3). */
+async function askToContinue(question: string, signal: AbortSignal): Promise<boolean> {
+  const answer = await confirmTyped(`${question} Type "yes": `, { signal });
+  if (answer === 'interrupted' && !signal.aborted) interruptFromTerminal();
+  return answer === 'yes';
 }
 
 /** The options a report records: what was asked, never credentials (there are none on the command line). */

@@ -51,13 +51,18 @@ export async function runCommand(options: FleetCliOptions, ctx: CommandContext):
     ctx.terminal.stdout.write(`${renderPlanTable(planned)}\n`);
     if (firstBatch.length < hosts.length) ctx.terminal.stdout.write(`(plan of the first batch: ${firstBatch.length} of ${hosts.length} hosts)\n`);
     if (ctx.signal.aborted) return EXIT.interrupted;
-    if (!(await confirmTyped(`Clean ${hosts.length} host(s) as shown above? Type "yes" to continue: `))) {
-      throw new RunAbortedError('not confirmed; nothing was changed');
+    const answer = await confirmTyped(`Clean ${hosts.length} host(s) as shown above? Type "yes" to continue: `, { signal: ctx.signal });
+    if (answer === 'interrupted') {
+      ctx.terminal.stderr.write('nodescrub: interrupted at the confirmation; nothing was changed\n');
+      return EXIT.interrupted;
     }
+    if (answer === 'eof') throw new RunAbortedError('not confirmed (end of input); nothing was changed');
+    if (answer === 'no') throw new RunAbortedError('not confirmed; nothing was changed');
   }
   const outcome = await executeFleet('run', hosts, options, ctx.terminal, ctx.signal);
   writeResults(outcome.results, options, ctx, 'nodescrub-run');
-  if (outcome.stopped) ctx.terminal.stderr.write(`nodescrub: ${outcome.stopped}; remaining hosts were skipped\n`);
+  // Interrupted (Ctrl-C at --pause-on-fail's question too): the interruption line says what happened.
+  if (outcome.stopped && !outcome.interrupted) ctx.terminal.stderr.write(`nodescrub: ${outcome.stopped}; remaining hosts were skipped\n`);
   return exitCodeForOutcome(outcome);
 }
 
