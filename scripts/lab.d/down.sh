@@ -11,6 +11,7 @@ lab_down() {
     return 0
   fi
   [[ -d $LAB_DIR/fleet ]] && { fleet_down || ok=0; }
+  lab_cluster_api_down || { ok=0; say "down: could not stop the cluster API server"; }
   # Nodes: processes by recorded pid (the pid namespaces take everything inside with them).
   if [[ -d $LAB_NODES_DIR ]]; then
     for d in "$LAB_NODES_DIR"/*/; do

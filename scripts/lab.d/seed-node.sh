@@ -77,9 +77,37 @@ for f in kube-ca kube-apiserver kube-node kube-proxy kube-etcd-10-250-0-2; do
 $(hex 64)
 -----END CERTIFICATE-----"
 done
-put /etc/kubernetes/ssl/kubecfg-kube-node.yaml "apiVersion: v1
+# The kubelet kubeconfig of an RKE1 node: the lab's cluster API (scripts/lab.d/cluster-api.sh), RKE1's
+# shared system:node certificate. The node's name in that cluster is its address (RKE1's default).
+LAB_NODE_ADDRESS=$(ip -o -4 addr show dev eth0 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }')
+if [[ -n ${LAB_KUBE_API:-} ]]; then
+  put /etc/kubernetes/ssl/kube-ca.pem "$(base64 -d <<<"$LAB_KUBE_CA_B64")"
+  put /etc/kubernetes/ssl/kube-node.pem "$(base64 -d <<<"$LAB_KUBE_NODE_CERT_B64")"
+  put /etc/kubernetes/ssl/kube-node-key.pem "$(base64 -d <<<"$LAB_KUBE_NODE_KEY_B64")"
+  put /etc/kubernetes/ssl/kubecfg-kube-node.yaml "apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    api-version: v1
+    certificate-authority: /etc/kubernetes/ssl/kube-ca.pem
+    server: \"$LAB_KUBE_API\"
+  name: \"local\"
+contexts:
+- context:
+    cluster: \"local\"
+    user: \"kube-node-local\"
+  name: \"local\"
+current-context: \"local\"
+users:
+- name: \"kube-node-local\"
+  user:
+    client-certificate: /etc/kubernetes/ssl/kube-node.pem
+    client-key: /etc/kubernetes/ssl/kube-node-key.pem"
+else
+  put /etc/kubernetes/ssl/kubecfg-kube-node.yaml "apiVersion: v1
 kind: Config
 current-context: local"
+fi
 for f in calico calico-ipam flannel portmap loopback host-local bandwidth; do
   put "/opt/cni/bin/$f" "#!/bin/sh
 echo '{\"cniVersion\":\"0.3.1\"}'"
@@ -366,7 +394,11 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
     vol=()
     [[ $c == k8s_agent_* ]] && vol=(-v "${volumes[0]}:/var/lib/rancher")
     [[ $c == kubelet ]] && vol=(-v "${volumes[1]}:/var/lib/kubelet-data")
-    $DOCKER run -d --network none --name "$c" "${vol[@]}" "$img1" sleep 2147483647 >/dev/null &
+    # RKE1's kubelet container carries the kubelet's flags: the node name and the kubeconfig.
+    cmd=(sleep 2147483647)
+    [[ $c == kubelet ]] && cmd=(sh -c 'exec sleep 2147483647' kubelet --hostname-override="${LAB_NODE_ADDRESS:-127.0.0.1}" \
+      --kubeconfig=/etc/kubernetes/ssl/kubecfg-kube-node.yaml --cluster-domain=cluster.local)
+    $DOCKER run -d --network none --name "$c" "${vol[@]}" "$img1" "${cmd[@]}" >/dev/null &
     pids+=($!)
   done
   for c in "${run_x[@]}"; do

@@ -6,6 +6,7 @@ node_script_env() {
   printf '%s\n' "LAB_NODE=$1" "LAB_K8S_DIRS=${LAB_K8S_DIRS[*]}" "LAB_IFACE_RE=$LAB_IFACE_RE" \
     "LAB_CHAIN_RE=$LAB_CHAIN_RE" "LAB_DECOY_IFACES=${LAB_DECOY_IFACES[*]}" \
     "LAB_DECOY_CHAINS=${LAB_DECOY_CHAINS[*]}"
+  lab_cluster_api_env
 }
 
 lab_seed() {

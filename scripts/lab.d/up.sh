@@ -92,6 +92,7 @@ EOF
   run_parallel node_create up "${real[@]}"
 
   lab_write_client_files
+  lab_cluster_api_up
   mv "$LAB_CONF.tmp" "$LAB_CONF"       # the lab counts as up only now
   trap - EXIT INT TERM
   say "up: $(node_names healthy | wc -l) healthy + $(node_names faults | wc -l) fault nodes in $(elapsed "$t0")s — $LAB_DIR/nodes.json, . $LAB_DIR/lab.env"

@@ -35,6 +35,8 @@ interface Source {
   via: string;
   names: string[];
   get: Get;
+  /** How the answer was obtained, when not the plain way (`with curl on the host: …`). */
+  how?: () => string | undefined;
 }
 
 /**
@@ -59,7 +61,7 @@ export function createLiveNodeGuard(options: LiveNodeOptions): { guard: (ctx: Ho
         continue;
       }
       const fromCert = parsed.target.cert ? nodeNameFromCertificate(parsed.target.cert) : undefined;
-      sources.push({ target: parsed.target, via: `from ${ctx.host.name} with ${path}`, names: unique(fromCert ? [fromCert, ...guesses] : guesses), get: hostGetter(ctx, path, parsed.target, options) });
+      sources.push({ target: parsed.target, via: `from ${ctx.host.name} with ${path}`, names: unique(fromCert ? [fromCert, ...guesses] : guesses), ...hostGetter(ctx, path, parsed.target, options) });
       if (parsed.target.unsupportedAuth) notes.push(`live node: ${path} uses ${parsed.target.unsupportedAuth}, which nodescrub does not run: asked without credentials`);
     }
     if (options.admin) {
@@ -70,7 +72,8 @@ export function createLiveNodeGuard(options: LiveNodeOptions): { guard: (ctx: Ho
     for (const source of sources) {
       const observation = await observeNode(source.get, source.names, files.addresses);
       if (observation.kind === 'unreachable' && observation.code === 'ABORTED') throw new HostError('aborted', 'interrupted during the live-node check');
-      verdicts.push(judgeObservation(observation, { server: source.target.server, via: source.via, maxHeartbeatAgeMs: options.maxHeartbeatAgeMs, now: (options.now ?? Date.now)() }));
+      const how = source.how?.();
+      verdicts.push(judgeObservation(observation, { server: source.target.server, via: how ? `${source.via}, ${how}` : source.via, maxHeartbeatAgeMs: options.maxHeartbeatAgeMs, now: (options.now ?? Date.now)() }));
     }
     const verdict = conclude(verdicts, signsOfLife(ctx.facts, files), clues, ctx.recipe.force);
     return { ...verdict, notes: [...verdict.notes, ...notes] };
@@ -111,11 +114,12 @@ function conclude(verdicts: SourceVerdict[], signs: string[], clues: NameClue[],
  * Through the SSH tunnel first; when the host's sshd refuses forwarding (or the connection has
  * none), the same GET with curl/kubectl on the host, from then on for this kubeconfig.
  */
-function hostGetter(ctx: HookContext, kubeconfig: string, target: ApiTarget, options: LiveNodeOptions): Get {
+function hostGetter(ctx: HookContext, kubeconfig: string, target: ApiTarget, options: LiveNodeOptions): { get: Get; how: () => string | undefined } {
   let onHost = !ctx.transport.forwardOut;
   let why = onHost ? 'no port forwarding on this connection' : '';
   const forward: OpenStream | undefined = ctx.transport.forwardOut?.bind(ctx.transport);
-  return async (path) => {
+  const how = () => (onHost ? `by a request on the host (${why})` : undefined);
+  const get: Get = async (path) => {
     if (!onHost && forward) {
       try {
         return await apiGet(target, path, forward, { timeoutMs: options.requestTimeoutMs, signal: ctx.signal });
@@ -127,6 +131,7 @@ function hostGetter(ctx: HookContext, kubeconfig: string, target: ApiTarget, opt
     }
     return askOnHost(ctx, kubeconfig, target, path, options, why);
   };
+  return { get, how };
 }
 
 async function askOnHost(ctx: HookContext, kubeconfig: string, target: ApiTarget, path: string, options: LiveNodeOptions, why: string): Promise<ApiResponse> {

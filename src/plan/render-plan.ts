@@ -41,6 +41,8 @@ export function renderPlanDetail(results: readonly HostResult[]): string {
     const lines = [`== ${result.name} (${result.address})`];
     const stepRefusals = result.plan.steps.map((step) => `${step.stepId}: ${step.refusal}`);
     for (const refusal of result.plan.refusals) if (!stepRefusals.includes(refusal)) lines.push(`  REFUSE: ${refusal}`);
+    const live = result.plan.liveness;
+    if (live) lines.push(`  live node: ${live.verdict}${live.signs?.length ? ` (signs of life: ${live.signs.join(', ')})` : ''}`);
     for (const note of result.plan.notes ?? []) lines.push(`  note: ${note}`);
     for (const step of result.plan.steps) {
       const state = step.refusal ? `REFUSE: ${step.refusal}` : step.failure ? `FAIL: ${step.failure}` : step.noop ?? '';
@@ -71,6 +73,7 @@ export function planToJson(results: readonly HostResult[]): object {
       refusals: result.plan?.refusals ?? [],
       failures: result.plan?.failures ?? [],
       notes: result.plan?.notes ?? [],
+      liveness: result.plan?.liveness ?? null,
       steps: (result.plan?.steps ?? []).map((step) => ({
         id: step.stepId,
         title: step.title,

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labArgs, runCli } from './cli.js';
-import { makeTestPki, type FakeState, type TestPki } from './fake-apiserver.js';
+import { makeTestPki, type FakeState, type TestPki } from '../../scripts/lab.d/fake-apiserver.js';
 import { labExec, labNode, labSeed, labStatus, REPO_ROOT, type LabStatus } from './lab.js';
 
 const LIVE = 'node4';
@@ -75,7 +75,7 @@ users:
  * namespace when `netns` is given, else on this machine's loopback. Resolves with it and its port.
  */
 function startServerProcess(listen: string, state: string, netns?: string): Promise<{ child: ChildProcess; port: number; log: () => string }> {
-  const argv = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'test/integration/fake-apiserver.ts'), '--listen', listen, '--pki', pki.dir, '--state', state];
+  const argv = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'scripts/lab.d/fake-apiserver.ts'), '--listen', listen, '--pki', pki.dir, '--state', state];
   const [command, ...args] = netns ? ['ip', 'netns', 'exec', netns, ...argv] : argv;
   const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);

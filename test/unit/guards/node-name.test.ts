@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { candidateNodeNames, isNodeName, nodeNameFromCertificate, pemBlock } from '../../../src/guards/node-name.js';
-import { makeTestPki, type TestPki } from '../../integration/fake-apiserver.js';
+import { makeTestPki, type TestPki } from '../../../scripts/lab.d/fake-apiserver.js';
 
 let dir: string;
 let pki: TestPki;

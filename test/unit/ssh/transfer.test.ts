@@ -8,7 +8,7 @@ import { HostError } from '../../../src/errors.js';
 import { apiGet } from '../../../src/guards/api-client.js';
 import { connectHost, type ConnectOptions } from '../../../src/ssh/connect.js';
 import type { SshTransport } from '../../../src/ssh/ssh-transport.js';
-import { makeTestPki, startFakeApiServer, type FakeApiServer, type TestPki } from '../../integration/fake-apiserver.js';
+import { makeTestPki, startFakeApiServer, type FakeApiServer, type TestPki } from '../../../scripts/lab.d/fake-apiserver.js';
 import { knownHostsLine, makeHost, makeTempDir, type TempDir } from '../../fixtures/ssh/helpers.js';
 import { generateKey, startTestServer, type TestServer } from '../../fixtures/ssh/test-server.js';
 

@@ -1,7 +1,7 @@
 // A small fake Kubernetes API server for the live-node guard: HTTPS with a CA made on the spot by the
 // openssl CLI, client certificates requested (the CN is logged), and per-node answers read from a
 // JSON state file on every request, so a test flips Ready/404 without a restart.
-//   node --import tsx test/integration/fake-apiserver.ts --listen 127.0.0.1:6443 --pki DIR --state FILE
+//   node --import tsx scripts/lab.d/fake-apiserver.ts --listen 127.0.0.1:6443 --pki DIR --state FILE
 // prints `listening HOST:PORT` once ready, then one JSON line per request. Also importable in-process.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
