@@ -92,7 +92,8 @@ function kubectlFailure(stderr: string): ApiResponse {
   const line = firstLine(stderr);
   const statusOf: [RegExp, number][] = [[/\(NotFound\)/, 404], [/\(Forbidden\)/, 403], [/\(Unauthorized\)|must be logged in/, 401]];
   for (const [pattern, status] of statusOf) if (pattern.test(stderr)) return { status, body: { message: line } };
-  const code = /connection refused/i.test(stderr) ? 'ECONNREFUSED' : /timeout|deadline exceeded/i.test(stderr) ? 'ETIMEDOUT' : /x509|certificate/i.test(stderr) ? 'ETLS' : 'EKUBECTL';
+  // kubectl words a refused connection "The connection to the server HOST:PORT was refused - …".
+  const code = /connection refused|connection to the server \S+ was refused/i.test(stderr) ? 'ECONNREFUSED' : /timeout|deadline exceeded/i.test(stderr) ? 'ETIMEDOUT' : /x509|certificate/i.test(stderr) ? 'ETLS' : 'EKUBECTL';
   throw new ApiUnreachable(code, `kubectl on the host failed${line ? `: ${line}` : ''}`);
 }
 
