@@ -240,7 +240,7 @@ describe('no answer + signs of life: refused (fail closed)', () => {
     const facts = { services: { systemd: true, units: [{ name: 'kubelet.service', active: 'active', enabled: 'enabled' }], processes: [] } } as unknown as Partial<Facts>;
     const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host, { facts }));
     expect(paths()).toEqual(['/api/v1/nodes/node4', '/api/v1/nodes?limit=200']);
-    expect(verdict.refusals).toEqual([expect.stringMatching(/\(403: forced 403 for the list\) .* — and it shows signs of life: kubelet\.service is active — refusing/)]);
+    expect(verdict.refusals).toEqual([expect.stringMatching(/ refused to list the nodes \(403: forced 403 for the list\) .* — and it shows signs of life: kubelet\.service is active — refusing/)]);
   });
 
   it('an old kubelet log (an hour ago) and nothing running: no sign of life -> proceeds with the note', async () => {
