@@ -167,6 +167,24 @@ describe('host-side request with curl', () => {
     expect(api.requests).toEqual([{ path: NODE, clientCn: null, status: 401, authorization: 'Bearer only-token' }]);
   });
 
+  it('tls-server-name: the certificate is checked against that name, the connection goes to the server address', async () => {
+    const named = makeTestPki(mkdtempSync(join(dir, 'named-')), { serverIps: [], serverDns: ['kubernetes.internal'], clientCns: ['system:node:node4'] });
+    const server = await startFakeApiServer({ pki: named, host: '127.0.0.1', port: 0, state });
+    try {
+      state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 1 };
+      const ca = put('ssl/named-ca.pem', named.caCert);
+      const cert = put('ssl/named-node.pem', named.clients['system:node:node4'].cert);
+      const key = put('ssl/named-node-key.pem', named.clients['system:node:node4'].key);
+      const kc = kubeletKubeconfig({ server: `https://127.0.0.1:${server.port}`, ca, cert, key }).replace('    api-version: v1\n', '    tls-server-name: kubernetes.internal\n');
+      const asked = await ask(kc);
+      expect(asked.error).toBeUndefined();
+      expect(asked.response).toMatchObject({ status: 200, body: { metadata: { name: 'node4' } } });
+      expect(server.requests).toEqual([{ path: NODE, clientCn: 'system:node:node4', status: 200 }]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('404 is an answer (status and body), not a failure', async () => {
     const asked = await ask(byFiles());
     expect(asked.response).toMatchObject({ status: 404, body: { message: 'nodes "node4" not found' } });
