@@ -63,6 +63,8 @@ export interface RequestLog {
   path: string;
   clientCn: string | null;
   status: number;
+  /** The Authorization header, when the request carried one. */
+  authorization?: string;
 }
 
 export interface FakeApiServer {
@@ -82,7 +84,7 @@ export async function startFakeApiServer(options: { pki: TestPki; host: string; 
       const clientCn = peer && typeof peer.subject?.CN === 'string' ? peer.subject.CN : null;
       const state: FakeState = typeof options.state === 'string' ? JSON.parse(readFileSync(options.state, 'utf8')) : options.state;
       const { status, body } = answer(req.url ?? '/', clientCn, state);
-      const log = { path: req.url ?? '/', clientCn, status };
+      const log: RequestLog = { path: req.url ?? '/', clientCn, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
       requests.push(log);
       options.onRequest?.(log);
       const reply = () => {
@@ -114,8 +116,10 @@ function answer(url: string, clientCn: string | null, state: FakeState): { statu
     if (state.listStatus) return status(state.listStatus, `forced ${state.listStatus} for the list`);
     return { status: 200, body: { kind: 'NodeList', apiVersion: 'v1', metadata: {}, items: Object.entries(state.nodes).map(([name, node]) => nodeObject(name, node)) } };
   }
-  const node = /^\/api\/v1\/nodes\/([^/?]+)$/.exec(url);
-  const lease = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/kube-node-lease\/leases\/([^/?]+)$/.exec(url);
+  // A query (kubectl adds `?timeout=…` for --request-timeout) does not change which object is asked for.
+  const object = url.replace(/\?.*$/, '');
+  const node = /^\/api\/v1\/nodes\/([^/?]+)$/.exec(object);
+  const lease = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/kube-node-lease\/leases\/([^/?]+)$/.exec(object);
   const name = decodeURIComponent((node ?? lease)?.[1] ?? '');
   const known = state.nodes[name];
   if (!known || (lease && known.leaseAgeSeconds === undefined)) return status(404, `nodes "${name}" not found`);
@@ -139,8 +143,11 @@ function nodeObject(name: string, known: FakeNode): unknown {
   };
 }
 
+/** The `reason` a real API server gives (kubectl prints it: `Error from server (NotFound): …`). */
+const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 500: 'InternalError', 503: 'ServiceUnavailable' };
+
 function status(code: number, message: string): { status: number; body: unknown } {
-  return { status: code, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message, code } };
+  return { status: code, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, ...(REASONS[code] ? { reason: REASONS[code] } : {}), code } };
 }
 
 // Run as a program (inside a lab node's network namespace, by `ip netns exec`).

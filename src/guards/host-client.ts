@@ -2,6 +2,7 @@
 // no` is common hardening): `curl` with the kubelet's own files, else `kubectl --kubeconfig`,
 // bounded by a timeout. Inline credentials (`*-data`, `token`) are decoded from the kubeconfig on
 // the host into a private temp dir, so no key or token ever travels in our command line or logs.
+import { isIP } from 'node:net';
 import { shellQuote } from '../ssh/shell-quote.js';
 import { ApiUnreachable, type ApiResponse } from './api-client.js';
 import type { ApiTarget } from './kubeconfig.js';
@@ -34,7 +35,15 @@ export function buildHostRequestScript(marker: string, kubeconfig: string, targe
     args.push('-H', `@"$t/auth"`);
   }
   if (target.insecureSkipTlsVerify) args.push('-k');
-  args.push(shellQuote(`${target.server}${path}`));
+  // tls-server-name: curl checks the certificate against the URL's host, so the URL names it and
+  // --connect-to sends the connection to the server's address (as the tunnel does with SNI).
+  const bracket = (h: string) => (isIP(h) === 6 ? `[${h}]` : h);
+  if (target.serverName !== target.host) {
+    args.push('--connect-to', shellQuote(`${bracket(target.serverName)}:${target.port}:${bracket(target.host)}:${target.port}`));
+    args.push(shellQuote(`https://${bracket(target.serverName)}:${target.port}${path}`));
+  } else {
+    args.push(shellQuote(`${target.server}${path}`));
+  }
   const kubectl = `--kubeconfig "$KC" --request-timeout=${timeoutS}s get --raw ${shellQuote(path)}`;
   lines.push(
     `if command -v curl >/dev/null 2>&1; then curl ${args.join(' ')}; s=$?; c=curl`,
@@ -92,7 +101,8 @@ function kubectlFailure(stderr: string): ApiResponse {
   const line = firstLine(stderr);
   const statusOf: [RegExp, number][] = [[/\(NotFound\)/, 404], [/\(Forbidden\)/, 403], [/\(Unauthorized\)|must be logged in/, 401]];
   for (const [pattern, status] of statusOf) if (pattern.test(stderr)) return { status, body: { message: line } };
-  const code = /connection refused/i.test(stderr) ? 'ECONNREFUSED' : /timeout|deadline exceeded/i.test(stderr) ? 'ETIMEDOUT' : /x509|certificate/i.test(stderr) ? 'ETLS' : 'EKUBECTL';
+  // kubectl words a refused connection "The connection to the server HOST:PORT was refused - …".
+  const code = /connection refused|connection to the server \S+ was refused/i.test(stderr) ? 'ECONNREFUSED' : /timeout|deadline exceeded/i.test(stderr) ? 'ETIMEDOUT' : /x509|certificate/i.test(stderr) ? 'ETLS' : 'EKUBECTL';
   throw new ApiUnreachable(code, `kubectl on the host failed${line ? `: ${line}` : ''}`);
 }
 

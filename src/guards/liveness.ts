@@ -77,7 +77,12 @@ export function judgeObservation(observation: Observation, ctx: Pick<DecisionCon
       return say('unknown', `${at} has several nodes with the host's addresses (${observation.names.map((n) => `"${n}"`).join(', ')})`);
     case 'http-status': {
       const text = observation.message ? `: ${observation.message}` : '';
-      const what = observation.status === 401 || observation.status === 403 ? `refused the credentials (${observation.status}${text})` : `answered ${observation.status} for ${observation.name === '*' ? 'the node list' : `node "${observation.name}"`}${text}`;
+      const list = observation.name === '*';
+      // A 403 for the list comes after the same credentials were answered (404) by name: listing is what was refused.
+      const what =
+        observation.status === 403 && list ? `refused to list the nodes (403${text})`
+        : observation.status === 401 || observation.status === 403 ? `refused the credentials (${observation.status}${text})`
+        : `answered ${observation.status} for ${list ? 'the node list' : `node "${observation.name}"`}${text}`;
       return say('unknown', `${at} ${what}`);
     }
     case 'node': {

@@ -70,6 +70,8 @@ describe('decideLiveness', () => {
   it('401/403 say the credentials were refused; other statuses are quoted', () => {
     expect(decideLiveness({ kind: 'http-status', name: 'node4', status: 401, message: 'Unauthorized' }, ctx).note).toContain('refused the credentials (401: Unauthorized)');
     expect(decideLiveness({ kind: 'http-status', name: 'node4', status: 403 }, ctx).note).toContain('refused the credentials (403)');
+    expect(decideLiveness({ kind: 'http-status', name: '*', status: 403, message: 'cannot list' }, ctx).note).toContain('refused to list the nodes (403: cannot list)');
+    expect(decideLiveness({ kind: 'http-status', name: '*', status: 500 }, ctx).note).toContain('answered 500 for the node list');
     expect(decideLiveness({ kind: 'http-status', name: 'node4', status: 503, message: 'etcd down' }, ctx).note).toContain('answered 503 for node "node4": etcd down');
   });
 
