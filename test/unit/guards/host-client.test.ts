@@ -10,7 +10,7 @@ import { ApiUnreachable, type ApiResponse } from '../../../src/guards/api-client
 import { buildHostRequestScript, parseHostResponse } from '../../../src/guards/host-client.js';
 import { parseKubeconfig } from '../../../src/guards/kubeconfig.js';
 import { kubeletKubeconfig } from '../../fixtures/guards/host.js';
-import { makeTestPki, startFakeApiServer, type FakeApiServer, type FakeState, type TestPki } from '../../integration/fake-apiserver.js';
+import { makeTestPki, startFakeApiServer, type FakeApiServer, type FakeState, type TestPki } from '../../../scripts/lab.d/fake-apiserver.js';
 
 let dir: string;
 let pki: TestPki;

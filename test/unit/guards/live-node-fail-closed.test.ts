@@ -12,7 +12,7 @@ import type { Facts } from '../../../src/recipe/types.js';
 import type { HookContext } from '../../../src/run/hooks.js';
 import type { ExecResult } from '../../../src/ssh/transport.js';
 import { hostSpec, kubeletKubeconfig, makeFakeHost, type FakeHost } from '../../fixtures/guards/host.js';
-import { makeTestPki, startFakeApiServer, type FakeApiServer, type FakeState, type TestPki } from '../../integration/fake-apiserver.js';
+import { makeTestPki, startFakeApiServer, type FakeApiServer, type FakeState, type TestPki } from '../../../scripts/lab.d/fake-apiserver.js';
 
 let dir: string;
 let pki: TestPki;
