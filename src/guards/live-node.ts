@@ -129,25 +129,20 @@ function hostGetter(ctx: HookContext, kubeconfig: string, target: ApiTarget, opt
         why = `the host's sshd refused port forwarding`;
       }
     }
-    return askOnHost(ctx, kubeconfig, target, path, options, why);
+    return askOnHost(ctx, kubeconfig, target, path, options);
   };
   return { get, how };
 }
 
-async function askOnHost(ctx: HookContext, kubeconfig: string, target: ApiTarget, path: string, options: LiveNodeOptions, why: string): Promise<ApiResponse> {
+async function askOnHost(ctx: HookContext, kubeconfig: string, target: ApiTarget, path: string, options: LiveNodeOptions): Promise<ApiResponse> {
   const marker = `NODESCRUB-${makeNonce()}`;
   const timeoutS = Math.max(1, Math.round(options.requestTimeoutMs / 1000));
   const script = buildHostRequestScript(marker, kubeconfig, target, path, timeoutS);
   const result = await ctx.transport.exec(script, { timeoutMs: options.requestTimeoutMs + 5000, signal: ctx.signal });
   ctx.record?.('live-node', script, result);
   if (result.aborted) throw new ApiUnreachable('ABORTED', 'interrupted');
-  if (result.timedOut) throw new ApiUnreachable('ETIMEDOUT', `the request on the host (${why}) gave no answer within ${timeoutS + 5}s`);
-  try {
-    return parseHostResponse(result.stdout, result.stderr, marker);
-  } catch (error) {
-    if (error instanceof ApiUnreachable) throw new ApiUnreachable(error.code, `${error.message} (asked on the host: ${why})`);
-    throw error;
-  }
+  if (result.timedOut) throw new ApiUnreachable('ETIMEDOUT', `the request on the host gave no answer within ${timeoutS + 5}s`);
+  return parseHostResponse(result.stdout, result.stderr, marker); // the evidence says it was asked on the host (`how`)
 }
 
 /** From the discovery probe's section, else a read-only exec (plus, rarely, one for references or kubeconfigs the first missed). */

@@ -90,7 +90,7 @@ describe('forwarding refused: the same GET with curl on the host', () => {
     const recorded: { command: string; result: ExecResult }[] = [];
     const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host, { recorded }));
     expect(verdict.refusals).toEqual([
-      expect.stringMatching(new RegExp(`^live node: the API server at https://127\\.0\\.0\\.1:${api.port} reports node "node4" Ready \\(last heartbeat [1-4]s ago, asked from node4 with ${RKE1_KC}\\) — refusing; use --force to clean it anyway$`)),
+      expect.stringMatching(new RegExp(`^live node: the API server at https://127\\.0\\.0\\.1:${api.port} reports node "node4" Ready \\(last heartbeat [1-4]s ago, asked from node4 with ${RKE1_KC}, by a request on the host \\(the host's sshd refused port forwarding\\)\\) — refusing; use --force to clean it anyway$`)),
     ]);
     expect(verdict.check?.verdict).toBe('live');
     // The tunnel was tried once; from then on curl on the host, with the kubelet's own certificate.
@@ -113,7 +113,7 @@ describe('forwarding refused: the same GET with curl on the host', () => {
     state.nodes.node4 = { ready: 'False', heartbeatAgeSeconds: 5 };
     const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host, { facts: running('kubelet', 4321) }));
     expect(verdict.refusals).toEqual([]);
-    expect(verdict.notes).toEqual([expect.stringMatching(new RegExp(`^live node: the API server at https://127\\.0\\.0\\.1:${api.port} reports node "node4" NotReady since \\S+ \\(KubeletNotReady\\) \\(asked from node4 with ${RKE1_KC}\\): proceeding$`))]);
+    expect(verdict.notes).toEqual([expect.stringMatching(new RegExp(`^live node: the API server at https://127\\.0\\.0\\.1:${api.port} reports node "node4" NotReady since \\S+ \\(KubeletNotReady\\) \\(asked from node4 with ${RKE1_KC}, by a request on the host \\(the host's sshd refused port forwarding\\)\\): proceeding$`))]);
     expect(verdict.check?.verdict).toBe('not-live');
     expect(paths()).toEqual(['/api/v1/nodes/node4']);
   });
@@ -135,7 +135,7 @@ describe('forwarding refused: the same GET with curl on the host', () => {
     rke1Node(host, { port: closed });
     const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host, { facts: running('kubelet', 4321) }));
     expect(verdict.refusals).toEqual([
-      expect.stringMatching(new RegExp(`is not reachable \\(ECONNREFUSED: curl on the host exited 7: .* \\(asked on the host: the host's sshd refused port forwarding\\)\\) \\(asked from node4 with ${RKE1_KC}\\) — and it shows signs of life: kubelet runs \\(pid 4321\\) — refusing`)),
+      expect.stringMatching(new RegExp(`is not reachable \\(ECONNREFUSED: curl on the host exited 7: .*\\) \\(asked from node4 with ${RKE1_KC}, by a request on the host \\(the host's sshd refused port forwarding\\)\\) — and it shows signs of life: kubelet runs \\(pid 4321\\) — refusing`)),
     ]);
   });
 });
