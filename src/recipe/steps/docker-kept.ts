@@ -15,7 +15,9 @@ function describeContainer(container: DockerContainer): string {
 
 /** "2 containers are not the cluster's: registry (image registry:2; volumes registry-data), … — refusing; …". */
 export function foreignRefusal(foreign: readonly DockerContainer[]): string {
-  const named = foreign.slice(0, NAMED_IN_REFUSAL).map(describeContainer);
+  // By name, so the same host gives the same line whatever order docker lists them in.
+  const sorted = [...foreign].sort((a, b) => containerName(a).localeCompare(containerName(b)));
+  const named = sorted.slice(0, NAMED_IN_REFUSAL).map(describeContainer);
   if (foreign.length > NAMED_IN_REFUSAL) named.push(`+${foreign.length - NAMED_IN_REFUSAL} more`);
   const verb = foreign.length === 1 ? 'is' : 'are';
   return `${count(foreign.length, 'container')} ${verb} not the cluster's: ${named.join(', ')} — refusing; ` +
