@@ -381,7 +381,11 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
   $DOCKER tag "$img2" "rancher/pause:3.$((RANDOM % 10))-$tag"
   images=("$img1" "$img2")
   for ((k = 0; k < 3; k++)); do volumes+=("vol-$(hex 12)"); done
-  for v in "${volumes[@]}"; do $DOCKER volume create "$v" >/dev/null; done
+  # The two used volumes are the cluster's by their users; the dangling third carries a cluster label:
+  # a dangling volume without one is kept as someone else's data (src/recipe/ownership.ts).
+  $DOCKER volume create "${volumes[0]}" >/dev/null
+  $DOCKER volume create "${volumes[1]}" >/dev/null
+  $DOCKER volume create --label "io.rancher.rke.lab=dangling-$tag" "${volumes[2]}" >/dev/null
   uid1=$(uuid | tr -d -) uid2=$(uuid | tr -d -)
   pod1="cattle-node-agent-$(alnum 5)" pod2="coredns-$(alnum 10)-$(alnum 5)"
   run_d=(kubelet kube-proxy "k8s_POD_${pod1}_cattle-system_${uid1}_0" "k8s_agent_${pod1}_cattle-system_${uid1}_0"

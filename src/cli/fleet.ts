@@ -58,7 +58,7 @@ export async function executeFleet(
     const outcome = await runFleet(hosts, {
       mode,
       steps,
-      recipe: { removeImages: options.removeImages, force: options.force },
+      recipe: { removeImages: options.removeImages, force: options.force, allContainers: options.allContainers, keepOtherContainers: options.keepOtherContainers },
       connect: connector.connect,
       concurrency: options.concurrency,
       stepTimeoutMs: options.stepTimeout,
@@ -90,6 +90,6 @@ async function askToContinue(question: string, signal: AbortSignal): Promise<boo
 
 /** The options a report records: what was asked, never credentials (there are none on the command line). */
 function reportedOptions(options: FleetCliOptions): Record<string, unknown> {
-  const { inventory, hosts, limit, concurrency, stepTimeout, connectTimeout, hostKeyPolicy, removeImages, force, batches, maxFail, maxUnreachable, retryFailed, shard, reboot } = options;
-  return { inventory, hosts, limit, concurrency, stepTimeoutMs: stepTimeout, connectTimeoutMs: connectTimeout, hostKeyPolicy, removeImages, force, batches, maxFail, maxUnreachable, retryFailed, shard, reboot };
+  const { inventory, hosts, limit, concurrency, stepTimeout, connectTimeout, hostKeyPolicy, removeImages, force, allContainers, keepOtherContainers, batches, maxFail, maxUnreachable, retryFailed, shard, reboot } = options;
+  return { inventory, hosts, limit, concurrency, stepTimeoutMs: stepTimeout, connectTimeoutMs: connectTimeout, hostKeyPolicy, removeImages, force, allContainers, keepOtherContainers, batches, maxFail, maxUnreachable, retryFailed, shard, reboot };
 }

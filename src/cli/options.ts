@@ -20,6 +20,9 @@ export interface FleetCliOptions {
   logDir?: string;
   removeImages: boolean;
   force: boolean;
+  /** --all-containers / --keep-other-containers: what happens to containers that are not the cluster's. */
+  allContainers: boolean;
+  keepOtherContainers: boolean;
   yes: boolean;
   json: boolean;
   /** `ndjson`: one JSON event per line on stdout (human output moves to stderr). */
@@ -59,6 +62,7 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
     logDir: optionalString(raw.logDir),
     removeImages: raw.removeImages === true,
     force: raw.force === true,
+    ...otherContainers(raw),
     yes: raw.yes === true,
     json: raw.json === true,
     output: parseChoice('--output', raw.output ?? 'text', ['text', 'ndjson'] as const),
@@ -78,6 +82,16 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
     rebootTimeout: parseSeconds('--reboot-timeout', raw.rebootTimeout ?? '600'),
     guards: normalizeGuardOptions(raw),
   };
+}
+
+/** The two answers to "containers that are not the cluster's" exclude each other. */
+function otherContainers(raw: Record<string, unknown>): { allContainers: boolean; keepOtherContainers: boolean } {
+  const allContainers = raw.allContainers === true;
+  const keepOtherContainers = raw.keepOtherContainers === true;
+  if (allContainers && keepOtherContainers) {
+    throw new UsageError('--all-containers and --keep-other-containers: choose one (remove every container, or leave the ones that are not the cluster\'s)');
+  }
+  return { allContainers, keepOtherContainers };
 }
 
 export function parsePositiveInt(flag: string, value: unknown): number {

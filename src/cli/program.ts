@@ -64,6 +64,8 @@ export function buildProgram(io: ProgramIo): Command {
     .option('--detail', 'every artifact and command per host')
     .option('--remove-images', 'plan image removal too')
     .option('--force', 'plan as if guards were overridden')
+    .option('--all-containers', "plan removing every container and volume, the cluster's or not")
+    .option('--keep-other-containers', "plan cleaning the cluster's containers and leaving the others")
     .addHelpText('after', '\nExample:\n  nodescrub plan -i inventory.yaml --limit "node[01-05]" --detail')
     .action(async (raw) => io.setExitCode(await planCommand(normalizeFleetOptions(raw), io.context)));
 
@@ -72,6 +74,8 @@ export function buildProgram(io: ProgramIo): Command {
     .option('-y, --yes', 'do not ask for confirmation (required without a TTY)')
     .option('--remove-images', 'also remove all docker images (optional in the reference procedure)')
     .option('--force', 'override guards (live node, network filesystems under kubelet/rancher)')
+    .option('--all-containers', "remove every container and volume, also those that are not the cluster's (the reference procedure)")
+    .option('--keep-other-containers', "clean the cluster's containers and volumes, leave the others (instead of refusing the host)")
     .option('--json', 'the run result as one JSON document on stdout')
     .option('--batch <sizes>', 'rolling batches: N, P% or a list like 1,5,25% (the last repeats)')
     .option('--max-fail <n>', 'stop starting batches once more than N (or P%) hosts failed')
@@ -90,6 +94,7 @@ export function buildProgram(io: ProgramIo): Command {
     .description('check that each host is clean (read-only); exit 0 only if all are')
     .option('--json', 'the result as one JSON document on stdout')
     .option('--remove-images', 'count images as leftovers too')
+    .option('--all-containers', "count every container and volume as a leftover, the cluster's or not")
     .option('--report <file>', 'write the result as versioned JSON')
     .option('--junit <file>', 'write a JUnit XML file')
     .addHelpText('after', '\nExample:\n  nodescrub verify -i inventory.yaml --limit rack3 --json > verify.json')

@@ -1,8 +1,9 @@
 // Plan output: a compact fleet table (host x category counts), per-host detail on request, or JSON.
-import { CATEGORY_COLUMNS, countByCategory } from '../report/categories.js';
+import { CATEGORY_COLUMNS, countByCategory, describeCounts } from '../report/categories.js';
 import { renderTable, type Column } from '../report/table.js';
 import type { HostResult } from '../run/results.js';
 import { statusLabel } from '../run/results.js';
+import type { Artifact } from '../recipe/types.js';
 import { plannedArtifacts } from './host-plan.js';
 
 /** The fleet table `plan` and `run`'s confirmation show. */
@@ -30,7 +31,13 @@ function planStatus(result: HostResult): string {
 
 function planNotes(result: HostResult): string {
   if (!result.plan) return result.reason ?? '';
-  return [...result.plan.refusals, ...result.plan.failures].join('; ');
+  const kept = result.plan.refusals.length > 0 ? [] : result.plan.steps.flatMap((step) => (step.kept?.length ? [`${step.stepId}: ${keptSummary(step.kept)}`] : []));
+  return [...result.plan.refusals, ...result.plan.failures, ...kept].join('; ');
+}
+
+/** "keeps 2 containers, 3 volumes not the cluster's". */
+function keptSummary(kept: readonly Artifact[]): string {
+  return `keeps ${describeCounts(kept)} not the cluster's`;
 }
 
 /** Everything run would remove on each host, and the exact commands it would send. */
@@ -51,6 +58,9 @@ export function renderPlanDetail(results: readonly HostResult[]): string {
         lines.push(`    - ${artifact.category}: ${artifact.name}${artifact.detail ? ` (${artifact.detail})` : ''}`);
       }
       for (const artifact of step.deferred ?? []) lines.push(`    ~ ${artifact.category}: ${artifact.name} (goes at reboot)`);
+      for (const artifact of step.kept ?? []) {
+        lines.push(`    = ${artifact.category}: ${artifact.name} (${artifact.detail ? `${artifact.detail} — ` : ''}not the cluster's, kept)`);
+      }
       for (const note of step.notes) lines.push(`    note: ${note}`);
       for (const command of step.commands) lines.push(`    $ ${command.replace(/\n/g, '\n      ')}`);
     }
@@ -82,6 +92,7 @@ export function planToJson(results: readonly HostResult[]): object {
         failure: step.failure,
         artifacts: step.artifacts,
         deferred: step.deferred ?? [],
+        kept: step.kept ?? [],
         notes: step.notes,
         commands: step.commands,
       })),

@@ -32,6 +32,33 @@ export const POD_CONTAINER_PREFIX = 'k8s_';
 /** The rancher agent started by `docker run rancher/rancher-agent …` has a random container name. */
 export const AGENT_IMAGE = /^(?:[^/]+\/)*rancher\/rancher-agent(?::[^/]*)?(?:@sha256:[0-9a-f]{64})?$/;
 
+/**
+ * What makes a docker container the cluster's (the rule itself: src/recipe/ownership.ts). Anything
+ * else on the same docker — a private registry, a CI runner, the Rancher server (`rancher/rancher`)
+ * — is not, and neither are the volumes it uses.
+ *
+ * Labels the kubelet (dockershim, cri-dockerd: `io.kubernetes.pod.name`, …) and RKE
+ * (`io.rancher.rke.container.name`) put on their containers; matched as key prefixes.
+ */
+export const CLUSTER_LABEL_PREFIXES = ['io.kubernetes.', 'io.rancher.rke.'] as const;
+/**
+ * RKE1's own containers (rancher/rke: services/, pki/, cluster/network.go, hosts/): a name here —
+ * or any `rke-` name (rke-log-linker, rke-bundle-cert, rke-port-checker, rke-*-port-listener…) —
+ * counts only together with one of RKE's images (RKE_IMAGE): an `etcd` running
+ * quay.io/coreos/etcd is someone else's etcd. (share-mnt runs the agent image: AGENT_IMAGE.)
+ */
+export const RKE_SYSTEM_CONTAINERS = [
+  'kubelet', 'kube-proxy', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler',
+  'etcd', 'etcd-rolling-snapshots', 'etcd-snapshot-once', 'etcd-remove-snapshot', 'etcd-restore',
+  'etcd-download-backup', 'etcd-Serve-backup', 'etcd-checksum-checker', 'etcd-fix-perm',
+  'nginx-proxy', 'service-sidekick', 'cert-deployer', 'cert-fetcher', 'file-deployer', 'kube-cleaner',
+] as const;
+export const RKE_HELPER_PREFIX = 'rke-';
+/** RKE's system images, from Docker Hub or a private registry mirror (any registry path in front):
+ * rancher/rke-tools (nginx-proxy, sidekick, helpers), rancher/hyperkube (k8s components),
+ * rancher/coreos-etcd and rancher/mirrored-* (mirrored-coreos-etcd, …). */
+export const RKE_IMAGE = /^(?:[^/]+\/)*rancher\/(?:rke-tools|hyperkube|coreos-etcd|mirrored-[a-z0-9._-]+)(?::[^/@]*)?(?:@sha256:[0-9a-f]{64})?$/;
+
 /** Trees whose mounts are unmounted (everything at or below them). */
 export const MOUNT_TREES = ['/var/lib/kubelet', '/var/lib/rancher'] as const;
 

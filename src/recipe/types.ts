@@ -27,6 +27,10 @@ export interface Artifact {
 export interface RecipeOptions {
   removeImages: boolean;
   force: boolean;
+  /** Remove every container and volume, the cluster's or not (the reference procedure). Absent: false. */
+  allContainers?: boolean;
+  /** Clean the cluster's containers and volumes and leave the others instead of refusing the host. */
+  keepOtherContainers?: boolean;
 }
 
 /** What one step will do on one host. A pure function of facts: a clean host yields no artifacts. */
@@ -45,6 +49,9 @@ export interface StepPlan {
   failure?: string;
   /** Things that cannot go now and go at reboot (tunl0 held by the ipip module): not failures. */
   deferred?: Artifact[];
+  /** Things seen and left on purpose because they are not the cluster's (a registry container and
+   * its volume): never removed, never a leftover. */
+  kept?: Artifact[];
   notes: string[];
 }
 

@@ -1,40 +1,95 @@
-// Docker: installed? then containers, volumes and images in JSON-per-line form. The container
-// listing is also the daemon check: no separate `docker info`, because every docker CLI process
-// costs ≈ 35 ms of the host's CPU before it talks to the daemon (most of the probe's cost; see
-// BENCHMARKS.md). A dead daemon is a fact (bounded by `timeout`), not a hang: the listing fails and
-// the other two are skipped.
+// Docker: installed? then containers, volumes and images. Every docker CLI process costs ≈ 35 ms of
+// the host's CPU before it talks to the daemon (most of the probe's cost; see BENCHMARKS.md), so:
+// the container id listing is also the daemon check (no separate `docker info`), and the one
+// `docker container inspect` over all ids runs only when there are containers. A dead daemon is a
+// fact (bounded by `timeout`), not a hang: the listing fails and the other two are skipped.
+//
+// Why inspect and not `docker ps --format '{{json .}}'`: ps prints Labels and Mounts as strings
+// joined with commas, and both may hold commas (dockershim's `annotation.io.kubernetes.*` label
+// values are JSON; a bind path may be `/srv/a,b`), so which container uses which volume, and which
+// labels it carries, could not be read back exactly — and that decides what may be removed.
 import { bodyLines, firstErrorLine, parseFail, parseKeyValues, parseYesNo, type FactDefinition, type SectionOutput, type SectionReader } from '../probe/section.js';
-import { optionalStringField, parseJsonLines, stringField } from './json-lines.js';
+import { parseJsonLines, stringField, type JsonRecord } from './json-lines.js';
 import type { DockerContainer, DockerFacts, DockerImage, DockerVolume } from './types.js';
 
 // A paused container is frozen: it re-creates nothing and `docker rm -f` removes it, so it is not
 // one to stop first (stopping a frozen container can fail and would block the host).
 const RUNNING_STATES = ['running', 'restarting'];
 
+/** One JSON object per container; only what the plan needs (never Env: it holds the agent's token). */
+const INSPECT_TEMPLATE =
+  '{"ID":{{json .Id}},"Name":{{json .Name}},"Image":{{json .Config.Image}},"State":{{json .State.Status}},' +
+  '"Labels":{{json .Config.Labels}},"Mounts":{{json .Mounts}}}';
+
+/** A container removed between `docker ps` and `docker container inspect` (kubelet's garbage
+ * collection) is simply gone: docker prints this per missing id and exits 1. */
+const VANISHED = /^Error: No such container: [0-9a-f]{64}$/;
+
+function parseLabels(section: string, value: unknown, line: number): Record<string, string> {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) return parseFail(section, 'Labels is not an object', line);
+  const labels: Record<string, string> = {};
+  for (const [key, text] of Object.entries(value as JsonRecord)) {
+    if (typeof text !== 'string') return parseFail(section, `label ${JSON.stringify(key.slice(0, 80))} is not a string`, line);
+    labels[key] = text;
+  }
+  return labels;
+}
+
+/** The names of the volume mounts; bind and tmpfs mounts are checked for shape and skipped. */
+function parseMountedVolumes(section: string, value: unknown, line: number): string[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) return parseFail(section, 'Mounts is not an array', line);
+  return value.flatMap((mount: unknown) => {
+    if (typeof mount !== 'object' || mount === null || Array.isArray(mount)) return parseFail(section, 'a mount is not an object', line);
+    const type = stringField(section, mount as JsonRecord, 'Type', line);
+    return type === 'volume' ? [stringField(section, mount as JsonRecord, 'Name', line)] : [];
+  });
+}
+
 function parseContainers(text: string): DockerContainer[] {
-  return parseJsonLines('docker-containers', text).map((record, i) => {
-    const id = stringField('docker-containers', record, 'ID', i + 1);
-    if (!/^[0-9a-f]{64}$/.test(id)) parseFail('docker-containers', `container id is not 64 hex digits: ${JSON.stringify(id.slice(0, 80))}`, i + 1);
-    const status = stringField('docker-containers', record, 'Status', i + 1);
-    // `.State` exists since docker 20.10; before it, "Up …" in Status means running.
-    const legacy = status.includes('(Paused)') ? 'paused' : status.startsWith('Up') ? 'running' : 'exited';
-    const state = optionalStringField('docker-containers', record, 'State', i + 1) ?? legacy;
-    if (!/^[a-z]+$/.test(state)) parseFail('docker-containers', `unknown container state ${JSON.stringify(state.slice(0, 40))}`, i + 1);
-    const names = stringField('docker-containers', record, 'Names', i + 1);
+  const section = 'docker-containers';
+  return parseJsonLines(section, text).map((record, i) => {
+    const line = i + 1;
+    const id = stringField(section, record, 'ID', line);
+    if (!/^[0-9a-f]{64}$/.test(id)) parseFail(section, `container id is not 64 hex digits: ${JSON.stringify(id.slice(0, 80))}`, line);
+    const state = stringField(section, record, 'State', line);
+    if (!/^[a-z]+$/.test(state)) parseFail(section, `unknown container state ${JSON.stringify(state.slice(0, 40))}`, line);
+    const name = stringField(section, record, 'Name', line).replace(/^\//, '');
     return {
       id,
-      names: names === '' ? [] : names.split(','),
-      image: stringField('docker-containers', record, 'Image', i + 1),
+      names: name === '' ? [] : [name],
+      image: stringField(section, record, 'Image', line),
       state,
       running: RUNNING_STATES.includes(state),
+      labels: parseLabels(section, record.Labels, line),
+      volumes: parseMountedVolumes(section, record.Mounts, line),
     };
   });
+}
+
+/**
+ * `docker volume ls` prints a volume's labels as `k=v,k2=v2` (map order). A value may itself hold
+ * commas, so the list is only trusted when every comma-separated part is `key=value` with a plain
+ * label key; otherwise null (no label evidence at all: the volume is then judged on its users alone).
+ * What cannot be caught: a value that itself reads `…,io.kubernetes.x=y` (only written on purpose).
+ */
+export function parseLabelList(text: string): Record<string, string> | null {
+  if (text === '') return {};
+  const labels: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const match = /^([A-Za-z0-9][A-Za-z0-9._/-]*)=([^=]*)$/.exec(part);
+    if (!match || match[1] in labels) return null;
+    labels[match[1]] = match[2];
+  }
+  return labels;
 }
 
 function parseVolumes(text: string): DockerVolume[] {
   return parseJsonLines('docker-volumes', text).map((record, i) => ({
     name: stringField('docker-volumes', record, 'Name', i + 1),
     driver: stringField('docker-volumes', record, 'Driver', i + 1),
+    labels: parseLabelList(stringField('docker-volumes', record, 'Labels', i + 1)),
   }));
 }
 
@@ -75,7 +130,10 @@ __ns_has docker || exit 127`,
     {
       id: 'docker-containers',
       runIf: '[ "$__ns_docker_rc" = 0 ]',
-      script: `__ns_t ${LIST_TIMEOUT_S} docker ps -a --no-trunc --format '{{json .}}'`,
+      // `exit` alone keeps the failed listing's status (124 for a timeout).
+      script: `__ns_ids=$(__ns_t ${LIST_TIMEOUT_S} docker ps -aq --no-trunc) || exit
+[ -n "$__ns_ids" ] || exit 0
+__ns_t ${LIST_TIMEOUT_S} docker container inspect --format '${INSPECT_TEMPLATE}' $__ns_ids`,
       after: '__ns_docker_rc=$__ns_rc', // a skipped listing leaves docker-cli's non-zero status
     },
     { id: 'docker-volumes', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t ${LIST_TIMEOUT_S} docker volume ls --format '{{json .}}'` },
@@ -91,8 +149,8 @@ __ns_has docker || exit 127`,
     if (cliSection.status !== 0) parseFail('docker-cli', `status ${cliSection.status} although the docker CLI is installed`);
     const listing = read.get('docker-containers');
     if (listing.status === 'skipped') parseFail('docker-containers', 'skipped although the docker CLI is installed');
-    if (listing.status !== 0) {
-      const why = listing.status === 124 ? `docker ps timed out after ${LIST_TIMEOUT_S}s` : daemonErrorLine(listing);
+    if (listing.status !== 0 && !onlyVanished(listing)) {
+      const why = listing.status === 124 ? `docker ps or inspect timed out after ${LIST_TIMEOUT_S}s` : daemonErrorLine(listing);
       return { status: 'unreachable', error: `docker is installed but the daemon does not answer: ${why}` };
     }
     const volumes = listOutput(read, 'docker-volumes');
@@ -106,6 +164,12 @@ __ns_has docker || exit 127`,
     };
   },
 };
+
+/** Status 1 and nothing on stderr but "No such container" lines: those went, the rest were printed. */
+function onlyVanished(output: SectionOutput): boolean {
+  const lines = bodyLines(output.stderr.trim());
+  return output.status === 1 && lines.length > 0 && lines.every((l) => VANISHED.test(l.trim()));
+}
 
 /** docker's own "Cannot connect…" / "Error response…" line beats a template error it prints first. */
 function daemonErrorLine(output: SectionOutput): string {

@@ -45,11 +45,18 @@ export interface DockerContainer {
   state: string;
   /** Running or restarting: something to stop first (a paused one is frozen and is not). */
   running: boolean;
+  /** `Config.Labels` (the image's labels included): evidence of who made it (src/recipe/ownership.ts). */
+  labels: Record<string, string>;
+  /** Names of the docker volumes it mounts, in mount order (bind and tmpfs mounts are not volumes). */
+  volumes: string[];
 }
 
 export interface DockerVolume {
   name: string;
   driver: string;
+  /** Its labels; null when `docker volume ls` printed a label list that cannot be split unambiguously
+   * (docker joins `key=value` pairs with commas and a value may hold commas). */
+  labels: Record<string, string> | null;
 }
 
 export interface DockerImage {

@@ -12,6 +12,7 @@ export interface PlanParts {
   commands?: string[];
   notes?: string[];
   deferred?: Artifact[];
+  kept?: Artifact[];
 }
 
 /** A plan with work to do, or the noop (with `reason`) when there are no commands. */
@@ -24,13 +25,16 @@ export function makePlan(step: StepHead, parts: PlanParts, noopReason: string): 
     notes: parts.notes ?? [],
   };
   if (parts.deferred && parts.deferred.length > 0) plan.deferred = parts.deferred;
+  if (parts.kept && parts.kept.length > 0) plan.kept = parts.kept;
   if (plan.commands.length === 0) plan.noop = noopReason;
   return plan;
 }
 
 /** Nothing may be done on this host: the guard's reason, no commands. */
-export function refusePlan(step: StepHead, reason: string, notes: string[] = []): StepPlan {
-  return { stepId: step.id, title: step.title, artifacts: [], commands: [], refusal: reason, notes };
+export function refusePlan(step: StepHead, reason: string, notes: string[] = [], kept: Artifact[] = []): StepPlan {
+  const plan: StepPlan = { stepId: step.id, title: step.title, artifacts: [], commands: [], refusal: reason, notes };
+  if (kept.length > 0) plan.kept = kept;
+  return plan;
 }
 
 /** The step cannot do its work: known from facts, reported as a failure. */

@@ -2,6 +2,7 @@
 // agent processes — so nothing rebuilds what the later steps remove. Units are stopped, not disabled.
 import { AGENT_IMAGE, POD_CONTAINER_PREFIX, STOP_FIRST_CONTAINERS } from '../catalogue.js';
 import type { DockerContainer, Facts, ProcessInfo, ToolFacts } from '../facts/types.js';
+import { isClusterContainer } from '../ownership.js';
 import { shellQuote } from '../quote.js';
 import type { Artifact, Step } from '../types.js';
 import { bounded, makePlan } from './common.js';
@@ -10,13 +11,15 @@ import { batches, stopContainers } from './docker-commands.js';
 const ACTIVE_STATES = ['active', 'activating', 'reloading', 'deactivating', 'refreshing'];
 
 /**
- * Stop tier of a running container, or null when it is not one we stop first: 0 the rancher agent
+ * Stop tier of a running container, or null when it is not one we stop first — never one that is
+ * not the cluster's (src/recipe/ownership.ts: a registry or the Rancher server keeps running): 0 the rancher agent
  * (re-creates the RKE containers), 1 kubelet (re-creates pods), 2 the other RKE system containers
  * and pod containers (`k8s_` prefix, docker-shim naming), which re-create nothing. Each tier is one
  * concurrent `docker stop`, so the worst case is three grace periods, not one per container.
  */
 export function stopPriority(container: DockerContainer): number | null {
   const names = container.names;
+  if (!isClusterContainer(container)) return null;
   if (AGENT_IMAGE.test(container.image) || names.includes('rancher-agent')) return 0;
   if (names.includes('kubelet')) return 1;
   if (names.some((n) => (STOP_FIRST_CONTAINERS as readonly string[]).includes(n) || n.startsWith(POD_CONTAINER_PREFIX))) return 2;

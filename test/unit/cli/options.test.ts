@@ -15,6 +15,12 @@ describe('fleet options', () => {
     expect(() => parseSeconds('--step-timeout', 'soon')).toThrow('--step-timeout: expected seconds > 0, got "soon"');
   });
 
+  it("takes one answer for containers that are not the cluster's", () => {
+    expect(normalizeFleetOptions({})).toMatchObject({ allContainers: false, keepOtherContainers: false });
+    expect(normalizeFleetOptions({ allContainers: true })).toMatchObject({ allContainers: true, keepOtherContainers: false });
+    expect(() => normalizeFleetOptions({ allContainers: true, keepOtherContainers: true })).toThrow(UsageError);
+  });
+
   it('accepts fractional seconds', () => {
     expect(parseSeconds('--step-timeout', '1.5')).toBe(1500);
   });
