@@ -157,7 +157,8 @@ describe('live-node guard on the lab', () => {
       const host = JSON.parse(plan.stdout).hosts[0];
       expect(host.refusals).toEqual([expect.stringContaining(`reports node "node1" Ready (last heartbeat`)]);
       expect(host.refusals[0]).toContain(`asked from here with ${admin})`);
-      expect(host.notes).toEqual(expect.arrayContaining([expect.stringContaining('kubecfg-kube-node.yaml current-context "local" is not among its contexts: not asked')]));
+      // The node's own kubeconfig (the lab's cluster) answered too: NotReady there.
+      expect(host.notes).toEqual(expect.arrayContaining([expect.stringMatching(/reports node "[\d.]+" NotReady since .* \(asked from node1 with \/etc\/kubernetes\/ssl\/kubecfg-kube-node\.yaml\)$/)]));
       const bad = runCli(['plan', ...labArgs('--limit', OTHER, '--kubeconfig', join(work, 'missing.yaml'))]);
       expect(bad.exitCode).toBe(1);
       expect(bad.stderr).toContain('--kubeconfig');
@@ -191,7 +192,7 @@ describe('live-node guard on the lab', () => {
     expect(hosts.find((h) => h.name === OTHER)!.status).toBe('ok');
     expect(statusOf(LIVE)).toEqual(before);
     expect(statusOf(OTHER)).toMatchObject({ clean: true, intact: true });
-    expect(run.stderr).toMatch(/^node1: live node: kubelet kubeconfig \/etc\/kubernetes\/ssl\/kubecfg-kube-node\.yaml .*: not asked$/m);
+    expect(run.stderr).toMatch(/^node1: live node: the API server at https:\/\/10\.250\.255\.1:6443 reports node "[\d.]+" NotReady .*: proceeding$/m);
   });
 
   it('with the API server answering 404 the node is cleaned, with the note; the kubelet key is read inside the probe and never logged', () => {
@@ -199,7 +200,7 @@ describe('live-node guard on the lab', () => {
     const logs = join(work, 'logs-404');
     const run = timed('run 404', () => runCli(['run', ...labArgs('--limit', LIVE, '--yes', '--log-dir', logs, '-v')]));
     expect(run.exitCode).toBe(0);
-    expect(run.stderr).toContain('node4: live node: the API server at https://127.0.0.1:6443 does not know node "node4" (asked from node4 with /etc/kubernetes/ssl/kubecfg-kube-node.yaml): proceeding');
+    expect(run.stderr).toMatch(/^node4: live node: the API server at https:\/\/127\.0\.0\.1:6443 does not know node "node4" \(nor "[\d.]+"\) and no node has the host's addresses \(.*\) \(asked from node4 with \/etc\/kubernetes\/ssl\/kubecfg-kube-node\.yaml\): proceeding$/m);
     expect(statusOf(LIVE)).toMatchObject({ clean: true, intact: true });
     const log = readdirSync(logs).map((file) => readFileSync(join(logs, file), 'utf8')).join('\n');
     const keyBody = pki.clients[`system:node:${LIVE}`].key.split('\n')[1]; // a line of the PEM's base64
