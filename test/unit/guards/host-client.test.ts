@@ -3,13 +3,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiUnreachable, type ApiResponse } from '../../../src/guards/api-client.js';
 import { buildHostRequestScript, parseHostResponse } from '../../../src/guards/host-client.js';
 import { parseKubeconfig } from '../../../src/guards/kubeconfig.js';
-import { kubeletKubeconfig } from '../../fixtures/guards/host.js';
+import { closedPort, kubeletKubeconfig } from '../../fixtures/guards/host.js';
 import { makeTestPki, startFakeApiServer, type FakeApiServer, type FakeState, type TestPki } from '../../../scripts/lab.d/fake-apiserver.js';
 
 let dir: string;
@@ -259,11 +258,3 @@ describe('no client on the host', () => {
     expect(() => parseHostResponse('', 'sh: 1: curl: Permission denied\n', MARKER)).toThrow(expect.objectContaining({ code: 'EHOSTCLIENT', message: expect.stringContaining('Permission denied') }));
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}

@@ -4,14 +4,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLiveNodeGuard, type LiveNodeOptions } from '../../../src/guards/live-node.js';
 import type { Facts } from '../../../src/recipe/types.js';
 import type { HookContext } from '../../../src/run/hooks.js';
 import type { ExecResult } from '../../../src/ssh/transport.js';
-import { hostSpec, kubeletKubeconfig, makeFakeHost, type FakeHost } from '../../fixtures/guards/host.js';
+import { closedPort, hostSpec, kubeletKubeconfig, makeFakeHost, type FakeHost } from '../../fixtures/guards/host.js';
 import { makeTestPki, startFakeApiServer, type FakeApiServer, type FakeState, type TestPki } from '../../../scripts/lab.d/fake-apiserver.js';
 
 let dir: string;
@@ -295,11 +294,3 @@ describe('an answer wins over no answer', () => {
     expect(verdict.check).toEqual({ verdict: 'not-live', evidence: [expect.stringContaining('is not reachable'), expect.stringContaining('NotReady')] });
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}

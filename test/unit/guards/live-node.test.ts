@@ -12,7 +12,7 @@ import { renderProbeScript } from '../../../src/recipe/probe/script.js';
 import { splitSections } from '../../../src/recipe/probe/split.js';
 import type { HookContext } from '../../../src/run/hooks.js';
 import type { Facts } from '../../../src/recipe/types.js';
-import { hostSpec, kubeletKubeconfig, makeFakeHost, type FakeHost } from '../../fixtures/guards/host.js';
+import { closedPort, hostSpec, kubeletKubeconfig, makeFakeHost, type FakeHost } from '../../fixtures/guards/host.js';
 import { makeTestPki, startFakeApiServer, type FakeApiServer, type FakeState, type TestPki } from '../../../scripts/lab.d/fake-apiserver.js';
 
 let dir: string;
@@ -256,11 +256,3 @@ describe('live-node guard', () => {
     expect(() => loadAdminKubeconfig(file)).toThrow(/^--kubeconfig .*bad.yaml: not valid YAML/);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
