@@ -76,7 +76,7 @@ export function decideBackupSpace(contents: BackupContents, space: BackupSpace |
   if (space.availableKiB < needed) {
     return {
       refusal:
-        `backup: not enough free space: archiving ${what} (${formatKiB(contents.sizeKiB)} in all) needs ${formatKiB(needed)} ` +
+        `backup: not enough free space: archiving ${what}, ${formatKiB(contents.sizeKiB)} in all, needs ${formatKiB(needed)} ` +
         `with the margin (+10% +64 MiB), but ${where} — refusing; free space there, choose another --backup-dir, or pass --no-backup`,
     };
   }
