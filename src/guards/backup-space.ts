@@ -25,7 +25,7 @@ __ns_t 5 df -Pk "$d"`,
 }
 
 // POSIX df: `Filesystem 1024-blocks Used Available Capacity Mounted-on`; the mount point may hold spaces.
-const DF_LINE = /^(\S+)\s+\d+\s+\d+\s+(\d+)\s+\S+\s+(\/.*)$/;
+const DF_LINE = /^(\S+)\s+(\d+)\s+\d+\s+(\d+)\s+\S+\s+(\/.*)$/;
 
 /** The space, or why it is not known (df missing, timed out, or output not understood). */
 export function parseBackupSpace(output: SectionOutput | undefined): BackupSpace | { problem: string } {
@@ -37,5 +37,7 @@ export function parseBackupSpace(output: SectionOutput | undefined): BackupSpace
     const why = output.stderr.split('\n').find((l) => l.trim() !== '') ?? `exit status ${String(output.status)}`;
     return { problem: `df -Pk failed: ${why.trim()}` };
   }
-  return { dir, filesystem: df[1], availableKiB: Number(df[2]), mountedOn: df[3] };
+  // A pseudo filesystem (proc, sysfs) reports no size at all: nothing to judge; writing there fails on its own.
+  if (Number(df[2]) === 0) return { problem: `${df[1]} on ${df[4]} reports no size` };
+  return { dir, filesystem: df[1], availableKiB: Number(df[3]), mountedOn: df[4] };
 }

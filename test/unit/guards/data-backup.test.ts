@@ -146,6 +146,8 @@ describe('the backup-space probe section, run in sh', () => {
     expect(parseBackupSpace({ status: 127, stdout: 'dir /x\n', stderr: 'sh: df: not found\n' })).toEqual({ problem: 'df -Pk failed: sh: df: not found' });
     expect(parseBackupSpace({ status: 0, stdout: 'dir /x\nhello\n', stderr: '' })).toEqual({ problem: 'df -Pk failed: exit status 0' });
     expect(parseBackupSpace(undefined)).toEqual({ problem: 'not probed' });
+    const proc = 'dir /proc\nFilesystem 1024-blocks Used Available Capacity Mounted on\nproc 0 0 0 - /proc\n';
+    expect(parseBackupSpace({ status: 0, stdout: proc, stderr: '' })).toEqual({ problem: 'proc on /proc reports no size' });
   });
 
   it('reads a mount point with spaces', () => {
