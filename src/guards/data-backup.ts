@@ -24,12 +24,11 @@ export function createBackupSpaceGuard(options: DataBackupOptions): (ctx: HookCo
     if (contents.paths.length === 0 && !options.explicit) return { refusals: [], notes: [] };
     const verdict = decideBackupSpace(contents, parseBackupSpace(ctx.facts.custom?.[BACKUP_SPACE_SECTION]));
     if ('refusal' in verdict) return { refusals: [verdict.refusal], notes: [] };
-    const notes = [verdict.note];
-    if (!options.explicit) {
-      const spec = backupSpec(ctx.host.name, ctx.facts, options.dir);
-      notes.unshift(`backup: before the first step, archive the cluster data ${describeData(contents.data)} into ${spec.archive} (--no-backup skips it)`);
-    }
-    return { refusals: [], notes };
+    if (options.explicit) return { refusals: [], notes: [verdict.note] };
+    // One line per host: what, where, and the space it was checked against.
+    const spec = backupSpec(ctx.host.name, ctx.facts, options.dir);
+    const intro = `backup: before the first step, archive the cluster data ${describeData(contents.data)} into ${spec.archive} (--no-backup skips it)`;
+    return { refusals: [], notes: [`${intro}; ${verdict.note.replace(/^backup: /, '')}`] };
   };
 }
 

@@ -194,8 +194,8 @@ describe('the guard and the action', () => {
     expect(ok).toEqual({
       refusals: [],
       notes: [
-        'backup: before the first step, archive the cluster data /var/lib/etcd (24.0 KiB) into /var/backups/nodescrub/20261127T120000Z/nodescrub-backup-node1-20261127T120000Z.tar.gz (--no-backup skips it)',
-        'backup: 64.0 MiB needed with the margin, /var/backups has 10.0 GiB available (tmpfs on /var/backups)',
+        'backup: before the first step, archive the cluster data /var/lib/etcd (24.0 KiB) into /var/backups/nodescrub/20261127T120000Z/nodescrub-backup-node1-20261127T120000Z.tar.gz (--no-backup skips it); ' +
+          '64.0 MiB needed with the margin, /var/backups has 10.0 GiB available (tmpfs on /var/backups)',
       ],
     });
   });
