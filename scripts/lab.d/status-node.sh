@@ -21,18 +21,31 @@ if timeout 10 $DOCKER version >/dev/null 2>&1; then
   images=$(timeout 10 $DOCKER images -q | sort -u | grep -c .)   # distinct image ids
 fi
 
+# ------------------------------------------------------------------------- dedicated filesystems
+# One of the 16 directories listed in /etc/fstab is a dedicated filesystem: a cleanup keeps it
+# mounted and empties it (lost+found may stay). Its lowest mount and its empty directory are no
+# leftovers; anything stacked on it or left in it is.
+dedicated=$(awk '!/^[[:space:]]*(#|$)/ {print $2}' /etc/fstab 2>/dev/null | while read -r f; do
+  f=$(printf '%b' "${f//\\/\\0}"); [[ $f == / ]] || f=${f%/}; printf '%s\n' "$f"; done)
+is_dedicated() { [[ " ${K8S_DIRS[*]} " == *" $1 "* && -n $dedicated ]] && grep -qxF -- "$1" <<<"$dedicated"; }
+is_empty_dir() { [[ -d $1 && -z $(ls -A "$1" 2>/dev/null | grep -vx 'lost+found') ]]; }
+
 # ---------------------------------------------------------------------------------------- mounts
 prefixes=$(for d in "${K8S_DIRS[@]}"; do printf '%s\n' "$d" "$(realpath -m "$d")"; done | sort -u)
-mounts=$(awk '{print $5}' /proc/self/mountinfo | while read -r m; do
+mounts=$(awk '{print $5}' /proc/self/mountinfo | { kept=' '; while read -r m; do
   m=$(printf '%b' "${m//\\/\\0}")
+  if is_dedicated "$m" && [[ $kept != *" $m "* ]]; then kept+="$m "; continue; fi
   while read -r d; do
     if [[ $m == "$d" || $m == "$d"/* ]]; then echo "$m"; break; fi
   done <<<"$prefixes"
-done | grep -c .)
+done; } | grep -c .)
 
 # ----------------------------------------------------------------------------------- directories
 directories=0
-for d in "${K8S_DIRS[@]}"; do [[ -e $d || -L $d ]] && directories=$((directories + 1)); done
+for d in "${K8S_DIRS[@]}"; do
+  if is_dedicated "$d" && mountpoint -q "$d" && is_empty_dir "$d"; then continue; fi
+  [[ -e $d || -L $d ]] && directories=$((directories + 1))
+done
 
 # ------------------------------------------------------------------------------------ interfaces
 links=$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//')

@@ -4,7 +4,8 @@ import { checkBackupDir } from '../guards/backup-script.js';
 import type { GuardSettings } from '../guards/index.js';
 import { parseSeconds } from './options.js';
 
-/** --kubeconfig, --live-heartbeat, --backup, --backup-dir, --backup-fetch (the last two imply --backup). */
+/** --kubeconfig, --live-heartbeat, --backup / --no-backup, --backup-dir, --backup-fetch (the last two
+ * imply --backup). Commander gives `backup` true, false (--no-backup) or undefined (neither). */
 export function normalizeGuardOptions(raw: Record<string, unknown>): GuardSettings {
   const kubeconfig = text(raw.kubeconfig);
   const backupDir = text(raw.backupDir);
@@ -15,8 +16,13 @@ export function normalizeGuardOptions(raw: Record<string, unknown>): GuardSettin
     if ('problem' in checked) throw new UsageError(`--backup-dir: ${checked.problem}`);
     dir = checked.dir;
   }
+  const noBackup = raw.backup === false;
+  if (noBackup && (dir !== undefined || fetchDir !== undefined)) {
+    throw new UsageError(`--no-backup contradicts ${dir !== undefined ? '--backup-dir' : '--backup-fetch'}: choose one`);
+  }
   const backup = raw.backup === true || dir !== undefined || fetchDir !== undefined;
   return {
+    ...(noBackup ? { noBackup } : {}),
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
     liveHeartbeatMs: parseSeconds('--live-heartbeat', raw.liveHeartbeat ?? '300'),
     ...(backup ? { backup: { ...(dir !== undefined ? { dir } : {}), ...(fetchDir !== undefined ? { fetchDir } : {}) } } : {}),

@@ -46,7 +46,8 @@ function addLiveNodeGuard(command: Command): Command {
 /** --backup and friends (run only). */
 function addBackup(command: Command): Command {
   return command
-    .option('--backup', 'archive /etc/kubernetes, /etc/cni, /opt/rke, /var/lib/etcd and the iptables rules on each host first')
+    .option('--backup', 'archive /etc/kubernetes, /etc/cni, /opt/rke, /var/lib/etcd, the cluster data and the iptables rules on each host first')
+    .option('--no-backup', 'do not archive the cluster data (etcd, etcd snapshots, local-path volumes) first, as run does by default')
     .option('--backup-dir <path>', 'where on the host (implies --backup; default /var/backups/nodescrub/<UTC timestamp>)')
     .option('--backup-fetch <dir>', 'also copy each archive here as <host>-<timestamp>.tar.gz, sha256 checked (implies --backup)');
 }

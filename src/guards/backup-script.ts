@@ -5,6 +5,8 @@ import { CLEANUP_DIRECTORIES, MOUNT_TREES } from '../recipe/catalogue.js';
 import type { Facts } from '../recipe/types.js';
 import { shellQuote } from '../ssh/shell-quote.js';
 
+export { formatBytes } from '../report/format-bytes.js';
+
 /** What a rebuild needs back: cluster config and certificates, CNI config, RKE state, etcd data. */
 export const BACKUP_PATHS = ['/etc/kubernetes', '/etc/cni', '/opt/rke', '/var/lib/etcd'] as const;
 export const DEFAULT_BACKUP_ROOT = '/var/backups/nodescrub';
@@ -51,11 +53,11 @@ export function checkBackupDir(path: string): { dir: string } | { problem: strin
 
 /**
  * One sh script, `set -e`: make the directory, dump each iptables variant fresh, tar + gzip the
- * paths that exist (relative to /, so `tar -xzf … -C /` restores them in place), then print the
+ * paths (absolute; BACKUP_PATHS by default) that exist (relative to /, so `tar -xzf … -C /` restores them in place), then print the
  * size and sha256. GNU tar's exit 1 for a file that changed while read (a running etcd) is a
  * warning, not a failure. Every path is quoted by shellQuote.
  */
-export function buildBackupScript(spec: BackupSpec): string {
+export function buildBackupScript(spec: BackupSpec, paths: readonly string[] = BACKUP_PATHS): string {
   const rel = spec.dir.slice(1);
   const dumps = spec.saveCommands.map((cmd) => `${shellQuote(cmd)} > "$D"/${shellQuote(`${cmd}.rules`)}; set -- "$@" ${shellQuote(`${rel}/${cmd}.rules`)}`);
   return [
@@ -64,7 +66,7 @@ export function buildBackupScript(spec: BackupSpec): string {
     'umask 022; mkdir -p "$D"; chmod 700 "$D"; umask 077',
     'cd /',
     'set --',
-    `for p in ${BACKUP_PATHS.map((p) => shellQuote(p.slice(1))).join(' ')}; do if [ -e "$p" ] || [ -L "$p" ]; then set -- "$@" "$p"; fi; done`,
+    `for p in ${paths.map((p) => shellQuote(p.slice(1))).join(' ')}; do if [ -e "$p" ] || [ -L "$p" ]; then set -- "$@" "$p"; fi; done`,
     ...dumps,
     "if [ $# -eq 0 ]; then echo empty; exit 0; fi",
     'rc=0; tar -czf "$A.partial" "$@" 2>"$A.err" || rc=$?',
@@ -89,17 +91,4 @@ export function parseBackupOutput(stdout: string): BackupOutput | undefined {
   if (!size || !sha) return undefined;
   const warnings = lines.filter((l) => l.startsWith('warning ')).map((l) => l.slice('warning '.length));
   return { empty: false, bytes: Number(size[1]), sha256: sha[1], warnings };
-}
-
-/** 532 B, 12.3 KiB, 4.0 MiB, 1.2 GiB. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

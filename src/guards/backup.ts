@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { HostError } from '../errors.js';
 import type { GuardVerdict, HookContext } from '../run/hooks.js';
 import { firstLine } from '../run/remote.js';
+import { archivePaths } from './backup-contents.js';
 import { BACKUP_PATHS, backupSpec, buildBackupScript, formatBytes, parseBackupOutput, type BackupSpec } from './backup-script.js';
 
 export interface BackupOptions {
@@ -29,11 +30,12 @@ export function createBackupPlanNote(options: BackupOptions): (ctx: HookContext)
   };
 }
 
-/** The beforeApply action: returns notes (path, size, sha256; the local copy); throws HostError step-failed. */
+/** The beforeApply action: returns notes (path, size, sha256; the local copy); throws HostError step-failed.
+ * The cluster data the plan lists goes into the same archive. */
 export function createBackupAction(options: BackupOptions): (ctx: HookContext) => Promise<string[]> {
   return async (ctx) => {
     const spec = backupSpec(ctx.host.name, ctx.facts, options.dir);
-    const made = await makeArchive(ctx, spec, options.timeoutMs);
+    const made = await makeArchive(ctx, spec, options.timeoutMs, archivePaths(ctx.plan, true));
     if (made.empty) return [`backup: nothing to archive (none of ${BACKUP_PATHS.join(', ')} exists and no iptables rules)`];
     const notes = [`backup: ${spec.archive} (${formatBytes(made.bytes)}, sha256 ${made.sha256})`, ...made.warnings.map((w) => `backup: warning: ${w}`)];
     if (options.fetchDir) notes.push(await fetchArchive(ctx, spec, made.sha256, options.fetchDir, options.timeoutMs));
@@ -41,8 +43,9 @@ export function createBackupAction(options: BackupOptions): (ctx: HookContext) =
   };
 }
 
-async function makeArchive(ctx: HookContext, spec: BackupSpec, timeoutMs: number) {
-  const script = buildBackupScript(spec);
+/** Runs the archive script for `paths`; throws HostError step-failed (nothing deleted yet). */
+export async function makeArchive(ctx: HookContext, spec: BackupSpec, timeoutMs: number, paths: readonly string[]) {
+  const script = buildBackupScript(spec, paths);
   const result = await ctx.transport.exec(script, { timeoutMs, signal: ctx.signal });
   ctx.record?.('backup', script, result);
   if (result.aborted) throw new HostError('aborted', 'interrupted during the backup; nothing was deleted');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { HostHooks } from '../run/hooks.js';
-import { createBackupAction, createBackupPlanNote } from './backup.js';
+import { buildBackupHooks } from './backup-hooks.js';
 import { parseKubeconfig, type ApiTarget } from './kubeconfig.js';
 import { createLiveNodeGuard } from './live-node.js';
 
@@ -14,12 +14,14 @@ export interface GuardSettings {
   liveHeartbeatMs: number;
   /** --backup (with --backup-dir / --backup-fetch). */
   backup?: { dir?: string; fetchDir?: string };
+  /** --no-backup: not even the cluster data is archived first. */
+  noBackup?: boolean;
 }
 
 /** Per API request (tunnel, TLS and answer): a dead API server never holds a host up for long. */
 export const LIVE_CHECK_TIMEOUT_MS = 5000;
 
-/** The live-node guard always; the backup note and action with --backup. Throws UsageError for a bad --kubeconfig. */
+/** The live-node guard always; the backup hooks unless --no-backup (backup-hooks.ts). Throws UsageError for a bad --kubeconfig. */
 export function buildHostHooks(settings: GuardSettings, stepTimeoutMs: number): HostHooks {
   const admin = settings.kubeconfig ? { path: settings.kubeconfig, target: loadAdminKubeconfig(settings.kubeconfig) } : undefined;
   const live = createLiveNodeGuard({
@@ -28,9 +30,8 @@ export function buildHostHooks(settings: GuardSettings, stepTimeoutMs: number): 
     stepTimeoutMs,
     ...(admin ? { admin } : {}),
   });
-  if (!settings.backup) return { probe: [live.probe], guards: [live.guard] };
-  const backup = { ...settings.backup, timeoutMs: stepTimeoutMs };
-  return { probe: [live.probe], guards: [live.guard, createBackupPlanNote(backup)], beforeApply: [createBackupAction(backup)] };
+  const backup = buildBackupHooks(settings, stepTimeoutMs);
+  return { probe: [live.probe, ...backup.probe], guards: [live.guard, ...backup.guards], beforeApply: backup.beforeApply };
 }
 
 /** Reads and resolves --kubeconfig once, up front: a broken file is a usage error, not a per-host note. */

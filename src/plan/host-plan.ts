@@ -1,4 +1,5 @@
 // Planning is a pure function: facts + the step catalogue + options -> what will happen on one host.
+import { listClusterData, type DataItem } from '../recipe/cluster-data.js';
 import type { Artifact, Facts, RecipeOptions, Step, StepPlan } from '../recipe/types.js';
 
 export interface HostPlan {
@@ -11,6 +12,8 @@ export interface HostPlan {
   notes?: string[];
   /** The live-node guard's verdict (`live`, `not-live`, `unknown`) and its evidence, when it ran. */
   liveness?: { verdict: string; evidence: string[]; signs?: string[] };
+  /** Cluster data the cleanup would delete (etcd, snapshots, local-path volumes): archived first by `run`. */
+  data?: DataItem[];
 }
 
 /** Runs every step's planner over the same facts. */
@@ -20,6 +23,7 @@ export function planHost(facts: Facts, steps: readonly Step[], options: RecipeOp
     steps: planned,
     refusals: planned.flatMap((p) => (p.refusal ? [`${p.stepId}: ${p.refusal}`] : [])),
     failures: planned.flatMap((p) => (p.failure ? [`${p.stepId}: ${p.failure}`] : [])),
+    data: listClusterData(facts),
   };
 }
 

@@ -1,5 +1,7 @@
 // Plan output: a compact fleet table (host x category counts), per-host detail on request, or JSON.
 import { CATEGORY_COLUMNS, countByCategory, describeCounts } from '../report/categories.js';
+import { totalDataKiB, type DataItem } from '../recipe/cluster-data.js';
+import { formatKiB } from '../report/format-bytes.js';
 import { renderTable, type Column } from '../report/table.js';
 import type { HostResult } from '../run/results.js';
 import { statusLabel } from '../run/results.js';
@@ -12,12 +14,13 @@ export function renderPlanTable(results: readonly HostResult[]): string {
     { header: 'host' },
     { header: 'status' },
     ...CATEGORY_COLUMNS.map(({ header }) => ({ header, align: 'right' as const })),
+    { header: 'data', align: 'right' },
     { header: 'notes' },
   ];
   const rows = results.map((result) => {
     const counts = result.plan ? countByCategory(plannedArtifacts(result.plan)) : {};
     const cells = CATEGORY_COLUMNS.map(({ category }) => (result.plan ? String(counts[category] ?? 0) : '-'));
-    return [result.name, planStatus(result), ...cells, planNotes(result)];
+    return [result.name, planStatus(result), ...cells, dataCell(result.plan?.data), planNotes(result)];
   });
   return renderTable(columns, rows);
 }
@@ -27,6 +30,18 @@ function planStatus(result: HostResult): string {
   if (result.plan.refusals.length > 0) return 'will-refuse';
   if (result.plan.failures.length > 0) return 'will-fail';
   return plannedArtifacts(result.plan).length === 0 ? 'clean' : 'dirty';
+}
+
+/** The cluster data the cleanup would delete, as one size ("-" for none). */
+function dataCell(data: readonly DataItem[] | undefined): string {
+  if (!data || data.length === 0) return '-';
+  const total = totalDataKiB(data);
+  return total === null ? '?' : formatKiB(total);
+}
+
+/** `/var/lib/etcd (etcd member data, 24.0 KiB)`, and where a nested item is counted. */
+export function describeDataItem(item: DataItem): string {
+  return `${item.path} (${item.what}, ${formatKiB(item.sizeKiB)}${item.within ? `, inside ${item.within}` : ''})`;
 }
 
 function planNotes(result: HostResult): string {
@@ -51,6 +66,7 @@ export function renderPlanDetail(results: readonly HostResult[]): string {
     const live = result.plan.liveness;
     if (live) lines.push(`  live node: ${live.verdict}${live.signs?.length ? ` (signs of life: ${live.signs.join(', ')})` : ''}`);
     for (const note of result.plan.notes ?? []) lines.push(`  note: ${note}`);
+    for (const item of result.plan.data ?? []) lines.push(`  data: ${describeDataItem(item)}`);
     for (const step of result.plan.steps) {
       const state = step.refusal ? `REFUSE: ${step.refusal}` : step.failure ? `FAIL: ${step.failure}` : step.noop ?? '';
       lines.push(`  ${step.stepId}: ${step.title}${state ? ` — ${state}` : ''}`);
@@ -84,6 +100,7 @@ export function planToJson(results: readonly HostResult[]): object {
       failures: result.plan?.failures ?? [],
       notes: result.plan?.notes ?? [],
       liveness: result.plan?.liveness ?? null,
+      data: result.plan?.data ?? [],
       steps: (result.plan?.steps ?? []).map((step) => ({
         id: step.stepId,
         title: step.title,

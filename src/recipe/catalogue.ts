@@ -120,3 +120,35 @@ export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw'] as const;
 
 /** Where iptables backups go before any rule is touched. */
 export const BACKUP_DIRECTORY = '/var/backups/nodescrub';
+
+/**
+ * Where systemd reads `.mount` units from (admin, runtime, distribution; /lib for non-merged /usr).
+ * A mount at one of the 16 paths configured here or in /etc/fstab is a dedicated filesystem: it is
+ * kept mounted and emptied in place, since removing its mount point would break the next boot.
+ */
+export const MOUNT_UNIT_DIRECTORIES = [
+  '/etc/systemd/system',
+  '/run/systemd/system',
+  '/lib/systemd/system',
+  '/usr/lib/systemd/system',
+] as const;
+
+/** An emptied ext4 filesystem still holds `lost+found` (mke2fs makes it, fsck needs it): kept. */
+export const EMPTY_FILESYSTEM_ENTRY = 'lost+found';
+
+/**
+ * Cluster data an operator regrets losing: archived on the host before the cleanup deletes it
+ * (unless --no-backup). Only paths the cleanup actually deletes count (at or below one of the 16
+ * paths, not behind a symlink): /opt/local-path-provisioner is named here but the reference never
+ * removes it, so it is never listed nor archived.
+ */
+export const CLUSTER_DATA = [
+  { path: '/var/lib/etcd', what: 'etcd member data' },
+  { path: '/var/lib/rancher/rke2/server/db', what: 'etcd member data (RKE2)' },
+  { path: '/var/lib/rancher/k3s/server/db', what: 'datastore (K3s: etcd or sqlite)' },
+  { path: '/opt/rke/etcd-snapshots', what: 'etcd snapshots (RKE)' },
+  { path: '/var/lib/rancher/rke2/server/db/snapshots', what: 'etcd snapshots (RKE2)' },
+  { path: '/var/lib/rancher/k3s/server/db/snapshots', what: 'etcd snapshots (K3s)' },
+  { path: '/var/lib/rancher/k3s/storage', what: 'local-path volumes (K3s)' },
+  { path: '/opt/local-path-provisioner', what: 'local-path volumes' },
+] as const;

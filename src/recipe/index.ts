@@ -6,3 +6,4 @@ export { buildProbeScript, parseProbeOutput } from './probe/probe.js';
 export { builtinSteps } from './steps/index.js';
 export * from './catalogue.js';
 export { loadUserRecipe, checkRecipeDocument, placeUserSteps } from './user-recipe.js';
+export { listClusterData, totalDataKiB, type DataItem } from './cluster-data.js';

@@ -1,18 +1,18 @@
 // The catalogue's paths: what each is (a symlink is reported as a link, never followed), its size,
 // whether it carries the immutable attribute, and its device:inode (to spot two names for one dir,
-// e.g. /var/run/calico and /run/calico when /var/run -> /run).
+// e.g. /var/run/calico and /run/calico when /var/run -> /run), and whether it is empty (a dedicated
+// filesystem emptied in place stays as an empty directory).
 import { CLEANUP_DIRECTORIES } from '../catalogue.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
+import { EMPTY_PROBE, parseEmpty, PATH_TYPES } from './path-shape.js';
 import type { DirectoryEntry, DirectoryFacts, PathType } from './types.js';
-
-const PATH_TYPES: readonly PathType[] = ['absent', 'directory', 'file', 'symlink', 'other'];
 
 function parseEntry(line: string, lineNo: number): DirectoryEntry {
   const expected = CLEANUP_DIRECTORIES[lineNo - 1];
   const fields = line.split(' ');
-  const [tag, path, type, size, attrs, inode] = fields;
-  if (fields.length !== 6 || tag !== 'dir' || path !== expected) {
+  const [tag, path, type, size, attrs, inode, empty] = fields;
+  if (fields.length !== 7 || tag !== 'dir' || path !== expected) {
     return parseFail('directories', `expected the entry for ${expected}, got ${JSON.stringify(line.slice(0, 80))}`, lineNo);
   }
   if (!(PATH_TYPES as readonly string[]).includes(type)) parseFail('directories', `unknown type ${JSON.stringify(type)}`, lineNo);
@@ -25,6 +25,7 @@ function parseEntry(line: string, lineNo: number): DirectoryEntry {
     sizeKiB: size === '-' ? null : Number(size),
     immutable: attrs === '-' ? null : attrs.includes('i'),
     inode: inode === '-' ? null : inode,
+    empty: parseEmpty('directories', empty, lineNo),
   };
 }
 
@@ -42,7 +43,8 @@ export const directoriesFact: FactDefinition<DirectoryFacts> = {
     s=$(__ns_t 5 du -skx "$p" 2>/dev/null); s=\${s%%[!0-9]*}; [ -n "$s" ] || s=-
     if __ns_has lsattr; then a=$(lsattr -d "$p" 2>/dev/null) && a=\${a%% *} || a=-; fi
   fi
-  printf 'dir %s %s %s %s %s\\n' "$p" "$t" "$s" "$a" "\${i:--}"
+  ${EMPTY_PROBE}
+  printf 'dir %s %s %s %s %s %s\\n' "$p" "$t" "$s" "$a" "\${i:--}" "$e"
 done`,
     },
   ],

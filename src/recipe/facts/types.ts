@@ -121,11 +121,57 @@ export interface DirectoryEntry {
   immutable: boolean | null;
   /** `dev:inode` of the path itself (not followed): two paths naming one directory share it. */
   inode: string | null;
+  /** A directory with no entry but `lost+found` (an emptied ext4 filesystem is empty); null when
+   * not a directory or not readable. */
+  empty: boolean | null;
 }
 
 export interface DirectoryFacts {
   /** One entry per catalogue path, in catalogue order. */
   entries: DirectoryEntry[];
+}
+
+/** One line of /etc/fstab (escapes such as `\040` decoded). */
+export interface FstabEntry {
+  /** 1-based line number in the file. */
+  line: number;
+  /** What is mounted: `/dev/sdb1`, `UUID=…`, `LABEL=…`, `server:/export`, `tmpfs`. */
+  spec: string;
+  /** Where, normalised (no trailing or doubled slash); `none`/`swap` stay as written. */
+  file: string;
+  fsType: string;
+  options: string;
+}
+
+/** A systemd `.mount` unit file found in one of the unit directories. */
+export interface MountUnit {
+  /** The unit file, e.g. `/etc/systemd/system/var-lib-etcd.mount`. */
+  file: string;
+  /** Its `Where=` (the last one, normalised); null when the file has none. */
+  where: string | null;
+}
+
+/** Where mounts come from at boot: what makes a filesystem "dedicated" to a path. */
+export interface MountConfigFacts {
+  fstab: FstabEntry[];
+  /** 1-based line numbers of fstab lines that could not be read (too few fields, bad escape). */
+  fstabIgnored: number[];
+  units: MountUnit[];
+}
+
+/** One cluster-data path below the 16 (catalogue CLUSTER_DATA), measured like a directory. */
+export interface DataPathEntry {
+  path: string;
+  type: PathType;
+  /** `du -skx` in KiB; null when not measured or when du did not finish in time. */
+  sizeKiB: number | null;
+  /** No entry but `lost+found`; null when not a readable directory. */
+  empty: boolean | null;
+}
+
+export interface ClusterDataFacts {
+  /** The CLUSTER_DATA paths not among the 16 (those are in DirectoryFacts), in catalogue order. */
+  entries: DataPathEntry[];
 }
 
 export interface NetLink {
@@ -198,7 +244,9 @@ export interface Facts {
   docker: DockerFacts;
   services: ServiceFacts;
   mounts: MountFacts;
+  mountConfig: MountConfigFacts;
   directories: DirectoryFacts;
+  clusterData: ClusterDataFacts;
   interfaces: InterfaceFacts;
   iptables: IptablesFacts;
 }

@@ -1,9 +1,11 @@
 // The probe as a whole: every fact's sections in one script, and the typed Facts parsed back.
 import { dockerFact } from '../facts/docker.js';
+import { clusterDataFact } from '../facts/cluster-data.js';
 import { directoriesFact } from '../facts/directories.js';
 import { probeFact, toolsFact } from '../facts/host.js';
 import { iptablesFact } from '../facts/iptables.js';
 import { linksFact } from '../facts/links.js';
+import { mountConfigFact } from '../facts/mount-config.js';
 import { mountsFact } from '../facts/mounts.js';
 import { servicesFact } from '../facts/services.js';
 import { sshFact } from '../facts/ssh.js';
@@ -24,7 +26,9 @@ export const FACTS: { [K in BuiltinFactKey]: FactDefinition<Facts[K]> } = {
   services: servicesFact,
   docker: dockerFact,
   mounts: mountsFact,
+  mountConfig: mountConfigFact,
   directories: directoriesFact,
+  clusterData: clusterDataFact,
   interfaces: linksFact,
   iptables: iptablesFact,
 };
@@ -51,7 +55,9 @@ export function parseProbeOutput(stdout: string, nonce: string, extra: readonly 
       services: FACTS.services.parse(read),
       docker: FACTS.docker.parse(read),
       mounts: FACTS.mounts.parse(read),
+      mountConfig: FACTS.mountConfig.parse(read),
       directories: FACTS.directories.parse(read),
+      clusterData: FACTS.clusterData.parse(read),
       interfaces: FACTS.interfaces.parse(read),
       iptables: FACTS.iptables.parse(read),
     };

@@ -1,12 +1,15 @@
 // Step 4: remove the reference's 16 paths, only once no mount remains below them. A symlink is
 // removed as a link (never followed). The command carries its own guard: if mountinfo still shows
 // a mount at or below the path, it refuses instead of removing (with GNU rm, --one-file-system too).
+// A dedicated filesystem at one of the paths (from /etc/fstab or a mount unit) is emptied in place.
 import { CLEANUP_DIRECTORIES } from '../catalogue.js';
 import type { DirectoryEntry, Facts } from '../facts/types.js';
 import { encodeMountField } from '../facts/mounts.js';
 import { shellQuote } from '../quote.js';
 import type { Artifact, Step } from '../types.js';
+import { findDedicatedMounts, type DedicatedMount } from '../mount-config/dedicated.js';
 import { isAtOrBelow, makePlan, refusePlan } from './common.js';
+import { emptyInPlaceCommand } from './empty-in-place.js';
 import { isUnderMountTrees } from './mounts.js';
 
 const head = { id: 'directories', title: 'Remove cluster directories and files' };
@@ -23,22 +26,27 @@ export function removeCommand(entry: DirectoryEntry, facts: Facts): string {
   return `if ${guard}; then ${refuse}; else ${remove}; fi`;
 }
 
-function describeEntry(entry: DirectoryEntry): string {
+function describeEntry(entry: DirectoryEntry, dedicated?: DedicatedMount): string {
   const size = entry.sizeKiB === null ? 'size unknown' : `${entry.sizeKiB} KiB`;
   const parts = entry.type === 'symlink' ? ['symlink'] : [entry.type, size];
   if (entry.immutable) parts.push('immutable');
+  if (dedicated) parts.push(`emptied in place (dedicated filesystem from ${dedicated.origin})`);
   return parts.join(', ');
 }
 
 export const directoriesStep: Step = {
   ...head,
   description: `Removes ${CLEANUP_DIRECTORIES.join(' ')} (rm -rf --one-file-system where rm has it, each guarded ` +
-    'by a mountinfo check; symlinks removed as links; the immutable attribute cleared if it blocks removal).',
+    'by a mountinfo check; symlinks removed as links; the immutable attribute cleared if it blocks removal). ' +
+    'A dedicated filesystem at one of them (listed in /etc/fstab or a systemd mount unit) stays mounted and is ' +
+    'emptied in place (lost+found kept); empty, it counts as clean.',
   plan(facts) {
     const artifacts: Artifact[] = [];
     const commands: string[] = [];
     const notes: string[] = [];
     const seen = new Map<string, string>();
+    const dedicated = new Map(findDedicatedMounts(facts).map((d) => [d.path, d]));
+    const keptEmpty: string[] = [];
     for (const entry of facts.directories.entries.filter((e) => e.type !== 'absent')) {
       // Two names for one directory (/var/run -> /run): remove and count it once.
       const twin = entry.type !== 'symlink' && entry.inode ? seen.get(entry.inode) : undefined;
@@ -47,19 +55,27 @@ export const directoriesStep: Step = {
         continue;
       }
       if (entry.inode && entry.type !== 'symlink') seen.set(entry.inode, entry.path);
+      const own = entry.type === 'directory' ? dedicated.get(entry.path) : undefined;
       const blocking = entry.type === 'symlink' ? [] : facts.mounts.mounts.filter(
-        (m) => isAtOrBelow(m.mountPoint, entry.path) && !isUnderMountTrees(m.mountPoint),
+        (m) => isAtOrBelow(m.mountPoint, entry.path) && !isUnderMountTrees(m.mountPoint) && m.id !== own?.mount.id,
       );
       if (blocking.length > 0) {
         const list = blocking.map((m) => `${JSON.stringify(m.mountPoint)} (${m.fsType} ${m.source})`).join(', ');
         return refusePlan(head, `${entry.path} has a mount nodescrub does not unmount: ${list}; unmount it first`);
       }
-      artifacts.push({ category: 'directories', name: entry.path, detail: describeEntry(entry) });
-      commands.push(removeCommand(entry, facts));
+      if (own && entry.empty === true) {
+        keptEmpty.push(entry.path);
+        continue;
+      }
+      artifacts.push({ category: 'directories', name: entry.path, detail: describeEntry(entry, own) });
+      commands.push(own ? emptyInPlaceCommand(entry.path, facts) : removeCommand(entry, facts));
     }
     if (commands.length > 0 && !facts.tools.rmOneFileSystem) {
       notes.push('rm lacks --one-file-system (busybox): each removal is guarded by a mountinfo check only');
     }
-    return makePlan(head, { artifacts, commands, notes }, `already clean: none of the ${CLEANUP_DIRECTORIES.length} paths exists`);
+    const clean = keptEmpty.length > 0
+      ? `already clean: of the ${CLEANUP_DIRECTORIES.length} paths only ${keptEmpty.join(', ')} exist(s), kept as an empty dedicated filesystem`
+      : `already clean: none of the ${CLEANUP_DIRECTORIES.length} paths exists`;
+    return makePlan(head, { artifacts, commands, notes }, clean);
   },
 };

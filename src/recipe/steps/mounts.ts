@@ -1,10 +1,12 @@
 // Step 3: unmount everything at or below /var/lib/kubelet and /var/lib/rancher, children first.
 // A busy mount is retried once, then lazily unmounted with the reason on stderr. A network or shared
 // filesystem there refuses the host unless --force: rm -rf through a live network mount has
-// destroyed user data before.
+// destroyed user data before. A dedicated filesystem at /var/lib/kubelet or /var/lib/rancher (from
+// /etc/fstab or a mount unit) stays mounted: the directories step empties it in place.
 import { MOUNT_TREES, isSharedFilesystem } from '../catalogue.js';
 import type { Mount } from '../facts/types.js';
 import { encodeMountField } from '../facts/mounts.js';
+import { findDedicatedMounts } from '../mount-config/dedicated.js';
 import { describeUnsafe, shellQuote, unsafeNameReason } from '../quote.js';
 import type { Step } from '../types.js';
 import { isAtOrBelow, makePlan, refusePlan } from './common.js';
@@ -33,7 +35,8 @@ export const mountsStep: Step = {
   description:
     'Unmounts every mount at or below /var/lib/kubelet and /var/lib/rancher (path prefix on segment boundaries), ' +
     'children before parents; a busy mount is retried, then lazily unmounted (reported). A network or shared ' +
-    'filesystem (nfs, cifs/smb, ceph, glusterfs, fuse.*, 9p, virtiofs, …) there refuses the host unless --force.',
+    'filesystem (nfs, cifs/smb, ceph, glusterfs, fuse.*, 9p, virtiofs, …) there refuses the host unless --force. ' +
+    'A dedicated filesystem at /var/lib/kubelet or /var/lib/rancher (listed in /etc/fstab or a systemd mount unit) stays mounted.',
   plan(facts, options) {
     const all = facts.mounts.mounts;
     const selected = all.filter((m) => isUnderMountTrees(m.mountPoint));
@@ -47,8 +50,13 @@ export const mountsStep: Step = {
       return refusePlan(head, `shared filesystem mounted below the cluster directories: ${sharedList}; unmount it or pass --force`);
     }
     const notes = shared.length > 0 ? [`--force: unmounting shared filesystem(s) ${sharedList}`] : [];
-    const order = unmountOrder(selected, all);
-    if (order.length > 0) notes.push('a busy mount is retried after 1s, then lazily unmounted (umount -l), reported on stderr');
+    const dedicated = findDedicatedMounts(facts).filter((d) => isUnderMountTrees(d.path));
+    const kept = new Set(dedicated.map((d) => d.mount.id));
+    const order = unmountOrder(selected.filter((m) => !kept.has(m.id)), all);
+    if (order.length > 0) {
+      for (const d of dedicated) notes.push(`${d.path} is a dedicated filesystem (${describeMount(d.mount)}, from ${d.origin}): kept mounted`);
+      notes.push('a busy mount is retried after 1s, then lazily unmounted (umount -l), reported on stderr');
+    }
     return makePlan(
       head,
       {
@@ -56,7 +64,9 @@ export const mountsStep: Step = {
         commands: order.map((m) => unmountCommand(m.mountPoint)),
         notes,
       },
-      `already clean: nothing mounted at or below ${MOUNT_TREES.join(' or ')}`,
+      kept.size > 0
+        ? `already clean: nothing to unmount at or below ${MOUNT_TREES.join(' or ')} (dedicated filesystem kept mounted: ${dedicated.map((d) => d.path).join(', ')})`
+        : `already clean: nothing mounted at or below ${MOUNT_TREES.join(' or ')}`,
     );
   },
 };

@@ -21,6 +21,11 @@ describe('normalizeGuardOptions', () => {
     expect(() => normalizeGuardOptions({ backupDir: '/var/lib/rancher/bk' })).toThrow('--backup-dir: /var/lib/rancher/bk is inside /var/lib/rancher, which the cleanup removes');
     expect(() => normalizeGuardOptions({ backupDir: 'bk' })).toThrow('--backup-dir: expected an absolute path on the host, got "bk"');
   });
+  it('--no-backup (commander: backup false) turns the default cluster-data backup off; with --backup-dir it is a contradiction', () => {
+    expect(normalizeGuardOptions({ backup: false })).toEqual({ liveHeartbeatMs: 300_000, noBackup: true });
+    expect(() => normalizeGuardOptions({ backup: false, backupDir: '/srv/bk' })).toThrow('--no-backup contradicts --backup-dir: choose one');
+    expect(() => normalizeGuardOptions({ backup: false, backupFetch: 'out' })).toThrow('--no-backup contradicts --backup-fetch: choose one');
+  });
   it('refuses a bad --live-heartbeat', () => {
     expect(() => normalizeGuardOptions({ liveHeartbeat: 'soon' })).toThrow('--live-heartbeat: expected seconds > 0, got "soon"');
   });

@@ -1,0 +1,24 @@
+// The mount-units probe section: `unit FILE` for each .mount file found, then grep's `FILE:Where=…`
+// lines. A file name may itself hold a colon, so a grep line belongs to the longest listed file
+// name it starts with.
+import { parseFail } from '../probe/section.js';
+import type { MountUnit } from '../facts/types.js';
+import { normalizeMountPath } from './systemd-escape.js';
+
+const WHERE = /^\s*Where\s*=\s*(.*?)\s*$/;
+
+export function parseMountUnits(lines: readonly string[]): MountUnit[] {
+  const units: MountUnit[] = [];
+  lines.forEach((line, i) => {
+    if (line.startsWith('unit /')) {
+      units.push({ file: line.slice('unit '.length), where: null });
+      return;
+    }
+    const owner = units.filter((u) => line.startsWith(`${u.file}:`)).sort((a, b) => b.file.length - a.file.length)[0];
+    const where = owner ? WHERE.exec(line.slice(owner.file.length + 1)) : null;
+    if (!owner || !where) return parseFail('mount-units', `unexpected line ${JSON.stringify(line.slice(0, 80))}`, i + 1);
+    // systemd keeps the last assignment.
+    owner.where = normalizeMountPath(where[1]);
+  });
+  return units;
+}
