@@ -3,7 +3,7 @@
 import { normalize } from 'node:path/posix';
 import { CLEANUP_DIRECTORIES, MOUNT_TREES } from '../recipe/catalogue.js';
 import type { Facts } from '../recipe/types.js';
-import { shellQuote } from '../ssh/shell-quote.js';
+import { shellQuote } from '../transport/shell-quote.js';
 
 export { formatBytes } from '../report/format-bytes.js';
 

@@ -1,7 +1,7 @@
 // Free space where the archive will go: a probe section (df -Pk of the backup directory's nearest
 // existing parent, bounded like every probe call) and the parse of what it printed.
 import type { ProbeSection, SectionOutput } from '../recipe/probe/section.js';
-import { shellQuote } from '../ssh/shell-quote.js';
+import { shellQuote } from '../transport/shell-quote.js';
 
 export const BACKUP_SPACE_SECTION = 'backup-space';
 

@@ -6,8 +6,9 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HostError } from '../errors.js';
-import type { GuardVerdict, HookContext } from '../run/hooks.js';
+import { hookScript, type GuardVerdict, type HookContext } from '../run/hooks.js';
 import { firstLine } from '../run/remote.js';
+import { execScript } from '../transport/exec-script.js';
 import { archivePaths } from './backup-contents.js';
 import { BACKUP_PATHS, backupSpec, buildBackupScript, formatBytes, parseBackupOutput, type BackupSpec } from './backup-script.js';
 
@@ -46,8 +47,7 @@ export function createBackupAction(options: BackupOptions): (ctx: HookContext) =
 /** Runs the archive script for `paths`; throws HostError step-failed (nothing deleted yet). */
 export async function makeArchive(ctx: HookContext, spec: BackupSpec, timeoutMs: number, paths: readonly string[]) {
   const script = buildBackupScript(spec, paths);
-  const result = await ctx.transport.exec(script, { timeoutMs, signal: ctx.signal });
-  ctx.record?.('backup', script, result);
+  const result = await execScript(hookScript(ctx), 'backup', script, { timeoutMs });
   if (result.aborted) throw new HostError('aborted', 'interrupted during the backup; nothing was deleted');
   if (result.timedOut) throw failed(`archiving took longer than ${Math.round(timeoutMs / 1000)}s (raise --step-timeout)`);
   if (result.exitCode !== 0) throw failed(`${firstLine(result.stderr) || 'no message'} (exit ${result.exitCode ?? result.exitSignal ?? '?'})`);

@@ -3,7 +3,7 @@
 // bounded by a timeout. Inline credentials (`*-data`, `token`) are decoded from the kubeconfig on
 // the host into a private temp dir, so no key or token ever travels in our command line or logs.
 import { isIP } from 'node:net';
-import { shellQuote } from '../ssh/shell-quote.js';
+import { shellQuote } from '../transport/shell-quote.js';
 import { ApiUnreachable, type ApiResponse } from './api-client.js';
 import type { ApiTarget } from './kubeconfig.js';
 

@@ -4,7 +4,7 @@
 // config), the RKE1 kubelet container's arguments, and when the kubelet last wrote its log.
 import { normalize } from 'node:path/posix';
 import type { ProbeSection } from '../recipe/probe/section.js';
-import { shellQuote } from '../ssh/shell-quote.js';
+import { shellQuote } from '../transport/shell-quote.js';
 
 /** Where the kubelet's kubeconfig lives, by distribution (RKE1, kubeadm, RKE2, k3s). */
 export const KUBELET_KUBECONFIGS = [

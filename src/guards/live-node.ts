@@ -4,9 +4,10 @@
 // refused) and/or with an admin --kubeconfig from here. Fails closed: when no API server could
 // answer and the host shows signs of life, the host is refused, naming what was tried.
 import { HostError } from '../errors.js';
-import type { GuardVerdict, HookContext } from '../run/hooks.js';
+import { hookScript, type GuardVerdict, type HookContext } from '../run/hooks.js';
 import { makeNonce } from '../run/nonce.js';
 import type { ProbeSection } from '../recipe/probe/section.js';
+import { execScript } from '../transport/exec-script.js';
 import { ApiUnreachable, apiGet, openDirect, type ApiResponse, type OpenStream } from './api-client.js';
 import { buildHostRequestScript, parseHostResponse } from './host-client.js';
 import { buildCatScript, buildReadScript, KUBELET_FILES_SECTION, KUBELET_KUBECONFIGS, kubeletFilesSection, parseReadOutput, type KubeletFiles } from './kubelet-files.js';
@@ -138,8 +139,7 @@ async function askOnHost(ctx: HookContext, kubeconfig: string, target: ApiTarget
   const marker = `NODESCRUB-${makeNonce()}`;
   const timeoutS = Math.max(1, Math.round(options.requestTimeoutMs / 1000));
   const script = buildHostRequestScript(marker, kubeconfig, target, path, timeoutS);
-  const result = await ctx.transport.exec(script, { timeoutMs: options.requestTimeoutMs + 5000, signal: ctx.signal });
-  ctx.record?.('live-node', script, result);
+  const result = await execScript(hookScript(ctx), 'live-node', script, { timeoutMs: options.requestTimeoutMs + 5000 });
   if (result.aborted) throw new ApiUnreachable('ABORTED', 'interrupted');
   if (result.timedOut) throw new ApiUnreachable('ETIMEDOUT', `the request on the host gave no answer within ${timeoutS + 5}s`);
   return parseHostResponse(result.stdout, result.stderr, marker); // the evidence says it was asked on the host (`how`)
@@ -158,8 +158,7 @@ async function readKubeletFiles(ctx: HookContext, marker: string, timeoutMs: num
 }
 
 async function execRead(ctx: HookContext, script: string, timeoutMs: number) {
-  const result = await ctx.transport.exec(script, { timeoutMs, signal: ctx.signal });
-  ctx.record?.('live-node', script, result, { secret: true }); // kubeconfigs and keys
+  const result = await execScript(hookScript(ctx), 'live-node', script, { timeoutMs, secret: true }); // kubeconfigs and keys
   if (result.aborted) throw new HostError('aborted', 'interrupted during the live-node check');
   if (result.timedOut) throw new HostError('timed-out', `live-node check: reading the kubelet kubeconfigs timed out after ${Math.round(timeoutMs / 1000)}s`);
   return result;

@@ -1,7 +1,7 @@
 // Quoting and the refusal of names that cannot be shown or passed on safely.
-// The quoting function itself lives in src/ssh/shell-quote.ts (also used for sudo wrapping): one
+// The quoting function itself lives in src/transport/shell-quote.ts (also used for sudo wrapping): one
 // implementation for the whole tool, re-exported here so the recipe has a single import.
-export { shellQuote } from '../ssh/shell-quote.js';
+export { shellQuote } from '../transport/shell-quote.js';
 
 // Bidirectional-text controls can make a name display as something else in a plan ("trojan source").
 const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;

@@ -1,7 +1,7 @@
 // Applies one planned step: runs its commands as one script and reads back each command's status.
 import type { StepPlan } from '../recipe/types.js';
 import type { StepResult } from './results.js';
-import { execScript, firstLine, type RemoteContext } from './remote.js';
+import { execStepScript, firstLine, type RemoteContext } from './remote.js';
 import { makeNonce } from './nonce.js';
 import { buildStepScript, parseStepOutput } from './step-script.js';
 
@@ -13,7 +13,7 @@ export async function applyStep(ctx: RemoteContext, plan: StepPlan): Promise<Ste
     return { ...base, status: 'noop', removed: [], message: plan.noop ?? 'nothing to do', durationMs: 0 };
   }
   const nonce = makeNonce();
-  const result = await execScript(ctx, plan.stepId, buildStepScript(plan.commands, nonce));
+  const result = await execStepScript(ctx, plan.stepId, buildStepScript(plan.commands, nonce));
   const { outcomes } = parseStepOutput(result.stdout, plan.commands, nonce);
   const failed = outcomes.find((outcome) => outcome.exitCode !== 0);
   const durationMs = Date.now() - started;

@@ -1,6 +1,7 @@
 // The engine's only output: a stream of events. The task tree, line output, logs and reports observe it.
 import type { Artifact } from '../recipe/types.js';
 import type { HostPlan } from '../plan/host-plan.js';
+import type { CommandEvent } from '../transport/exec-script.js';
 import type { HostResult, StepResult } from './results.js';
 
 export type HostPhase = 'connect' | 'discover' | 'verify' | 'reboot';
@@ -14,7 +15,7 @@ export type RunEvent =
   | { type: 'host-planned'; host: string; plan: HostPlan }
   | { type: 'step-started'; host: string; stepId: string; title: string; artifacts: Artifact[] }
   | { type: 'step-finished'; host: string; result: StepResult }
-  | { type: 'command'; host: string; stepId: string; command: string; exitCode: number | null; stdout: string; stderr: string; durationMs: number }
+  | CommandEvent
   | { type: 'warning'; host?: string; message: string }
   | { type: 'host-note'; host: string; message: string }
   | { type: 'host-finished'; host: string; result: HostResult }

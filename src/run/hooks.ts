@@ -4,8 +4,8 @@ import type { HostSpec } from '../inventory/types.js';
 import type { HostPlan } from '../plan/host-plan.js';
 import type { ProbeSection } from '../recipe/probe/section.js';
 import type { Facts, RecipeOptions } from '../recipe/types.js';
-import type { ExecResult, Transport } from '../ssh/transport.js';
-import type { EmitEvent } from './events.js';
+import type { CommandEvent, ScriptContext } from '../transport/exec-script.js';
+import type { Transport } from '../transport/transport.js';
 
 export interface HookContext {
   host: HostSpec;
@@ -14,8 +14,8 @@ export interface HookContext {
   plan: HostPlan;
   recipe: RecipeOptions;
   signal: AbortSignal;
-  /** Reports a command the hook ran (to --log-dir, -v, ndjson); `secret` output is replaced by its size. */
-  record?: (stepId: string, command: string, result: ExecResult, options?: { secret?: boolean }) => void;
+  /** Where the commands a hook runs are recorded (--log-dir, -v, ndjson); absent: not recorded. */
+  emit?: (event: CommandEvent) => void;
 }
 
 export interface GuardVerdict {
@@ -58,10 +58,7 @@ export async function applyGuards(ctx: HookContext, hooks: HostHooks): Promise<H
   return plan;
 }
 
-/** Hooks' commands become the same `command` events as the steps' (host logs, -v, ndjson). */
-export function commandRecorder(host: string, emit: EmitEvent): NonNullable<HookContext['record']> {
-  return (stepId, command, result, options) => {
-    const stdout = options?.secret ? `[${result.stdout.length} bytes not logged: may hold credentials]` : result.stdout;
-    emit({ type: 'command', host, stepId, command, exitCode: result.exitCode, stdout, stderr: result.stderr, durationMs: result.durationMs });
-  };
+/** The context a hook runs its commands in (execScript): recorded like the steps' commands. */
+export function hookScript(ctx: HookContext): ScriptContext {
+  return { host: ctx.host.name, transport: ctx.transport, signal: ctx.signal, emit: ctx.emit ?? (() => undefined) };
 }

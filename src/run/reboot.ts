@@ -2,22 +2,21 @@
 // SSH login works — with backoff and jitter, bounded by --reboot-timeout.
 import { HostError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
-import type { Transport } from '../ssh/transport.js';
+import { execScript, type ScriptContext } from '../transport/exec-script.js';
+import type { ConnectFn, Transport } from '../transport/transport.js';
 import { abortableSleep } from './abortable-sleep.js';
-import type { ConnectFn } from './run-host.js';
 
 export interface RebootOptions {
   connect: ConnectFn;
   timeoutMs: number;
-  signal: AbortSignal;
   /** First wait between login attempts; doubles up to maxDelayMs, with ±25% jitter. */
   initialDelayMs?: number;
   maxDelayMs?: number;
 }
 
 /** Reads the boot id; an empty answer is an error (the comparison would be meaningless). */
-export async function readBootId(transport: Transport, host: HostSpec, signal: AbortSignal): Promise<string> {
-  const result = await transport.exec(host.bootIdCommand, { timeoutMs: 30_000, signal });
+export async function readBootId(ctx: ScriptContext, host: HostSpec): Promise<string> {
+  const result = await execScript(ctx, 'reboot', host.bootIdCommand, { timeoutMs: 30_000 });
   const id = result.stdout.trim();
   if (result.exitCode !== 0 || id.length === 0) {
     throw new HostError('step-failed', `reboot: \`${host.bootIdCommand}\` gave no boot id (exit ${result.exitCode})`);
@@ -25,23 +24,27 @@ export async function readBootId(transport: Transport, host: HostSpec, signal: A
   return id;
 }
 
-/** Reboots and returns a fresh transport to the host once it is back with a new boot id. */
-export async function rebootAndWait(host: HostSpec, transport: Transport, options: RebootOptions): Promise<Transport> {
-  const before = await readBootId(transport, host, options.signal);
+/**
+ * Reboots the host `ctx` is connected to and returns a fresh transport once it is back with a new
+ * boot id. Every command (boot id before and after, the reboot itself) is recorded under `reboot`.
+ */
+export async function rebootAndWait(ctx: ScriptContext, host: HostSpec, options: RebootOptions): Promise<Transport> {
+  const before = await readBootId(ctx, host);
   // The connection usually dies under the command: a timeout or a dropped channel is expected here.
-  await transport.exec(host.rebootCommand, { timeoutMs: 15_000, signal: options.signal }).catch(() => undefined);
-  await transport.close().catch(() => undefined);
+  await execScript(ctx, 'reboot', host.rebootCommand, { timeoutMs: 15_000 }).catch(() => undefined);
+  await ctx.transport.close().catch(() => undefined);
+  const signal = ctx.signal;
   const deadline = Date.now() + options.timeoutMs;
   let delay = options.initialDelayMs ?? 1000;
   let lastProblem = 'no login attempt yet';
   while (Date.now() < deadline) {
-    if (options.signal.aborted) throw new HostError('aborted', 'interrupted while waiting for the reboot');
-    await abortableSleep(jitter(delay), options.signal);
+    if (signal.aborted) throw new HostError('aborted', 'interrupted while waiting for the reboot');
+    await abortableSleep(jitter(delay), signal);
     delay = Math.min(delay * 2, options.maxDelayMs ?? 15_000);
     let fresh: Transport | undefined;
     try {
-      fresh = await options.connect(host, options.signal);
-      const after = await readBootId(fresh, host, options.signal);
+      fresh = await options.connect(host, signal);
+      const after = await readBootId({ ...ctx, transport: fresh }, host);
       if (after !== before) return fresh;
       lastProblem = 'boot id unchanged (not rebooted yet)';
     } catch (error) {

@@ -4,35 +4,23 @@ import { buildProbeScript, parseProbeOutput } from '../recipe/index.js';
 import type { ProbeSection } from '../recipe/probe/section.js';
 import { redactSections } from '../recipe/probe/split.js';
 import type { Facts, Step } from '../recipe/types.js';
-import type { ExecResult, Transport } from '../ssh/transport.js';
+import { execScript, type ScriptContext } from '../transport/exec-script.js';
+import type { ExecResult } from '../transport/transport.js';
 import type { EmitEvent } from './events.js';
 import { makeNonce } from './nonce.js';
 
-export interface RemoteContext {
-  host: string;
-  /** Replaced after a reboot. */
-  transport: Transport;
+/** A host's connection during a run (replaced after a reboot), with the step timeout and the event sink. */
+export interface RemoteContext extends ScriptContext {
   stepTimeoutMs: number;
-  signal: AbortSignal;
   emit: EmitEvent;
 }
 
 /**
- * Runs one script, reports it as a `command` event, and turns a timeout or abort into a HostError.
- * `loggable` turns stdout into what the event may carry (secret probe sections removed).
+ * Runs one script under the step timeout (recorded like every command) and turns a timeout or an
+ * abort into a HostError: the host stops there. `loggable` strips what the record must not carry.
  */
-export async function execScript(ctx: RemoteContext, stepId: string, script: string, loggable?: (stdout: string) => string): Promise<ExecResult> {
-  const result = await ctx.transport.exec(script, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
-  ctx.emit({
-    type: 'command',
-    host: ctx.host,
-    stepId,
-    command: script,
-    exitCode: result.exitCode,
-    stdout: loggable ? loggable(result.stdout) : result.stdout,
-    stderr: result.stderr,
-    durationMs: result.durationMs,
-  });
+export async function execStepScript(ctx: RemoteContext, stepId: string, script: string, loggable?: (stdout: string) => string): Promise<ExecResult> {
+  const result = await execScript(ctx, stepId, script, { timeoutMs: ctx.stepTimeoutMs, ...(loggable ? { loggable } : {}) });
   if (result.aborted) throw new HostError('aborted', `interrupted during ${stepId}`);
   if (result.timedOut) {
     throw new HostError('timed-out', `${stepId} timed out after ${formatSeconds(ctx.stepTimeoutMs)} (remote command killed)`);
@@ -49,7 +37,7 @@ export async function probeFacts(ctx: RemoteContext, stepId: string, steps: read
   const extra = [...steps.flatMap((step) => (step.probe ? [step.probe] : [])), ...sections];
   const secret = extra.filter((section) => section.secret).map((section) => section.id);
   const loggable = secret.length > 0 ? (stdout: string) => redactSections(stdout, nonce, secret) : undefined;
-  const result = await execScript(ctx, stepId, buildProbeScript(nonce, extra), loggable);
+  const result = await execStepScript(ctx, stepId, buildProbeScript(nonce, extra), loggable);
   try {
     return parseProbeOutput(result.stdout, nonce, extra);
   } catch (error) {

@@ -3,16 +3,14 @@ import { HostError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
 import { isClean, planHost, plannedArtifacts, type HostPlan } from '../plan/host-plan.js';
 import type { Facts, RecipeOptions, Step, StepPlan } from '../recipe/types.js';
-import { applyGuards, commandRecorder, type HostHooks } from './hooks.js';
-import type { Transport } from '../ssh/transport.js';
+import { applyGuards, type HostHooks } from './hooks.js';
+import type { ConnectFn } from '../transport/transport.js';
 import { applyStep } from './apply-step.js';
 import { rebootAndWait } from './reboot.js';
 import type { EmitEvent, RunMode } from './events.js';
 import { probeFacts, type RemoteContext } from './remote.js';
 import { statusForFailure, type HostResult, type StepResult } from './results.js';
 import { describeArtifacts, reconcileSteps } from './verify-steps.js';
-
-export type ConnectFn = (host: HostSpec, signal: AbortSignal) => Promise<Transport>;
 
 export interface HostRunOptions {
   mode: RunMode;
@@ -72,7 +70,7 @@ async function discoverAndAct(
     return hostResult(host, 'refused', state, { failure: 'refused', reason: plan.refusals.join('; ') });
   }
   for (const action of options.hooks?.beforeApply ?? []) {
-    const notes = await action({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal, record: commandRecorder(ctx.host, ctx.emit) });
+    const notes = await action({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal, emit: ctx.emit });
     state.plan = { ...plan, notes: [...(state.plan.notes ?? []), ...notes] };
     for (const note of notes) options.emit({ type: 'host-note', host: host.name, message: note });
   }
@@ -98,7 +96,7 @@ async function discover(host: HostSpec, ctx: RemoteContext, options: HostRunOpti
   const facts = await probeFacts(ctx, 'discover', options.steps, guarded ? (options.hooks?.probe ?? []) : []);
   let plan = planHost(facts, options.steps, options.recipe);
   if (options.hooks && guarded) {
-    plan = await applyGuards({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal, record: commandRecorder(ctx.host, ctx.emit) }, options.hooks);
+    plan = await applyGuards({ host, transport: ctx.transport, facts, plan, recipe: options.recipe, signal: options.signal, emit: ctx.emit }, options.hooks);
     // What the guards saw (e.g. "API server not reachable: proceeding") is shown, not only stored.
     for (const note of plan.notes ?? []) options.emit({ type: 'host-note', host: host.name, message: note });
   }
@@ -127,7 +125,7 @@ async function applySteps(ctx: RemoteContext, plan: HostPlan, options: HostRunOp
 async function rebootHost(host: HostSpec, ctx: RemoteContext, options: HostRunOptions, timeoutMs: number): Promise<void> {
   options.emit({ type: 'phase-started', host: host.name, phase: 'reboot' });
   const started = Date.now();
-  ctx.transport = await rebootAndWait(host, ctx.transport, { connect: options.connect, timeoutMs, signal: options.signal });
+  ctx.transport = await rebootAndWait(ctx, host, { connect: options.connect, timeoutMs });
   options.emit({ type: 'phase-finished', host: host.name, phase: 'reboot', ok: true, message: `back after ${Math.round((Date.now() - started) / 1000)}s with a new boot id` });
 }
 

@@ -7,7 +7,8 @@ import { splitIntoBatches, type BatchSize } from './batches.js';
 import { checkBudgets, type Budget } from './budget.js';
 import type { EmitEvent, RunMode } from './events.js';
 import type { HostResult } from './results.js';
-import { runHost, type ConnectFn, type HostRunOptions } from './run-host.js';
+import type { ConnectFn } from '../transport/transport.js';
+import { runHost, type HostRunOptions } from './run-host.js';
 
 export interface FleetOptions extends Omit<HostRunOptions, 'connect' | 'mode'> {
   mode: RunMode;

@@ -1,7 +1,7 @@
 // Privilege escalation for non-root users: what exactly is sent, and how a sudo refusal is recognised.
 
 import type { HostSpec } from '../inventory/types.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../transport/shell-quote.js';
 
 /** The command line sent over SSH and the bytes written to its stdin. */
 export interface WrappedCommand {

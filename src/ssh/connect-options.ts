@@ -1,9 +1,10 @@
 // Connection settings, their defaults, and up-front validation naming the offending value.
 
+import type { Duplex } from 'node:stream';
 import { UsageError } from '../errors.js';
+import type { HostSpec, JumpHostSpec } from '../inventory/types.js';
 import type { PassphrasePrompt } from './auth.js';
 import { HOST_KEY_POLICIES, type HostKeyPolicy } from './host-key-policy.js';
-import type { JumpPool } from './jump.js';
 import type { SecretEnv } from './mask.js';
 
 export interface ConnectOptions {
@@ -24,7 +25,7 @@ export interface ConnectOptions {
   /** Where the secrets named by the host spec (and SSH_AUTH_SOCK) are read from. */
   env: SecretEnv;
   /** Shared bastion connections; without it a host with jumpHost gets a private one. */
-  jumps?: JumpPool;
+  jumps?: JumpOpener;
   /** Non-fatal notices: host key checking off, known_hosts not writable, agent errors. */
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
@@ -37,6 +38,30 @@ export interface ConnectOptions {
   maxChannels?: number;
   /** Per-stream output cap of one command. Default 16 MiB. */
   outputLimitBytes?: number;
+}
+
+/** How a target asks for a tunnel: its credentials to lend and the settings of its own connect. */
+export interface JumpOpenRequest {
+  credentials?: JumpCredentials;
+  /** Used for the bastion when the pool was built without options (first user's settings win). */
+  options?: ResolvedConnectOptions;
+  signal?: AbortSignal;
+}
+
+/** Credentials a bastion borrows from the first host that goes through it (never its password). */
+export type JumpCredentials = Pick<HostSpec, 'identityFile' | 'identityPassphraseEnv'>;
+
+/** A tunnel to one target through a bastion; release() when the target's connection closes. */
+export interface JumpLease {
+  stream: Duplex;
+  /** `via jump ops@bastion:22`, for messages. */
+  via: string;
+  release(): void;
+}
+
+/** What connectHost needs of a bastion pool (JumpPool, jump.ts): a tunnel to address:port. */
+export interface JumpOpener {
+  open(jump: JumpHostSpec, address: string, port: number, request?: JumpOpenRequest): Promise<JumpLease>;
 }
 
 /** ConnectOptions with every default filled in. */

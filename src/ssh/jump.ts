@@ -4,32 +4,13 @@ import type { Duplex } from 'node:stream';
 import type { JumpHostSpec } from '../inventory/types.js';
 import { planAuthMethods } from './auth.js';
 import { classifySshError, ConnectFailure, toHostError } from './classify.js';
-import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './connect-options.js';
+import { resolveConnectOptions, type ConnectOptions, type JumpCredentials, type JumpLease, type JumpOpener, type JumpOpenRequest, type ResolvedConnectOptions } from './connect-options.js';
 import { retryConnect } from './connect-retry.js';
 import { openSshClient, type ClientTarget } from './open-client.js';
 import type { SshClient } from './ssh2.js';
 
 /** Connection settings for bastions: those of connectHost, minus the per-call ones. */
 export type JumpPoolOptions = Omit<ConnectOptions, 'jumps' | 'signal'>;
-
-/** How a target asks for a tunnel: its credentials to lend and the settings of its own connect. */
-export interface JumpOpenRequest {
-  credentials?: JumpCredentials;
-  /** Used for the bastion when the pool was built without options (first user's settings win). */
-  options?: ResolvedConnectOptions;
-  signal?: AbortSignal;
-}
-
-/** Credentials a bastion borrows from the first host that goes through it (never its password). */
-export type JumpCredentials = Pick<ClientTarget, 'identityFile' | 'identityPassphraseEnv'>;
-
-/** A tunnel to one target through a bastion; release() when the target's connection closes. */
-export interface JumpLease {
-  stream: Duplex;
-  /** `via jump ops@bastion:22`, for messages. */
-  via: string;
-  release(): void;
-}
 
 interface Bastion {
   client: Promise<SshClient>;
@@ -41,7 +22,7 @@ interface Bastion {
  * and known_hosts as any host. Counts its users; connections stay up until close() (a target closing
  * must not cut the others), and a bastion that drops is reconnected on next use.
  */
-export class JumpPool {
+export class JumpPool implements JumpOpener {
   #options: ResolvedConnectOptions | undefined;
   #bastions = new Map<string, Bastion>();
   #closed = false;

@@ -10,9 +10,9 @@ import { maskSecrets } from './mask.js';
 import type { SshClient } from './ssh2.js';
 import { rm } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../transport/shell-quote.js';
 import { openForward, sftpDownload, streamToFile } from './transfer.js';
-import type { ExecOptions, ExecResult, Transport, TransferOptions } from './transport.js';
+import type { ExecOptions, ExecResult, Transport, TransferOptions } from '../transport/transport.js';
 
 /** ExecResult plus what only the SSH layer knows; all extra fields are optional per the contract. */
 export interface SshExecResult extends ExecResult {

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { openExecChannel, sendChannelSignal } from './exec.js';
 import type { ClientChannel, SFTPWrapper, SshClient } from './ssh2.js';
-import type { TransferOptions } from './transport.js';
+import type { TransferOptions } from '../transport/transport.js';
 
 /** ssh2's open-failure reasons (RFC 4254 §5.1) and what a socket would have said instead. */
 const OPEN_FAILURE_CODES: Record<number, string> = { 1: 'EFORWARDPROHIBITED', 2: 'ECONNREFUSED', 3: 'EFORWARDUNSUPPORTED', 4: 'ERESOURCE' };

@@ -93,8 +93,15 @@ describe('rolling resets and CI reports', () => {
     entry.rebootCommand = '(sleep 3; cat /proc/sys/kernel/random/uuid > /run/nodescrub-test-boot-id) >/dev/null 2>&1 &';
     const file = join(out, 'reboot-inventory.yaml');
     writeFileSync(file, yaml.dump(inventory));
-    const run = runCli(['run', '-i', file, '--known-hosts', labKnownHosts(), '--limit', node.name, '--yes', '--reboot', '--reboot-timeout', '60', '--report', join(out, 'reboot.json')]);
+    const run = runCli(['run', '-i', file, '--known-hosts', labKnownHosts(), '--limit', node.name, '--yes', '--reboot', '--reboot-timeout', '60', '--report', join(out, 'reboot.json'), '--log-dir', join(out, 'reboot-logs')]);
     expect(run.exitCode).toBe(0);
+    // The reboot's own commands reach the host log like every other command (boot id before, the
+    // reboot, then the boot id read on the fresh connection).
+    const log = readFileSync(join(out, 'reboot-logs', `${node.name}.log`), 'utf8');
+    const rebootCommands = [...log.matchAll(/\[reboot\] \$ (.*)/g)].map((m) => m[1]);
+    expect(rebootCommands[0]).toBe(entry.bootIdCommand);
+    expect(rebootCommands[1]).toBe(entry.rebootCommand);
+    expect(rebootCommands.slice(2)).toContain(entry.bootIdCommand);
     expect(run.stderr).toMatch(new RegExp(`${node.name}: reboot: back after \\d+s with a new boot id`));
     const verifyLines = run.stderr.split('\n').filter((l) => l.startsWith(`${node.name}: verify: verified clean`));
     expect(verifyLines).toHaveLength(2); // after the steps, and again after the reboot

@@ -10,7 +10,7 @@ import { backupSpec, buildBackupScript, checkBackupDir, formatBytes, parseBackup
 import { HostError } from '../../../src/errors.js';
 import type { Facts, IptablesDump } from '../../../src/recipe/types.js';
 import type { HookContext } from '../../../src/run/hooks.js';
-import type { ExecResult, Transport } from '../../../src/ssh/transport.js';
+import type { ExecResult, Transport } from '../../../src/transport/transport.js';
 import { hostSpec } from '../../fixtures/guards/host.js';
 
 const dump = (saveCommand: string, error: string | null = null): IptablesDump => ({

@@ -12,7 +12,7 @@ import { listClusterData, totalDataKiB, type DataItem } from '../../../src/recip
 import type { DirectoryEntry, Facts } from '../../../src/recipe/types.js';
 import type { HostPlan } from '../../../src/plan/host-plan.js';
 import type { HookContext } from '../../../src/run/hooks.js';
-import type { Transport } from '../../../src/ssh/transport.js';
+import type { Transport } from '../../../src/transport/transport.js';
 import { hostSpec } from '../../fixtures/guards/host.js';
 import { emptyHostFacts } from '../recipe/fixtures.js';
 

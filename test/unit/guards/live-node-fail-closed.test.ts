@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createLiveNodeGuard, type LiveNodeOptions } from '../../../src/guards/live-node.js';
 import type { Facts } from '../../../src/recipe/types.js';
 import type { HookContext } from '../../../src/run/hooks.js';
-import type { ExecResult } from '../../../src/ssh/transport.js';
+import type { CommandEvent } from '../../../src/transport/exec-script.js';
 import { closedPort, hostSpec, kubeletKubeconfig, makeFakeHost, type FakeHost } from '../../fixtures/guards/host.js';
 import { makeTestPki, startFakeApiServer, type FakeApiServer, type FakeState, type TestPki } from '../../../scripts/lab.d/fake-apiserver.js';
 
@@ -43,7 +43,7 @@ afterEach(() => {
 const OPTIONS: LiveNodeOptions = { maxHeartbeatAgeMs: 300_000, requestTimeoutMs: 2000, stepTimeoutMs: 10_000 };
 const RKE1_KC = '/etc/kubernetes/ssl/kubecfg-kube-node.yaml';
 
-function context(fake: FakeHost, options: { force?: boolean; facts?: Partial<Facts>; recorded?: { command: string; result: ExecResult }[] } = {}): HookContext {
+function context(fake: FakeHost, options: { force?: boolean; facts?: Partial<Facts>; recorded?: CommandEvent[] } = {}): HookContext {
   return {
     host: hostSpec({ name: 'node4' }),
     transport: fake.transport,
@@ -51,7 +51,7 @@ function context(fake: FakeHost, options: { force?: boolean; facts?: Partial<Fac
     plan: { steps: [], refusals: [], failures: [] },
     recipe: { removeImages: false, force: options.force ?? false },
     signal: new AbortController().signal,
-    ...(options.recorded ? { record: (_id: string, command: string, result: ExecResult) => void options.recorded!.push({ command, result }) } : {}),
+    ...(options.recorded ? { emit: (event: CommandEvent) => void options.recorded!.push(event) } : {}),
   };
 }
 
@@ -86,7 +86,7 @@ describe('forwarding refused: the same GET with curl on the host', () => {
     host = makeFakeHost({ hostname: 'node4', forward: prohibited });
     rke1Node(host);
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 40, leaseAgeSeconds: 2 };
-    const recorded: { command: string; result: ExecResult }[] = [];
+    const recorded: CommandEvent[] = [];
     const verdict = await createLiveNodeGuard(OPTIONS).guard(context(host, { recorded }));
     expect(verdict.refusals).toEqual([
       expect.stringMatching(new RegExp(`^live node: the API server at https://127\\.0\\.0\\.1:${api.port} reports node "node4" Ready \\(last heartbeat [1-4]s ago, asked from node4 with ${RKE1_KC}, by a request on the host \\(the host's sshd refused port forwarding\\)\\) — refusing; use --force to clean it anyway$`)),

@@ -12,6 +12,7 @@ import { renderProbeScript } from '../../../src/recipe/probe/script.js';
 import { splitSections } from '../../../src/recipe/probe/split.js';
 import type { HookContext } from '../../../src/run/hooks.js';
 import type { Facts } from '../../../src/recipe/types.js';
+import type { CommandEvent } from '../../../src/transport/exec-script.js';
 import { closedPort, hostSpec, kubeletKubeconfig, makeFakeHost, type FakeHost } from '../../fixtures/guards/host.js';
 import { makeTestPki, startFakeApiServer, type FakeApiServer, type FakeState, type TestPki } from '../../../scripts/lab.d/fake-apiserver.js';
 
@@ -103,12 +104,11 @@ describe('live-node guard', () => {
   it('without that section it reads with an exec of its own, recorded for the logs without the output (credentials)', async () => {
     host = makeFakeHost({ hostname: 'node4' });
     rke1Node(host);
-    const recorded: { stepId: string; stdout: string; secret?: boolean }[] = [];
-    const record = (stepId: string, _command: string, result: { stdout: string }, options?: { secret?: boolean }) =>
-      recorded.push({ stepId, stdout: result.stdout, secret: options?.secret });
-    await createLiveNodeGuard(OPTIONS).guard({ ...context(host), record });
+    const recorded: CommandEvent[] = [];
+    await createLiveNodeGuard(OPTIONS).guard({ ...context(host), emit: (event) => recorded.push(event) });
     expect(host.transport.execs).toHaveLength(1);
-    expect(recorded).toEqual([{ stepId: 'live-node', stdout: expect.stringContaining('BEGIN CERTIFICATE'), secret: true }]);
+    expect(recorded).toEqual([expect.objectContaining({ type: 'command', host: 'node4', stepId: 'live-node', stdout: expect.stringMatching(/^\[\d+ bytes not logged: may hold credentials\]$/) })]);
+    expect(JSON.stringify(recorded)).not.toContain('BEGIN CERTIFICATE');
   });
 
   it('--force turns the refusal into a note', async () => {

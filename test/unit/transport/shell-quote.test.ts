@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { shellJoin, shellQuote } from '../../../src/ssh/shell-quote.js';
+import { shellJoin, shellQuote } from '../../../src/transport/shell-quote.js';
 
 /** The word a real sh builds from `<quoted>` (`set -- <quoted>; printf %s "$1"`), byte for byte. */
 function throughSh(quoted: string): string {

@@ -1,8 +1,8 @@
 // Asks for the passphrase of every encrypted key file before the live tree is drawn: a question
 // asked under a tree that redraws stderr ten times a second cannot be seen nor answered.
 import type { HostSpec } from '../inventory/types.js';
-import { planAuthMethods, type PassphrasePrompt } from '../ssh/auth.js';
-import type { SecretEnv } from '../ssh/mask.js';
+import { planAuthMethods, type PassphrasePrompt } from './auth.js';
+import type { SecretEnv } from './mask.js';
 
 /**
  * Loads each distinct key file (and passphrase variable) once, prompting where needed, one file at

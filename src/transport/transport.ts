@@ -1,5 +1,7 @@
-// The one interface everything above src/ssh/ uses to talk to a host. Only src/ssh/ imports ssh2.
+// What a transport must provide, nothing else (as pyinfra's connectors/base.py): everything above
+// src/transport/ talks to a host through these types; src/ssh/ implements them with ssh2.
 import type { Duplex } from 'node:stream';
+import type { HostSpec } from '../inventory/types.js';
 
 export interface ExecOptions {
   /** Written to the remote command's stdin, then stdin is closed. */
@@ -43,3 +45,6 @@ export interface Transport {
   /** Copies a remote file to `localPath` (readable by root on a become host), byte for byte. */
   fetchFile?(remotePath: string, localPath: string, options?: TransferOptions): Promise<{ bytes: number }>;
 }
+
+/** Opens the one connection a host run uses; a transport folder (src/ssh/) provides it. */
+export type ConnectFn = (host: HostSpec, signal: AbortSignal) => Promise<Transport>;
