@@ -1,7 +1,7 @@
 // Which cluster data this host's cleanup would delete, with sizes: what `plan` lists as "data" and
 // what `run` archives first. Pure over facts.
 import { CLEANUP_DIRECTORIES, CLUSTER_DATA } from './catalogue.js';
-import type { Facts } from './facts/types.js';
+import type { Facts } from './probe/probe.js';
 import { isAtOrBelow } from './steps/common.js';
 
 export interface DataItem {

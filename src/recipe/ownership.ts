@@ -2,7 +2,7 @@
 // runner, the Rancher server — kept, and the host refused unless told otherwise). The one rule;
 // the names it matches are in catalogue.ts.
 import { AGENT_IMAGE, CLUSTER_LABEL_PREFIXES, POD_CONTAINER_PREFIX, RKE_HELPER_PREFIX, RKE_IMAGE, RKE_SYSTEM_CONTAINERS } from './catalogue.js';
-import type { DockerContainer, DockerVolume } from './facts/types.js';
+import type { DockerContainer, DockerVolume } from './facts/docker.js';
 
 function isRkeSystemName(name: string): boolean {
   return (RKE_SYSTEM_CONTAINERS as readonly string[]).includes(name) || name.startsWith(RKE_HELPER_PREFIX);

@@ -1,10 +1,24 @@
 // The recipe's public contract with the runner: steps turn facts into commands (or a reason not to).
-import type { Facts } from './facts/types.js';
+import type { Facts } from './probe/probe.js';
 import type { ProbeSection } from './probe/section.js';
 
 export type { ProbeSection } from './probe/section.js';
 
-export type * from './facts/types.js';
+export type { Facts, CustomFact } from './probe/probe.js';
+export type { ClusterDataFacts, DataPathEntry } from './facts/cluster-data.js';
+export type { DirectoryEntry, DirectoryFacts } from './facts/directories.js';
+export type { DockerContainer, DockerFacts, DockerImage, DockerVolume } from './facts/docker.js';
+export type { ProbeFacts, ToolFacts } from './facts/host.js';
+export type { InterfaceFacts, NetLink } from './facts/interfaces.js';
+export type { IptablesBackend, IptablesDump, IptablesFacts, IptablesFamily } from './facts/iptables.js';
+export type { IptablesChain, IptablesRule, IptablesTable } from './facts/iptables-save.js';
+export type { MountConfigFacts } from './facts/mount-config.js';
+export type { Mount, MountFacts } from './facts/mounts.js';
+export type { PathType } from './facts/path-shape.js';
+export type { ProcessInfo, ServiceFacts, UnitState } from './facts/services.js';
+export type { SshConnection, SshFacts } from './facts/ssh.js';
+export type { FstabEntry } from './mount-config/fstab.js';
+export type { MountUnit } from './mount-config/mount-units.js';
 
 export type Category =
   | 'services'

@@ -5,7 +5,22 @@ import { CLEANUP_DIRECTORIES, CLUSTER_DATA } from '../catalogue.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
 import { EMPTY_PROBE, parseEmpty, PATH_TYPES } from './path-shape.js';
-import type { ClusterDataFacts, DataPathEntry, PathType } from './types.js';
+import type { PathType } from './path-shape.js';
+
+/** One cluster-data path below the 16 (catalogue CLUSTER_DATA), measured like a directory. */
+export interface DataPathEntry {
+  path: string;
+  type: PathType;
+  /** `du -skx` in KiB; null when not measured or when du did not finish in time. */
+  sizeKiB: number | null;
+  /** No entry but `lost+found`; null when not a readable directory. */
+  empty: boolean | null;
+}
+
+export interface ClusterDataFacts {
+  /** The CLUSTER_DATA paths not among the 16 (those are in DirectoryFacts), in catalogue order. */
+  entries: DataPathEntry[];
+}
 
 /** The CLUSTER_DATA paths this fact probes, in catalogue order. */
 export const PROBED_DATA_PATHS: readonly string[] = CLUSTER_DATA.map((d) => d.path).filter(

@@ -6,7 +6,26 @@ import { CLEANUP_DIRECTORIES } from '../catalogue.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
 import { EMPTY_PROBE, parseEmpty, PATH_TYPES } from './path-shape.js';
-import type { DirectoryEntry, DirectoryFacts, PathType } from './types.js';
+import type { PathType } from './path-shape.js';
+
+export interface DirectoryEntry {
+  path: string;
+  type: PathType;
+  /** `du -skx` in KiB; null when not measured or when du did not finish in time. */
+  sizeKiB: number | null;
+  /** The immutable attribute on the path itself; null when unknown (no lsattr, unsupported fs). */
+  immutable: boolean | null;
+  /** `dev:inode` of the path itself (not followed): two paths naming one directory share it. */
+  inode: string | null;
+  /** A directory with no entry but `lost+found` (an emptied ext4 filesystem is empty); null when
+   * not a directory or not readable. */
+  empty: boolean | null;
+}
+
+export interface DirectoryFacts {
+  /** One entry per catalogue path, in catalogue order. */
+  entries: DirectoryEntry[];
+}
 
 function parseEntry(line: string, lineNo: number): DirectoryEntry {
   const expected = CLEANUP_DIRECTORIES[lineNo - 1];

@@ -10,7 +10,41 @@
 // labels it carries, could not be read back exactly — and that decides what may be removed.
 import { bodyLines, firstErrorLine, parseFail, parseKeyValues, parseYesNo, type FactDefinition, type SectionOutput, type SectionReader } from '../probe/section.js';
 import { parseJsonLines, stringField, type JsonRecord } from './json-lines.js';
-import type { DockerContainer, DockerFacts, DockerImage, DockerVolume } from './types.js';
+
+export interface DockerContainer {
+  /** Full 64-hex id. */
+  id: string;
+  names: string[];
+  image: string;
+  /** `running`, `exited`, `created`, `paused`, `restarting`, `dead`, … */
+  state: string;
+  /** Running or restarting: something to stop first (a paused one is frozen and is not). */
+  running: boolean;
+  /** `Config.Labels` (the image's labels included): evidence of who made it (src/recipe/ownership.ts). */
+  labels: Record<string, string>;
+  /** Names of the docker volumes it mounts, in mount order (bind and tmpfs mounts are not volumes). */
+  volumes: string[];
+}
+
+export interface DockerVolume {
+  name: string;
+  driver: string;
+  /** Its labels; null when `docker volume ls` printed a label list that cannot be split unambiguously
+   * (docker joins `key=value` pairs with commas and a value may hold commas). */
+  labels: Record<string, string> | null;
+}
+
+export interface DockerImage {
+  /** `sha256:<64 hex>`. */
+  id: string;
+  /** `repo:tag` references (none for a dangling image). */
+  tags: string[];
+}
+
+export type DockerFacts =
+  | { status: 'absent' }
+  | { status: 'unreachable'; error: string }
+  | { status: 'ok'; containers: DockerContainer[]; volumes: DockerVolume[]; images: DockerImage[] };
 
 // A paused container is frozen: it re-creates nothing and `docker rm -f` removes it, so it is not
 // one to stop first (stopping a frozen container can fail and would block the host).

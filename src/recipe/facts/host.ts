@@ -1,6 +1,23 @@
 // Facts about the probe run itself and the helper tools the host offers (GNU or busybox).
 import { bodyLines, parseFail, parseKeyValues, parseYesNo, type FactDefinition } from '../probe/section.js';
-import type { ProbeFacts, ToolFacts } from './types.js';
+
+/** About the probe itself. */
+export interface ProbeFacts {
+  /** Effective uid the probe ran as (0 when root or through sudo). */
+  uid: number;
+  /** UTC time of the probe, `YYYYMMDDTHHMMSSZ`: names backup files, so a plan is reproducible. */
+  timestamp: string;
+}
+
+/** Which helper tools the host has, so commands use only what exists (GNU or busybox). */
+export interface ToolFacts {
+  /** `gnu`: `timeout SECS`; `busybox-t`: old busybox `timeout -t SECS`; `none`: no timeout at all. */
+  timeout: 'gnu' | 'busybox-t' | 'none';
+  /** GNU rm's `--one-file-system` (busybox rm lacks it). */
+  rmOneFileSystem: boolean;
+  chattr: boolean;
+  lsattr: boolean;
+}
 
 export const probeFact: FactDefinition<ProbeFacts> = {
   sections: [

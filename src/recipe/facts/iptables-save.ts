@@ -3,7 +3,26 @@
 // only the target is extracted, with a tokenizer that honours iptables-save's "…" quoting so a
 // comment containing `-j KUBE-X` is never mistaken for a jump.
 import { parseFail } from '../probe/section.js';
-import type { IptablesTable } from './types.js';
+
+export interface IptablesRule {
+  chain: string;
+  /** The rule exactly as iptables-save printed it (`-A CHAIN …`): fed back verbatim, never re-tokenised. */
+  line: string;
+  /** The `-j`/`-g` target, or null for a rule without one. */
+  target: string | null;
+}
+
+export interface IptablesChain {
+  name: string;
+  /** Built-in chains' policy (`ACCEPT`, `DROP`); null for user chains (`-`). */
+  policy: string | null;
+}
+
+export interface IptablesTable {
+  name: string;
+  chains: IptablesChain[];
+  rules: IptablesRule[];
+}
 
 export interface SaveContent {
   tables: IptablesTable[];

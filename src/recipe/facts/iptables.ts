@@ -2,8 +2,32 @@
 // both variants (rules may hide in either), else the plain `*-save`. Each section also says whether
 // the matching `*-restore` exists, since cleaning feeds iptables-restore.
 import { bodyLines, firstErrorLine, parseFail, type FactDefinition, type ProbeSection, type SectionReader } from '../probe/section.js';
-import { parseSave } from './iptables-save.js';
-import type { IptablesBackend, IptablesDump, IptablesFacts, IptablesFamily } from './types.js';
+import { parseSave, type IptablesTable } from './iptables-save.js';
+
+export type IptablesFamily = 'ipv4' | 'ipv6';
+
+/** `legacy`/`nft` when the host has both variants, else `default` (plain iptables-save). */
+export type IptablesBackend = 'legacy' | 'nft' | 'default';
+
+export interface IptablesDump {
+  family: IptablesFamily;
+  backend: IptablesBackend;
+  /** e.g. `ip6tables-legacy-save`. */
+  saveCommand: string;
+  /** The matching `*-restore`, or null when the host lacks it. */
+  restoreCommand: string | null;
+  /** Why the dump could not be read (null when it was). */
+  error: string | null;
+  tables: IptablesTable[];
+  /** Lines naming a chain that cannot be represented (e.g. with whitespace). */
+  unrepresentable: string[];
+  /** Comment lines that matter (e.g. "Table `filter' is incompatible, use 'nft' tool."). */
+  warnings: string[];
+}
+
+export interface IptablesFacts {
+  dumps: IptablesDump[];
+}
 
 const FAMILIES: Array<[IptablesFamily, string]> = [['ipv4', 'iptables'], ['ipv6', 'ip6tables']];
 const BACKENDS: IptablesBackend[] = ['legacy', 'nft', 'default'];

@@ -1,11 +1,18 @@
 // Where mounts come from at boot: /etc/fstab (one cat) and the Where= of every systemd .mount unit
 // (the glob is the shell's, then one grep over all files: no process per unit).
 import { MOUNT_UNIT_DIRECTORIES } from '../catalogue.js';
-import { parseFstab } from '../mount-config/fstab.js';
-import { parseMountUnits } from '../mount-config/mount-units.js';
+import { parseFstab, type FstabEntry } from '../mount-config/fstab.js';
+import { parseMountUnits, type MountUnit } from '../mount-config/mount-units.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, firstErrorLine, parseFail, type FactDefinition } from '../probe/section.js';
-import type { MountConfigFacts } from './types.js';
+
+/** Where mounts come from at boot: what makes a filesystem "dedicated" to a path. */
+export interface MountConfigFacts {
+  fstab: FstabEntry[];
+  /** 1-based line numbers of fstab lines that could not be read (too few fields, bad escape). */
+  fstabIgnored: number[];
+  units: MountUnit[];
+}
 
 const UNIT_GLOBS = MOUNT_UNIT_DIRECTORIES.map((dir) => `${shellQuote(dir)}/*.mount`).join(' ');
 

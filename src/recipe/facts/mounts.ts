@@ -2,7 +2,22 @@
 // paths as \040 \011 \012 \134; they are decoded here (so matching sees the real path) and quoted
 // again for commands by shellQuote. A backslash not followed by three octal digits is an error.
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
-import type { Mount, MountFacts } from './types.js';
+
+/** One line of /proc/self/mountinfo, escapes decoded. */
+export interface Mount {
+  id: number;
+  parentId: number;
+  root: string;
+  mountPoint: string;
+  fsType: string;
+  source: string;
+  options: string;
+}
+
+export interface MountFacts {
+  /** In mountinfo order (roughly mount order), which the unmount ordering relies on. */
+  mounts: Mount[];
+}
 
 /** Decodes mountinfo's octal escapes; null when the text contains a malformed one. */
 export function decodeMountField(text: string): string | null {

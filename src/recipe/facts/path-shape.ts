@@ -2,7 +2,8 @@
 // shell that tells whether a directory is empty (builtins only: no process per path).
 import { EMPTY_FILESYSTEM_ENTRY } from '../catalogue.js';
 import { parseFail } from '../probe/section.js';
-import type { PathType } from './types.js';
+
+export type PathType = 'absent' | 'directory' | 'file' | 'symlink' | 'other';
 
 export const PATH_TYPES: readonly PathType[] = ['absent', 'directory', 'file', 'symlink', 'other'];
 

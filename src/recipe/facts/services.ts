@@ -4,7 +4,29 @@
 import { WATCHED_PROCESSES, WATCHED_UNITS } from '../catalogue.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, parseYesNo, type FactDefinition } from '../probe/section.js';
-import type { ProcessInfo, ServiceFacts, UnitState } from './types.js';
+
+export interface UnitState {
+  /** e.g. `kubelet.service`. */
+  name: string;
+  /** `systemctl is-active` word (`active`, `inactive`, `failed`, `activating`, …; `unknown` if none). */
+  active: string;
+  /** `systemctl is-enabled` word (`enabled`, `disabled`, `static`, …; `unknown` if none). */
+  enabled: string;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  /** `/proc/<pid>/comm`. */
+  comm: string;
+}
+
+export interface ServiceFacts {
+  /** systemctl exists and systemd is the running init. */
+  systemd: boolean;
+  units: UnitState[];
+  /** Live (non-zombie) processes whose comm is one of the watched names. */
+  processes: ProcessInfo[];
+}
 
 const units = WATCHED_UNITS.map(shellQuote).join(' ');
 const processes = WATCHED_PROCESSES.map(shellQuote).join('|');

@@ -2,7 +2,23 @@
 // Two independent answers, both kept: the interface owning the server-side address, and the one
 // the kernel routes the client's address through (they differ with asymmetric routing).
 import { bodyLines, parseFail, type FactDefinition, type SectionOutput } from '../probe/section.js';
-import type { SshConnection, SshFacts } from './types.js';
+
+export interface SshConnection {
+  clientAddress: string;
+  clientPort: number;
+  serverAddress: string;
+  serverPort: number;
+}
+
+/** The SSH session the probe ran in, and the interfaces carrying it (never deleted). */
+export interface SshFacts {
+  /** From `$SSH_CONNECTION`; null when not set (not over SSH, or sudo dropped it). */
+  connection: SshConnection | null;
+  /** The interface owning the server-side address (`ip -o addr`). */
+  addressInterface: string | null;
+  /** The `dev` of `ip route get <client address>`. */
+  routeInterface: string | null;
+}
 
 /** IPv4-mapped IPv6 (`::ffff:192.0.2.1`, from a dual-stack sshd) compares as plain IPv4. */
 export function normalizeAddress(address: string): string {

@@ -5,7 +5,8 @@
 // the usual rules (refused, or unmounted with --force).
 import { posix } from 'node:path';
 import { CLEANUP_DIRECTORIES, isSharedFilesystem } from '../catalogue.js';
-import type { Facts, Mount } from '../facts/types.js';
+import type { Mount } from '../facts/mounts.js';
+import type { Facts } from '../probe/probe.js';
 import { systemdEscapePath } from './systemd-escape.js';
 
 export interface DedicatedMount {

@@ -2,8 +2,19 @@
 // spaces inside a field written as octal escapes (`\040`), decoded here like mountinfo's. A line
 // mount(8) could not use (one field, a malformed escape) is listed apart, never guessed at.
 import { decodeMountField } from '../facts/mounts.js';
-import type { FstabEntry } from '../facts/types.js';
 import { normalizeMountPath } from './systemd-escape.js';
+
+/** One line of /etc/fstab (escapes such as `\040` decoded). */
+export interface FstabEntry {
+  /** 1-based line number in the file. */
+  line: number;
+  /** What is mounted: `/dev/sdb1`, `UUID=…`, `LABEL=…`, `server:/export`, `tmpfs`. */
+  spec: string;
+  /** Where, normalised (no trailing or doubled slash); `none`/`swap` stay as written. */
+  file: string;
+  fsType: string;
+  options: string;
+}
 
 export interface ParsedFstab {
   entries: FstabEntry[];

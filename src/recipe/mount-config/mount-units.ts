@@ -2,8 +2,15 @@
 // lines. A file name may itself hold a colon, so a grep line belongs to the longest listed file
 // name it starts with.
 import { parseFail } from '../probe/section.js';
-import type { MountUnit } from '../facts/types.js';
 import { normalizeMountPath } from './systemd-escape.js';
+
+/** A systemd `.mount` unit file found in one of the unit directories. */
+export interface MountUnit {
+  /** The unit file, e.g. `/etc/systemd/system/var-lib-etcd.mount`. */
+  file: string;
+  /** Its `Where=` (the last one, normalised); null when the file has none. */
+  where: string | null;
+}
 
 const WHERE = /^\s*Where\s*=\s*(.*?)\s*$/;
 

@@ -4,22 +4,18 @@ import { clusterDataFact } from '../facts/cluster-data.js';
 import { directoriesFact } from '../facts/directories.js';
 import { probeFact, toolsFact } from '../facts/host.js';
 import { iptablesFact } from '../facts/iptables.js';
-import { linksFact } from '../facts/links.js';
+import { interfacesFact } from '../facts/interfaces.js';
 import { mountConfigFact } from '../facts/mount-config.js';
 import { mountsFact } from '../facts/mounts.js';
 import { servicesFact } from '../facts/services.js';
 import { sshFact } from '../facts/ssh.js';
-import type { Facts } from '../facts/types.js';
 import { ProbeParseError } from '../errors.js';
 import { renderProbeScript } from './script.js';
 import { SectionReader, type FactDefinition, type ProbeSection } from './section.js';
 import { splitSections } from './split.js';
 
-/** Every fact, keyed as in Facts; the order is the order sections run in. */
-/** The built-in facts (everything but the user recipe's `custom` probes). */
-export type BuiltinFactKey = Exclude<keyof Facts, 'custom'>;
-
-export const FACTS: { [K in BuiltinFactKey]: FactDefinition<Facts[K]> } = {
+/** Every built-in fact, keyed as in Facts, written once; the order is the order sections run in. */
+export const FACTS = {
   probe: probeFact,
   tools: toolsFact,
   ssh: sshFact,
@@ -29,8 +25,25 @@ export const FACTS: { [K in BuiltinFactKey]: FactDefinition<Facts[K]> } = {
   mountConfig: mountConfigFact,
   directories: directoriesFact,
   clusterData: clusterDataFact,
-  interfaces: linksFact,
+  interfaces: interfacesFact,
   iptables: iptablesFact,
+} as const;
+
+/** The built-in facts (everything but the user recipe's `custom` probes). */
+export type BuiltinFactKey = keyof typeof FACTS;
+
+/** Output of one user recipe probe (--recipe). */
+export interface CustomFact {
+  status: number | 'skipped';
+  stdout: string;
+  stderr: string;
+}
+
+/** The typed facts one probe gathers about a host: plain JSON data (no Maps, null for unknown), so a
+ * plan can be logged, reported and replayed from a fixture. Each fact's type lives beside its parser. */
+export type Facts = { [K in BuiltinFactKey]: (typeof FACTS)[K] extends FactDefinition<infer T> ? T : never } & {
+  /** Output of user recipe probes (--recipe), by step id; absent when there are none. */
+  custom?: Record<string, CustomFact>;
 };
 
 const SECTIONS = Object.values(FACTS).flatMap((fact: FactDefinition<unknown>) => fact.sections);
@@ -47,20 +60,8 @@ export function parseProbeOutput(stdout: string, nonce: string, extra: readonly 
   const read = new SectionReader(outputs);
   const custom = extra.length === 0 ? undefined : Object.fromEntries(extra.map((s) => [s.id, read.get(s.id)]));
   try {
-    return {
-      ...(custom ? { custom } : {}),
-      probe: FACTS.probe.parse(read),
-      tools: FACTS.tools.parse(read),
-      ssh: FACTS.ssh.parse(read),
-      services: FACTS.services.parse(read),
-      docker: FACTS.docker.parse(read),
-      mounts: FACTS.mounts.parse(read),
-      mountConfig: FACTS.mountConfig.parse(read),
-      directories: FACTS.directories.parse(read),
-      clusterData: FACTS.clusterData.parse(read),
-      interfaces: FACTS.interfaces.parse(read),
-      iptables: FACTS.iptables.parse(read),
-    };
+    const builtin = Object.fromEntries(Object.entries(FACTS).map(([key, fact]: [string, FactDefinition<unknown>]) => [key, fact.parse(read)]));
+    return { ...(custom ? { custom } : {}), ...builtin } as Facts;
   } catch (error) {
     if (error instanceof ProbeParseError) throw error;
     // A parser bug must still surface as "could not read the host", never as a crash of the run.

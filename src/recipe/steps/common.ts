@@ -1,5 +1,5 @@
 // Small helpers every step shares: building a StepPlan, bounding a command, path containment.
-import type { ToolFacts } from '../facts/types.js';
+import type { ToolFacts } from '../facts/host.js';
 import type { Artifact, StepPlan } from '../types.js';
 
 export interface StepHead {

@@ -3,7 +3,8 @@
 // a mount at or below the path, it refuses instead of removing (with GNU rm, --one-file-system too).
 // A dedicated filesystem at one of the paths (from /etc/fstab or a mount unit) is emptied in place.
 import { CLEANUP_DIRECTORIES } from '../catalogue.js';
-import type { DirectoryEntry, Facts } from '../facts/types.js';
+import type { DirectoryEntry } from '../facts/directories.js';
+import type { Facts } from '../probe/probe.js';
 import { encodeMountField } from '../facts/mounts.js';
 import { shellQuote } from '../quote.js';
 import type { Artifact, Step } from '../types.js';

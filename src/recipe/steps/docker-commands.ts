@@ -3,7 +3,7 @@
 // succeeds when its objects are gone even if docker complained (removed by an earlier command, or by
 // kubelet garbage collection between probe and apply) but still fails when the daemon fails:
 // "gone" means the listing itself succeeded and holds none of the exact names.
-import type { ToolFacts } from '../facts/types.js';
+import type { ToolFacts } from '../facts/host.js';
 import { shellQuote } from '../quote.js';
 import { bounded } from './common.js';
 

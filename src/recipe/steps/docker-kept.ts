@@ -1,6 +1,6 @@
 // What the docker step leaves because it is not the cluster's: the refusal line that lists it, the
 // kept artifacts `plan` shows, and the images those containers still need.
-import type { DockerContainer, DockerImage } from '../facts/types.js';
+import type { DockerContainer, DockerImage } from '../facts/docker.js';
 import { containerName, type DockerOwnership } from '../ownership.js';
 import type { Artifact } from '../types.js';
 import { count } from './common.js';

@@ -3,7 +3,7 @@
 // unless --all-containers (remove everything, as the reference procedure does) or
 // --keep-other-containers (clean the cluster's, leave the rest). No docker is fine (skipped with
 // that reason); a daemon that does not answer is a failure.
-import type { DockerContainer, DockerImage, DockerVolume } from '../facts/types.js';
+import type { DockerContainer, DockerImage, DockerVolume } from '../facts/docker.js';
 import { classifyDocker } from '../ownership.js';
 import { describeUnsafe, unsafeNameReason } from '../quote.js';
 import type { Artifact, Step } from '../types.js';

@@ -3,7 +3,7 @@
 // (an ext4 filesystem's own). Guarded like a removal: a mount left below it refuses.
 import { EMPTY_FILESYSTEM_ENTRY } from '../catalogue.js';
 import { encodeMountField } from '../facts/mounts.js';
-import type { Facts } from '../facts/types.js';
+import type { Facts } from '../probe/probe.js';
 import { shellQuote } from '../quote.js';
 
 export function emptyInPlaceCommand(path: string, facts: Facts): string {

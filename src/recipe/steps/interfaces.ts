@@ -3,7 +3,7 @@
 // (nor anything tied to it), never a near miss. tunl0 owned by the ipip module cannot be deleted:
 // it is reported as going at reboot.
 import { INTERFACE_NAMES, isClusterInterface } from '../catalogue.js';
-import type { NetLink } from '../facts/types.js';
+import type { NetLink } from '../facts/interfaces.js';
 import { shellQuote } from '../quote.js';
 import type { Artifact, Step } from '../types.js';
 import { failPlan, makePlan, refusePlan } from './common.js';

@@ -5,7 +5,9 @@
 // deleted only if one identical to it still exists (rule numbers shift; specs do not), and a table
 // changes all at once or not at all. Policies and other chains are never touched.
 import { BACKUP_DIRECTORY, CHAIN_PREFIXES, IPTABLES_TABLES, isClusterChain } from '../catalogue.js';
-import type { IptablesDump, IptablesTable, ToolFacts } from '../facts/types.js';
+import type { ToolFacts } from '../facts/host.js';
+import type { IptablesTable } from '../facts/iptables-save.js';
+import type { IptablesDump } from '../facts/iptables.js';
 import { describeUnsafe, shellQuote, unsafeNameReason } from '../quote.js';
 import type { Artifact, Step } from '../types.js';
 import { bounded, failPlan, makePlan, refusePlan } from './common.js';

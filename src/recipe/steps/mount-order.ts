@@ -1,5 +1,5 @@
 // The order mounts must be unmounted in: every mount before the mount it sits on.
-import type { Mount } from '../facts/types.js';
+import type { Mount } from '../facts/mounts.js';
 
 /**
  * Post-order over the mount tree (parent ids), siblings in reverse mountinfo order. This covers

@@ -4,7 +4,7 @@
 // destroyed user data before. A dedicated filesystem at /var/lib/kubelet or /var/lib/rancher (from
 // /etc/fstab or a mount unit) stays mounted: the directories step empties it in place.
 import { MOUNT_TREES, isSharedFilesystem } from '../catalogue.js';
-import type { Mount } from '../facts/types.js';
+import type { Mount } from '../facts/mounts.js';
 import { encodeMountField } from '../facts/mounts.js';
 import { findDedicatedMounts } from '../mount-config/dedicated.js';
 import { describeUnsafe, shellQuote, unsafeNameReason } from '../quote.js';

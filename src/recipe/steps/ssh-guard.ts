@@ -1,7 +1,8 @@
 // The interfaces that must survive for the SSH session to survive: the one carrying it, plus every
 // link tied to it — its veth peer or lower device (`@` in ip's output), links naming it as their
 // peer, and its bridge ports — closed transitively (deleting one end of a veth deletes both).
-import type { Facts, NetLink } from '../facts/types.js';
+import type { NetLink } from '../facts/interfaces.js';
+import type { Facts } from '../probe/probe.js';
 
 export function protectedInterfaces(facts: Facts, links: readonly NetLink[]): Set<string> {
   const start = [facts.ssh.addressInterface, facts.ssh.routeInterface].filter((n): n is string => n !== null);

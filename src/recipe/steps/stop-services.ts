@@ -1,7 +1,10 @@
 // Step 1: stop what re-creates state — systemd units, the agent/kubelet/system containers, bare
 // agent processes — so nothing rebuilds what the later steps remove. Units are stopped, not disabled.
 import { AGENT_IMAGE, POD_CONTAINER_PREFIX, STOP_FIRST_CONTAINERS } from '../catalogue.js';
-import type { DockerContainer, Facts, ProcessInfo, ToolFacts } from '../facts/types.js';
+import type { DockerContainer } from '../facts/docker.js';
+import type { ToolFacts } from '../facts/host.js';
+import type { ProcessInfo } from '../facts/services.js';
+import type { Facts } from '../probe/probe.js';
 import { isClusterContainer } from '../ownership.js';
 import { shellQuote } from '../quote.js';
 import type { Artifact, Step } from '../types.js';

@@ -5,7 +5,7 @@ import { decodeMountField, encodeMountField } from '../../../src/recipe/facts/mo
 import { ruleTarget, tokenizeRule } from '../../../src/recipe/facts/iptables-save.js';
 import { isAtOrBelow } from '../../../src/recipe/steps/common.js';
 import { unmountOrder } from '../../../src/recipe/steps/mount-order.js';
-import type { Mount } from '../../../src/recipe/facts/types.js';
+import type { Mount } from '../../../src/recipe/facts/mounts.js';
 
 describe('interface names', () => {
   it.each(['flannel.1', 'cni0', 'tunl0', 'cali0123456789a', 'califfffffffffff'.slice(0, 15), 'veth0a1b2c3d', 'vethdeadbeef'])('%s is a cluster interface', (name) => {

@@ -1,5 +1,5 @@
 // The docker step's handling of what is not the cluster's: the refusal line and the images kept.
-import type { DockerContainer } from '../../../src/recipe/facts/types.js';
+import type { DockerContainer } from '../../../src/recipe/facts/docker.js';
 import { foreignRefusal, isImageOfKept } from '../../../src/recipe/steps/docker-kept.js';
 
 function container(name: string, image: string, volumes: string[] = []): DockerContainer {

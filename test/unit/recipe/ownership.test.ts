@@ -1,6 +1,6 @@
 // The one ownership rule (src/recipe/ownership.ts): the cluster's containers and volumes, and the
 // near misses that belong to someone else.
-import type { DockerContainer, DockerVolume } from '../../../src/recipe/facts/types.js';
+import type { DockerContainer, DockerVolume } from '../../../src/recipe/facts/docker.js';
 import { classifyDocker, clusterEvidence } from '../../../src/recipe/ownership.js';
 
 let serial = 0;

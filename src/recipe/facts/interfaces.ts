@@ -4,7 +4,23 @@
 // In that form a name that itself contains `@` is ambiguous; it is read up to the first `@`, so a
 // command can only ever name an interface that matched a pattern exactly (never a guessed one).
 import { bodyLines, firstErrorLine, parseFail, type FactDefinition } from '../probe/section.js';
-import type { InterfaceFacts, NetLink } from './types.js';
+
+export interface NetLink {
+  index: number;
+  name: string;
+  /** What `ip` shows after `@`: the veth peer or lower device (`ifN` when in another namespace). */
+  peer: string | null;
+  /** The bridge/bond this link is a port of. */
+  master: string | null;
+  /** `link/<type>` (`ether`, `loopback`, `ipip`, …). */
+  linkType: string | null;
+  /** `linkinfo.info_kind` (`veth`, `bridge`, `vxlan`, `ipip`, …); only from `ip -d -j`. */
+  kind: string | null;
+}
+
+export type InterfaceFacts =
+  | { available: true; source: 'json' | 'oneline'; links: NetLink[] }
+  | { available: false; error: string };
 
 function parseOneline(lines: string[]): NetLink[] {
   return lines.map((line, i) => {
@@ -54,7 +70,7 @@ function parseJson(text: string): NetLink[] {
   });
 }
 
-export const linksFact: FactDefinition<InterfaceFacts> = {
+export const interfacesFact: FactDefinition<InterfaceFacts> = {
   sections: [
     {
       id: 'links',
