@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { labArgs, runCli } from './cli.js';
 import { makeTestPki, type FakeState, type TestPki } from '../../scripts/lab.d/fake-apiserver.js';
 import { labExec, labNode, labSeed, labStatus, REPO_ROOT, type LabStatus } from './lab.js';
+import { kubeletKubeconfig } from '../fixtures/guards/host.js';
 
 const LIVE = 'node4';
 const OTHER = 'node1';
@@ -47,26 +48,7 @@ function installKubeletKubeconfig(): void {
   put('/etc/kubernetes/ssl/kube-node-key.pem', client.key);
   put(
     '/etc/kubernetes/ssl/kubecfg-kube-node.yaml',
-    `apiVersion: v1
-kind: Config
-clusters:
-- cluster:
-    api-version: v1
-    certificate-authority: /etc/kubernetes/ssl/kube-ca.pem
-    server: "https://127.0.0.1:6443"
-  name: "local"
-contexts:
-- context:
-    cluster: "local"
-    user: "kube-node-local"
-  name: "local"
-current-context: "local"
-users:
-- name: "kube-node-local"
-  user:
-    client-certificate: /etc/kubernetes/ssl/kube-node.pem
-    client-key: /etc/kubernetes/ssl/kube-node-key.pem
-`,
+    kubeletKubeconfig({ server: 'https://127.0.0.1:6443', ca: '/etc/kubernetes/ssl/kube-ca.pem', cert: '/etc/kubernetes/ssl/kube-node.pem', key: '/etc/kubernetes/ssl/kube-node-key.pem' }),
   );
 }
 

@@ -1,6 +1,7 @@
 // Kubeconfig -> ApiTarget: file references vs inline data, relative paths, contexts, and every problem as data.
 import { describe, expect, it } from '@jest/globals';
 import { parseKubeconfig, referencedPaths } from '../../../src/guards/kubeconfig.js';
+import { kubeletKubeconfig } from '../../fixtures/guards/host.js';
 
 const files: Record<string, string> = {
   '/etc/kubernetes/ssl/kube-ca.pem': 'CA-PEM',
@@ -14,26 +15,8 @@ const files: Record<string, string> = {
 const read = (path: string) => files[path];
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-const RKE1 = `apiVersion: v1
-kind: Config
-clusters:
-- cluster:
-    api-version: v1
-    certificate-authority: /etc/kubernetes/ssl/kube-ca.pem
-    server: "https://127.0.0.1:6443"
-  name: "local"
-contexts:
-- context:
-    cluster: "local"
-    user: "kube-node-local"
-  name: "local"
-current-context: "local"
-users:
-- name: "kube-node-local"
-  user:
-    client-certificate: /etc/kubernetes/ssl/kube-node.pem
-    client-key: /etc/kubernetes/ssl/kube-node-key.pem
-`;
+// RKE1's kubecfg-kube-node.yaml (the one text fixture of it, shared with the guard tests).
+const RKE1 = kubeletKubeconfig({ server: 'https://127.0.0.1:6443', ca: '/etc/kubernetes/ssl/kube-ca.pem', cert: '/etc/kubernetes/ssl/kube-node.pem', key: '/etc/kubernetes/ssl/kube-node-key.pem' });
 
 describe('parseKubeconfig', () => {
   it('RKE1: files named by absolute path', () => {

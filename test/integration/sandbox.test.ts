@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StepPlan } from '../../../src/recipe/types.js';
+import type { StepPlan } from '../../src/recipe/types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const UNSHARE = ['--mount', '--net', '--pid', '--fork', '--mount-proc', '--propagation', 'private'];

@@ -5,8 +5,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildProbeScript, builtinSteps, parseProbeOutput, type Facts, type StepPlan } from '../../../../src/recipe/index.js';
-import { buildStepScript, parseStepOutput } from '../../../../src/run/step-script.js';
+import { buildProbeScript, builtinSteps, parseProbeOutput, type Facts, type StepPlan } from '../../../src/recipe/index.js';
+import { buildStepScript, parseStepOutput } from '../../../src/run/step-script.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const env = { ...process.env, SSH_CONNECTION: '10.9.0.1 40000 10.9.0.2 22' };
