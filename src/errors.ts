@@ -41,3 +41,14 @@ export class HostError extends NodescrubError {
     this.kind = kind;
   }
 }
+
+/** Success or failure as data, one shape everywhere: `value` when ok, else a one-line `error`. */
+export type Result<T, E = string> = { ok: true; value: T } | { ok: false; error: E };
+
+export function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value };
+}
+
+export function fail<E = string>(error: E): { ok: false; error: E } {
+  return { ok: false, error };
+}

@@ -13,8 +13,8 @@ export function normalizeGuardOptions(raw: Record<string, unknown>): GuardSettin
   let dir: string | undefined;
   if (backupDir !== undefined) {
     const checked = checkBackupDir(backupDir);
-    if ('problem' in checked) throw new UsageError(`--backup-dir: ${checked.problem}`);
-    dir = checked.dir;
+    if (!checked.ok) throw new UsageError(`--backup-dir: ${checked.error}`);
+    dir = checked.value;
   }
   const noBackup = raw.backup === false;
   if (noBackup && (dir !== undefined || fetchDir !== undefined)) {

@@ -1,7 +1,7 @@
 // Which hosts a command works on: an inventory file (-i) or an ad-hoc list (--hosts), narrowed by
 // --limit, then by --retry-failed (hosts not ok in a previous report) and --shard K/N.
 import { UsageError } from '../errors.js';
-import { applySshConfig, readSshConfigFile } from './apply-ssh-config.js';
+import { readSshConfigFile } from './read-ssh-config.js';
 import { inventoryFromHostList } from '../inventory/adhoc.js';
 import { selectHosts } from '../inventory/limit.js';
 import { loadAnyInventory } from '../inventory/detect.js';
@@ -21,12 +21,13 @@ export interface SelectionOptions {
 export function loadSelection(options: SelectionOptions): { inventory: Inventory; hosts: HostSpec[] } {
   if (options.inventory && options.hosts) throw new UsageError('give either -i/--inventory or --hosts, not both');
   if (!options.inventory && !options.hosts) throw new UsageError('no hosts: give -i INVENTORY or --hosts a,b,c');
-  const inventory = options.inventory ? loadAnyInventory(options.inventory) : inventoryFromHostList(options.hosts ?? '');
+  // --ssh-config fills, during normalisation, what the inventory and the flags leave unwritten.
+  const load = options.sshConfig ? { sshConfig: { file: options.sshConfig, config: readSshConfigFile(options.sshConfig) } } : {};
+  const inventory = options.inventory ? loadAnyInventory(options.inventory, process.env, load) : inventoryFromHostList(options.hosts ?? '', {}, process.env, load);
   let hosts = selectHosts(inventory, options.limit);
   if (options.retryFailed) hosts = keepRetryHosts(hosts, options.retryFailed);
   if (options.shard) hosts = selectShard(hosts, options.shard);
   if (hosts.length === 0) throw new UsageError('no host selected');
-  if (options.sshConfig) hosts = applySshConfig(hosts, readSshConfigFile(options.sshConfig), options.sshConfig);
   return { inventory, hosts };
 }
 

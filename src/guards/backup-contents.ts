@@ -1,5 +1,6 @@
 // What the archive will hold and whether it fits: pure decisions over the plan and facts, so `plan`
 // shows exactly what `run` will archive or refuse.
+import type { Result } from '../errors.js';
 import type { HostPlan } from '../plan/host-plan.js';
 import type { DataItem } from '../recipe/cluster-data.js';
 import { isAtOrBelow } from '../recipe/steps/common.js';
@@ -65,8 +66,9 @@ export function describeData(data: readonly DataItem[]): string {
 export type SpaceVerdict = { refusal: string } | { note: string };
 
 /** Refuses when the archive's size plus the margin exceeds the space available; unknown is a note. */
-export function decideBackupSpace(contents: BackupContents, space: BackupSpace | { problem: string }): SpaceVerdict {
-  if ('problem' in space) return { note: `backup: free space not checked (${space.problem}); a full disk fails the archive before anything is deleted` };
+export function decideBackupSpace(contents: BackupContents, measured: Result<BackupSpace>): SpaceVerdict {
+  if (!measured.ok) return { note: `backup: free space not checked (${measured.error}); a full disk fails the archive before anything is deleted` };
+  const space = measured.value;
   const where = `${space.dir} has ${formatKiB(space.availableKiB)} available (${space.filesystem} on ${space.mountedOn})`;
   if (contents.sizeKiB === null) {
     return { note: `backup: size not known (du did not finish in 5s), free space not checked: ${where}; a full disk fails the archive before anything is deleted` };

@@ -1,6 +1,7 @@
 // The --backup archive, as data: where it goes, what it holds, the one sh script that makes it and
 // how its output reads. Pure, so plan, run and tests see the same script.
 import { normalize } from 'node:path/posix';
+import { fail, ok, type Result } from '../errors.js';
 import { CLEANUP_DIRECTORIES, MOUNT_TREES } from '../recipe/catalogue.js';
 import type { Facts } from '../recipe/types.js';
 import { shellQuote } from '../transport/shell-quote.js';
@@ -38,17 +39,17 @@ export function backupSpec(hostName: string, facts: Pick<Facts, 'probe' | 'iptab
 
 /**
  * Checks --backup-dir: absolute, and not equal to or below a directory the cleanup removes (the
- * backup would be deleted by the very run that made it). Returns the normalized path or a problem.
+ * backup would be deleted by the very run that made it). Returns the normalized path or why not.
  */
-export function checkBackupDir(path: string): { dir: string } | { problem: string } {
-  if (!path.startsWith('/')) return { problem: `expected an absolute path on the host, got "${path}"` };
-  if (/[\0\n]/.test(path)) return { problem: 'must not contain NUL or newline characters' };
+export function checkBackupDir(path: string): Result<string> {
+  if (!path.startsWith('/')) return fail(`expected an absolute path on the host, got "${path}"`);
+  if (/[\0\n]/.test(path)) return fail('must not contain NUL or newline characters');
   const dir = normalize(path).replace(/\/+$/, '');
-  if (dir === '') return { problem: 'must not be /' };
+  if (dir === '') return fail('must not be /');
   const variants = [dir, dir.replace(/^\/var\/run(?=\/|$)/, '/run'), dir.replace(/^\/run(?=\/|$)/, '/var/run')];
   const removed = [...CLEANUP_DIRECTORIES, ...MOUNT_TREES].find((root) => variants.some((v) => v === root || v.startsWith(`${root}/`)));
-  if (removed) return { problem: `${dir} is inside ${removed}, which the cleanup removes` };
-  return { dir };
+  if (removed) return fail(`${dir} is inside ${removed}, which the cleanup removes`);
+  return ok(dir);
 }
 
 /**

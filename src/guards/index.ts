@@ -50,6 +50,6 @@ export function loadAdminKubeconfig(path: string): ApiTarget {
       return undefined;
     }
   });
-  if (!parsed.ok) throw new UsageError(`--kubeconfig ${path}: ${parsed.problem}`);
-  return parsed.target;
+  if (!parsed.ok) throw new UsageError(`--kubeconfig ${path}: ${parsed.error}`);
+  return parsed.value;
 }

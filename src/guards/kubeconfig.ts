@@ -1,5 +1,6 @@
 // A kubeconfig reduced to what one GET needs: server, TLS material and credentials. Parsed locally;
 // referenced files are looked up through a callback (read from the host, or from this machine).
+import { ok, fail, type Result } from '../errors.js';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path/posix';
 import yaml from 'js-yaml';
@@ -23,7 +24,7 @@ export interface ApiTarget {
   origins?: Partial<Record<'ca' | 'cert' | 'key' | 'token', string>>;
 }
 
-export type KubeconfigResult = { ok: true; target: ApiTarget } | { ok: false; problem: string };
+export type KubeconfigResult = Result<ApiTarget>;
 
 /** Returns the file's text, or undefined when it could not be read. */
 export type ReadReferenced = (path: string) => string | undefined;
@@ -36,17 +37,17 @@ export function parseKubeconfig(text: string, path: string, read: ReadReferenced
   try {
     doc = yaml.load(text, { filename: path });
   } catch (error) {
-    return { ok: false, problem: `not valid YAML (${firstLine((error as Error).message)})` };
+    return fail(`not valid YAML (${firstLine((error as Error).message)})`);
   }
-  if (!isObj(doc)) return { ok: false, problem: 'not a kubeconfig (no mapping at the top)' };
+  if (!isObj(doc)) return fail('not a kubeconfig (no mapping at the top)');
   const context = pickContext(doc);
-  if (typeof context === 'string') return { ok: false, problem: context };
+  if (typeof context === 'string') return fail(context);
   const cluster = named(doc.clusters, 'cluster', context.cluster);
-  if (!cluster) return { ok: false, problem: context.cluster ? `no cluster "${context.cluster}"` : 'names no cluster' };
+  if (!cluster) return fail(context.cluster ? `no cluster "${context.cluster}"` : 'names no cluster');
   const server = str(cluster.server);
-  if (!server) return { ok: false, problem: 'names no API server (cluster.server)' };
+  if (!server) return fail('names no API server (cluster.server)');
   const url = parseServer(server);
-  if (typeof url === 'string') return { ok: false, problem: url };
+  if (typeof url === 'string') return fail(url);
   const user = named(doc.users, 'user', context.user) ?? {};
   const base = dirname(path);
   const material: Partial<Record<'ca' | 'cert' | 'key' | 'token', string>> = {};
@@ -64,7 +65,7 @@ export function parseKubeconfig(text: string, path: string, read: ReadReferenced
   take('cert', user, 'client-certificate-data', 'client-certificate');
   take('key', user, 'client-key-data', 'client-key');
   take('token', user, undefined, 'tokenFile', 'token');
-  if (problems.length > 0) return { ok: false, problem: problems.join('; ') };
+  if (problems.length > 0) return fail(problems.join('; '));
   const plugin = isObj(user.exec) ? 'an exec credential plugin' : isObj(user['auth-provider']) ? 'an auth-provider plugin' : undefined;
   const target: ApiTarget = {
     server: url.server,
@@ -77,7 +78,7 @@ export function parseKubeconfig(text: string, path: string, read: ReadReferenced
     origins,
     ...(plugin && !material.cert && !material.token ? { unsupportedAuth: plugin } : {}),
   };
-  return { ok: true, target };
+  return ok(target);
 }
 
 /** The paths a kubeconfig points at (what the host-side reader must fetch), resolved against its directory. */

@@ -58,12 +58,12 @@ export function createLiveNodeGuard(options: LiveNodeOptions): { guard: (ctx: Ho
     for (const { path, text } of files.kubeconfigs) {
       const parsed = parseKubeconfig(text, path, (p) => files.files.get(p));
       if (!parsed.ok) {
-        verdicts.push({ verdict: 'unknown', evidence: `kubelet kubeconfig ${path} ${parsed.problem}: not asked` });
+        verdicts.push({ verdict: 'unknown', evidence: `kubelet kubeconfig ${path} ${parsed.error}: not asked` });
         continue;
       }
-      const fromCert = parsed.target.cert ? nodeNameFromCertificate(parsed.target.cert) : undefined;
-      sources.push({ target: parsed.target, via: `from ${ctx.host.name} with ${path}`, names: unique(fromCert ? [fromCert, ...guesses] : guesses), ...hostGetter(ctx, path, parsed.target, options) });
-      if (parsed.target.unsupportedAuth) notes.push(`live node: ${path} uses ${parsed.target.unsupportedAuth}, which nodescrub does not run: asked without credentials`);
+      const fromCert = parsed.value.cert ? nodeNameFromCertificate(parsed.value.cert) : undefined;
+      sources.push({ target: parsed.value, via: `from ${ctx.host.name} with ${path}`, names: unique(fromCert ? [fromCert, ...guesses] : guesses), ...hostGetter(ctx, path, parsed.value, options) });
+      if (parsed.value.unsupportedAuth) notes.push(`live node: ${path} uses ${parsed.value.unsupportedAuth}, which nodescrub does not run: asked without credentials`);
     }
     if (options.admin) {
       const { path, target } = options.admin;

@@ -1,4 +1,5 @@
 // What counts as a host name, an address, a user and a port, and the `[user@]host[:port]` syntax.
+import { ok, fail, type Result } from '../errors.js';
 import { isIP } from 'node:net';
 
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -32,19 +33,19 @@ export interface HostAddress {
 }
 
 /** Parses `ops@bastion:2222`, `bastion`, `[fe80::1]:22` (jumpHost, --hosts). */
-export function parseHostAddress(text: string): { ok: true; value: HostAddress } | { ok: false; reason: string } {
+export function parseHostAddress(text: string): Result<HostAddress> {
   const at = text.indexOf('@');
   const user = at === -1 ? undefined : text.slice(0, at);
   const rest = at === -1 ? text : text.slice(at + 1);
-  if (user !== undefined && !isUserName(user)) return { ok: false, reason: `bad user name "${user}"` };
+  if (user !== undefined && !isUserName(user)) return fail(`bad user name "${user}"`);
   const split = splitHostPort(rest);
-  if (typeof split === 'string') return { ok: false, reason: split };
+  if (typeof split === 'string') return fail(split);
   const { host, port } = split;
-  if (!isAddress(host)) return { ok: false, reason: `bad host "${host}"` };
-  if (port === undefined) return { ok: true, value: { user, host } };
+  if (!isAddress(host)) return fail(`bad host "${host}"`);
+  if (port === undefined) return ok({ user, host });
   const portNumber = /^\d+$/.test(port) ? Number(port) : NaN;
-  if (!isPort(portNumber)) return { ok: false, reason: `bad port "${port}", expected 1-65535` };
-  return { ok: true, value: { user, host, port: portNumber } };
+  if (!isPort(portNumber)) return fail(`bad port "${port}", expected 1-65535`);
+  return ok({ user, host, port: portNumber });
 }
 
 // `[v6]:port`, bare v6 (no port), or `host[:port]`.

@@ -40,8 +40,8 @@ function matchTerm(inventory: Inventory, term: LimitTerm): Set<string> | string 
   let candidates = [text];
   if (hasHostRange(text)) {
     const expansion = expandHostPattern(text);
-    if (!expansion.ok) return `${JSON.stringify(written)}: ${expansion.reason}`;
-    candidates = expansion.names;
+    if (!expansion.ok) return `${JSON.stringify(written)}: ${expansion.error}`;
+    candidates = expansion.value;
   }
   const names = new Set<string>();
   let emptyGroup = false;

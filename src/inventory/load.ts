@@ -6,6 +6,7 @@ import { load, YAMLException } from 'js-yaml';
 import { InventoryError } from '../errors.js';
 import { explainUnreadableFile } from './key-file.js';
 import { localUserName, resolveHosts } from './normalize.js';
+import type { SshConfigSource } from './ssh-config/merge.js';
 import { parseInventoryShape } from './parse.js';
 import { formatProblems, type Problem } from './problems.js';
 import { checkDeclarations, checkHostEnvironment } from './rules.js';
@@ -19,6 +20,8 @@ export interface ParseInventoryOptions {
   localUser?: string;
   /** What `~` expands to; default: os.homedir(). */
   homeDir?: string;
+  /** --ssh-config: fills the connection settings nobody wrote for a host. */
+  sshConfig?: SshConfigSource;
 }
 
 /**
@@ -64,6 +67,7 @@ export function checkInventoryDocument(
     baseDir: options.baseDir ?? dirname(resolve(source)),
     localUser: options.localUser ?? localUserName(env),
     homeDir: options.homeDir ?? homedir(),
+    ...(options.sshConfig ? { sshConfig: options.sshConfig } : {}),
   };
   const { hosts, groups } = resolveHosts(parsed, context);
   checkHostEnvironment(hosts, env, problems);

@@ -1,6 +1,7 @@
 // Step 2 of 3: who is in which group, and each host's effective settings (defaults < groups < host).
 import { userInfo } from 'node:os';
 import { findDefaultKey, resolveKeyPath } from './key-file.js';
+import { fillFromSshConfig, type SshConfigSource } from './ssh-config/merge.js';
 import type { GroupEntry, ParsedInventory } from './parse.js';
 import type { HostEntry } from './parse-host.js';
 import type { SettingKey, Settings, SettingsLayer } from './settings.js';
@@ -23,6 +24,8 @@ export interface NormalizeContext {
   localUser: string;
   /** What `~` means in identityFile, and where the default keys are looked for. */
   homeDir: string;
+  /** --ssh-config: fills the connection settings nobody wrote for a host. */
+  sshConfig?: SshConfigSource;
 }
 
 const BUILT_IN: Settings = {
@@ -115,7 +118,18 @@ function resolveHost(
     bootIdCommand: settings.bootIdCommand,
     groups: membership.groups.map((group) => group.name),
   };
-  return { spec: dropUndefined(spec), origins, identityFileAsWritten: written ?? undefined };
+  const filled = context.sshConfig ? fillFromSshConfig(spec, writtenSettings(membership, origins), context.sshConfig, context.homeDir) : spec;
+  return { spec: dropUndefined(filled), origins, identityFileAsWritten: written ?? undefined };
+}
+
+function writtenSettings(membership: Membership, origins: ResolvedHost['origins']) {
+  return {
+    address: membership.entry?.address !== undefined,
+    port: origins.port !== undefined,
+    user: origins.user !== undefined,
+    identityFile: origins.identityFile !== undefined,
+    jumpHost: origins.jumpHost !== undefined,
+  };
 }
 
 // Optional fields are absent rather than `undefined`, so specs compare and serialise cleanly.

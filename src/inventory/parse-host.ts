@@ -57,10 +57,10 @@ export function readHostNames(value: unknown, path: string, problems: Problem[])
   }
   const expansion = expandHostPattern(value);
   if (!expansion.ok) {
-    problems.push({ path, message: expected('a host name or range like node[01-20]', value, expansion.reason) });
+    problems.push({ path, message: expected('a host name or range like node[01-20]', value, expansion.error) });
     return [];
   }
-  if (expansion.names.every(isHostName)) return expansion.names;
+  if (expansion.value.every(isHostName)) return expansion.value;
   problems.push({ path, message: expected('host names (letters, digits, .-_)', value) });
   return [];
 }

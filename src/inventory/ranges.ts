@@ -1,10 +1,11 @@
 // Host ranges: `node[01-20].rack3` names twenty hosts. Failures are values so callers word them.
+import { ok, fail, type Result } from '../errors.js';
 
 /** Upper bound on names one pattern may produce: a typo like `[1-9999999]` must not eat the heap. */
 export const MAX_PATTERN_EXPANSION = 100_000;
 
 /** The names a pattern stands for, or why it stands for none. */
-export type PatternExpansion = { ok: true; names: string[] } | { ok: false; reason: string };
+export type PatternExpansion = Result<string[]>;
 
 /** True when the text uses range brackets, so it is a pattern rather than a plain name. */
 export function hasHostRange(text: string): boolean {
@@ -17,7 +18,7 @@ export function hasHostRange(text: string): boolean {
  */
 export function expandHostPattern(pattern: string, limit = MAX_PATTERN_EXPANSION): PatternExpansion {
   const segments = splitSegments(pattern);
-  if (typeof segments === 'string') return { ok: false, reason: segments };
+  if (typeof segments === 'string') return fail(segments);
   const choices: string[][] = [];
   let total = 1;
   for (const segment of segments) {
@@ -26,14 +27,14 @@ export function expandHostPattern(pattern: string, limit = MAX_PATTERN_EXPANSION
       continue;
     }
     const values = expandBracket(segment.text, limit);
-    if (typeof values === 'string') return { ok: false, reason: values };
+    if (typeof values === 'string') return fail(values);
     total *= values.length;
-    if (total > limit) return { ok: false, reason: `expands to more than ${limit} names` };
+    if (total > limit) return fail(`expands to more than ${limit} names`);
     choices.push(values);
   }
   let names = [''];
   for (const options of choices) names = names.flatMap((prefix) => options.map((option) => prefix + option));
-  return { ok: true, names: [...new Set(names)] };
+  return ok([...new Set(names)]);
 }
 
 type Segment = { kind: 'text' | 'bracket'; text: string };

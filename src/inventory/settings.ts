@@ -1,4 +1,5 @@
 // The settings a host inherits (defaults < group vars < host): their keys, types and checks.
+import { ok, fail, type Result } from '../errors.js';
 import { isPort, isUserName, parseHostAddress } from './address.js';
 import { describeKind, expected, type Problem, joinPath, unknownKeyMessage } from './problems.js';
 
@@ -31,47 +32,47 @@ export interface SettingsLayer {
   paths: Partial<Record<SettingKey, string>>;
 }
 
-type Check<T> = (value: unknown) => { ok: true; value: T } | { ok: false; message: string };
+type Check<T> = (value: unknown) => Result<T>;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const checkEnvName: Check<string | null> = (value) => {
-  if (value === null) return { ok: true, value };
-  if (typeof value === 'string' && ENV_NAME.test(value)) return { ok: true, value };
+  if (value === null) return ok(value);
+  if (typeof value === 'string' && ENV_NAME.test(value)) return ok(value);
   // Never echo it: something that is not a variable name may well be the secret pasted in by mistake.
   const got = typeof value === 'string' ? 'a string that is not one' : describeKind(value);
   const message = `expected the name of an environment variable (like NODESCRUB_SSH_PASSWORD), got ${got} (value not shown: it may be a secret)`;
-  return { ok: false, message };
+  return fail(message);
 };
 
 const checkCommand: Check<string> = (value) =>
   typeof value === 'string' && value.trim() !== ''
-    ? { ok: true, value }
-    : { ok: false, message: expected('a non-empty command', value) };
+    ? ok(value)
+    : fail(expected('a non-empty command', value));
 
 const CHECKS: { [K in SettingKey]: Check<Settings[K]> } = {
   user: (value) =>
     typeof value === 'string' && isUserName(value)
-      ? { ok: true, value }
-      : { ok: false, message: expected('a user name (letters, digits, ._-)', value) },
-  port: (value) => (isPort(value) ? { ok: true, value } : { ok: false, message: expected('an integer 1-65535', value) }),
+      ? ok(value)
+      : fail(expected('a user name (letters, digits, ._-)', value)),
+  port: (value) => (isPort(value) ? ok(value) : fail(expected('an integer 1-65535', value))),
   identityFile: (value) => {
-    if (value === null) return { ok: true, value };
-    if (typeof value !== 'string' || value.trim() === '') return { ok: false, message: expected('a key file path', value) };
-    if (/^~[^/]/.test(value)) return { ok: false, message: expected('a key file path', value, '~user is not supported, use ~/ or a full path') };
-    return { ok: true, value };
+    if (value === null) return ok(value);
+    if (typeof value !== 'string' || value.trim() === '') return fail(expected('a key file path', value));
+    if (/^~[^/]/.test(value)) return fail(expected('a key file path', value, '~user is not supported, use ~/ or a full path'));
+    return ok(value);
   },
   identityPassphraseEnv: checkEnvName,
   passwordEnv: checkEnvName,
-  become: (value) => (typeof value === 'boolean' ? { ok: true, value } : { ok: false, message: expected('true or false', value) }),
+  become: (value) => (typeof value === 'boolean' ? ok(value) : fail(expected('true or false', value))),
   becomePasswordEnv: checkEnvName,
   jumpHost: (value) => {
-    if (value === null) return { ok: true, value };
-    if (typeof value !== 'string') return { ok: false, message: expected('[user@]host[:port]', value) };
+    if (value === null) return ok(value);
+    if (typeof value !== 'string') return fail(expected('[user@]host[:port]', value));
     const parsed = parseHostAddress(value);
-    if (!parsed.ok) return { ok: false, message: expected('[user@]host[:port]', value, parsed.reason) };
+    if (!parsed.ok) return fail(expected('[user@]host[:port]', value, parsed.error));
     const { user, host, port } = parsed.value;
-    return { ok: true, value: { user, address: host, port: port ?? 22 } };
+    return ok({ user, address: host, port: port ?? 22 });
   },
   rebootCommand: checkCommand,
   bootIdCommand: checkCommand,
@@ -96,7 +97,7 @@ export function readSetting(layer: SettingsLayer, key: SettingKey, value: unknow
 function storeSetting<K extends SettingKey>(layer: SettingsLayer, key: K, value: unknown, path: string, problems: Problem[]): void {
   const result = CHECKS[key](value);
   if (!result.ok) {
-    problems.push({ path, message: result.message });
+    problems.push({ path, message: result.error });
     return;
   }
   layer.values[key] = result.value;

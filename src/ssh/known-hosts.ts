@@ -3,7 +3,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { matchPatternList } from './host-pattern.js';
+import { matchPatternList } from '../inventory/ssh-config/host-pattern.js';
 
 export type KnownHostMarker = 'revoked' | 'cert-authority';
 

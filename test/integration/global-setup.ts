@@ -2,34 +2,13 @@
 // state dir (.lab-test) and port range (2301…), so a developer's demo lab never collides with it.
 // A failed setup tears down what it made. The root namespace's state is saved first, so that
 // global-teardown can prove the lab left it exactly as it found it.
-// Self-contained on purpose: jest loads this file natively, without the test module mapper, so it
-// cannot import ./lab.ts. Keep the defaults in step with labDir()/labPortBase() there.
-
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-function lab(args: string[]): { ok: boolean; stdout: string; stderr: string } {
-  const result = spawnSync('bash', [join(REPO_ROOT, 'scripts/lab'), ...args], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: {
-      ...process.env,
-      NODESCRUB_LAB_DIR: process.env.NODESCRUB_TEST_LAB_DIR,
-      NODESCRUB_LAB_PORT_BASE: process.env.NODESCRUB_TEST_LAB_PORT_BASE,
-    },
-  });
-  return { ok: result.status === 0, stdout: result.stdout ?? '', stderr: result.stderr ?? String(result.error) };
-}
-
-function labOk(args: string[]): { stdout: string; stderr: string } {
-  const result = lab(args);
-  if (!result.ok) throw new Error(`scripts/lab ${args.join(' ')} failed:\n${result.stderr.trim()}`);
-  return result;
-}
+// jest loads this file natively (no module mapper, no TypeScript for its imports): ./lab.ts comes
+// through tsx, so the hooks and the tests share one set of lab helpers.
+const loadLab = async () => (await tsImport('./lab.ts', import.meta.url)) as typeof import('./lab.js');
 
 export default async function globalSetup(): Promise<void> {
   if (process.platform !== 'linux') {
@@ -38,22 +17,23 @@ export default async function globalSetup(): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new Error('integration tests need the lab, which needs root (namespaces, mounts, iptables): run them as root');
   }
+  const lab = await loadLab();
   // Fixed here, so that every test worker (a child of this process) agrees on the lab.
-  process.env.NODESCRUB_TEST_LAB_DIR = resolve(process.env.NODESCRUB_TEST_LAB_DIR ?? join(REPO_ROOT, '.lab-test'));
-  process.env.NODESCRUB_TEST_LAB_PORT_BASE = process.env.NODESCRUB_TEST_LAB_PORT_BASE ?? '2300';
+  process.env.NODESCRUB_TEST_LAB_DIR = lab.labDir();
+  process.env.NODESCRUB_TEST_LAB_PORT_BASE = String(lab.labPortBase());
 
-  labOk(['down']); // remains of an interrupted earlier run (down is idempotent)
-  const before = labOk(['root-state']).stdout;
+  lab.labRunOk(['down']); // remains of an interrupted earlier run (down is idempotent)
+  const before = lab.labRunOk(['root-state']).stdout;
   const started = Date.now();
   try {
-    const up = labOk(['up']);
-    const seed = labOk(['seed']);
-    writeFileSync(join(process.env.NODESCRUB_TEST_LAB_DIR, 'root-state-before.txt'), before);
+    const up = lab.labRunOk(['up']);
+    const seed = lab.labRunOk(['seed']);
+    writeFileSync(join(lab.labDir(), 'root-state-before.txt'), before);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stderr.write(`\n${up.stderr}${seed.stderr}lab: test lab up and seeded in ${seconds}s\n`);
   } catch (error) {
-    const down = lab(['down']);
-    if (!down.ok) process.stderr.write(`lab: the teardown after the failed setup failed too:\n${down.stderr}\n`);
+    const down = lab.labRun(['down']);
+    if (down.exitCode !== 0) process.stderr.write(`lab: the teardown after the failed setup failed too:\n${down.stderr}\n`);
     throw error;
   }
 }

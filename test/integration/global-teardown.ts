@@ -1,34 +1,21 @@
 // Always takes the test lab down, then checks that the root namespace is exactly as global-setup
 // found it (`scripts/lab root-state`: interfaces, addresses, routes, iptables, ip6tables, mounts,
-// network namespaces). Self-contained for the same reason as global-setup.ts.
-
-import { spawnSync } from 'node:child_process';
+// network namespaces).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-function lab(args: string[]): { ok: boolean; stdout: string; stderr: string } {
-  const result = spawnSync('bash', [join(REPO_ROOT, 'scripts/lab'), ...args], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: {
-      ...process.env,
-      NODESCRUB_LAB_DIR: process.env.NODESCRUB_TEST_LAB_DIR ?? join(REPO_ROOT, '.lab-test'),
-      NODESCRUB_LAB_PORT_BASE: process.env.NODESCRUB_TEST_LAB_PORT_BASE ?? '2300',
-    },
-  });
-  return { ok: result.status === 0, stdout: result.stdout ?? '', stderr: result.stderr ?? String(result.error) };
-}
+// jest loads this file natively (no module mapper, no TypeScript for its imports): ./lab.ts comes
+// through tsx, so the hooks and the tests share one set of lab helpers.
+const loadLab = async () => (await tsImport('./lab.ts', import.meta.url)) as typeof import('./lab.js');
 
 export default async function globalTeardown(): Promise<void> {
-  const beforeFile = join(process.env.NODESCRUB_TEST_LAB_DIR ?? join(REPO_ROOT, '.lab-test'), 'root-state-before.txt');
+  const lab = await loadLab();
+  const beforeFile = join(lab.labDir(), 'root-state-before.txt');
   const before = existsSync(beforeFile) ? readFileSync(beforeFile, 'utf8') : null;
-  const down = lab(['down']);
-  if (!down.ok) throw new Error(`scripts/lab down failed:\n${down.stderr}`);
+  lab.labRunOk(['down']);
   if (before === null) return;
-  const after = lab(['root-state']).stdout;
+  const after = lab.labRunOk(['root-state']).stdout;
   if (after !== before) {
     throw new Error(`the lab left the root namespace changed:\n--- before up:\n${before}--- after down:\n${after}`);
   }

@@ -1,16 +1,17 @@
 // Ansible host patterns: `node[01:50].rack3`, `[a:f]web`, `db[1:10:2]`, optionally `:PORT` at the end.
 // Ansible's own rules (inventory/helpers.py), not the native `[01-20]` ones: colon ranges with a stride.
+import { ok, fail, type Result } from '../../errors.js';
 import { MAX_PATTERN_EXPANSION } from '../ranges.js';
 
 /** The names a pattern stands for and the port written after it, or why it stands for none. */
-export type AnsiblePatternResult = { ok: true; names: string[]; port?: number } | { ok: false; reason: string };
+export type AnsiblePatternResult = Result<{ names: string[]; port?: number }>;
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** Splits off `:PORT`, then expands every `[begin:end(:step)]` bracket (cartesian product, in order). */
 export function expandAnsibleHostPattern(pattern: string, limit = MAX_PATTERN_EXPANSION): AnsiblePatternResult {
   const split = splitPort(pattern);
-  if (typeof split === 'string') return { ok: false, reason: split };
+  if (typeof split === 'string') return fail(split);
   let names = [''];
   let rest = split.pattern;
   while (rest !== '') {
@@ -20,18 +21,18 @@ export function expandAnsibleHostPattern(pattern: string, limit = MAX_PATTERN_EX
       names = names.map((name) => name + rest);
       break;
     }
-    if (open !== -1 && close === -1) return { ok: false, reason: '"[" is never closed' };
-    if (open === -1 || close < open) return { ok: false, reason: '"]" has no matching "["' };
-    if (rest.indexOf('[', open + 1) !== -1 && rest.indexOf('[', open + 1) < close) return { ok: false, reason: '"[" inside another bracket' };
+    if (open !== -1 && close === -1) return fail('"[" is never closed');
+    if (open === -1 || close < open) return fail('"]" has no matching "["');
+    if (rest.indexOf('[', open + 1) !== -1 && rest.indexOf('[', open + 1) < close) return fail('"[" inside another bracket');
     const values = expandRange(rest.slice(open + 1, close));
-    if (typeof values === 'string') return { ok: false, reason: values };
-    if (names.length * values.length > limit) return { ok: false, reason: `expands to more than ${limit} names` };
+    if (typeof values === 'string') return fail(values);
+    if (names.length * values.length > limit) return fail(`expands to more than ${limit} names`);
     const head = rest.slice(0, open);
     names = names.flatMap((name) => values.map((value) => name + head + value));
     rest = rest.slice(close + 1);
   }
   const unique = [...new Set(names)];
-  return split.port === undefined ? { ok: true, names: unique } : { ok: true, names: unique, port: split.port };
+  return ok(split.port === undefined ? { names: unique } : { names: unique, port: split.port });
 }
 
 // `host:22` and `node[01:05]:2222`: the port is a colon outside brackets followed by digits only.

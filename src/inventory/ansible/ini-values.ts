@@ -1,5 +1,6 @@
 // The two lexical rules of Ansible's INI inventory: host lines are split like Python's
 // `shlex.split(line, comments=True)`, and each value is read like `ast.literal_eval` (else kept as text).
+import { ok, fail, type Result } from '../../errors.js';
 
 /** Shell-like words, quotes removed, `#` comments dropped if asked; a string result is the syntax problem. */
 export function splitShellWords(line: string, options: { comments: boolean }): string[] | string {
@@ -63,20 +64,20 @@ export function parseIniValue(text: string): unknown {
   return text;
 }
 
-type Literal = { ok: true; value: unknown } | { ok: false };
+type Literal = Result<unknown, 'not a literal'>;
 
 function readLiteral(text: string): Literal {
-  if (text === 'True') return { ok: true, value: true };
-  if (text === 'False') return { ok: true, value: false };
-  if (text === 'None') return { ok: true, value: null };
+  if (text === 'True') return ok(true);
+  if (text === 'False') return ok(false);
+  if (text === 'None') return ok(null);
   // Python rejects `022` (leading zeros), so Ansible keeps it as the string "022".
-  if (/^[-+]?(0+|[1-9]\d*)$/.test(text)) return { ok: true, value: Number(text) };
-  if (/^[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return { ok: true, value: Number(text) };
+  if (/^[-+]?(0+|[1-9]\d*)$/.test(text)) return ok(Number(text));
+  if (/^[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return ok(Number(text));
   const quote = text[0];
   if ((quote === "'" || quote === '"') && text.length >= 2 && closingPythonQuote(text) === text.length - 1) {
-    return { ok: true, value: unescapePython(text.slice(1, -1)) };
+    return ok(unescapePython(text.slice(1, -1)));
   }
-  return { ok: false };
+  return fail('not a literal');
 }
 
 // Python strings take backslash escapes in both quote styles.

@@ -66,10 +66,10 @@ function readHostLine(model: AnsibleModel, group: AnsibleGroup, line: string, at
   }
   const expansion = expandAnsibleHostPattern(pattern);
   if (!expansion.ok) {
-    problems.push({ path: at, message: `expected a host name or range like node[01:50], got ${JSON.stringify(pattern)} (${expansion.reason})` });
+    problems.push({ path: at, message: `expected a host name or range like node[01:50], got ${JSON.stringify(pattern)} (${expansion.error})` });
     return;
   }
-  const vars: [string, unknown][] = expansion.port === undefined ? [] : [['ansible_port', expansion.port]];
+  const vars: [string, unknown][] = expansion.value.port === undefined ? [] : [['ansible_port', expansion.value.port]];
   for (const [index, word] of assignments.entries()) {
     const equals = word.indexOf('=');
     // The word itself is not shown: a stray word on a host line may be a password.
@@ -80,7 +80,7 @@ function readHostLine(model: AnsibleModel, group: AnsibleGroup, line: string, at
     vars.push([word.slice(0, equals), parseIniValue(word.slice(equals + 1))]);
   }
   for (const [key, value] of vars) checkVar(key, value, at, problems);
-  for (const name of expansion.names) {
+  for (const name of expansion.value.names) {
     const host = addHostToGroup(model, group, name, at);
     for (const [key, value] of vars) host.vars.set(key, { value, at });
   }

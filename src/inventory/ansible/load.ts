@@ -73,6 +73,7 @@ function finish(model: AnsibleModel, source: string, env: NodeJS.ProcessEnv, opt
     baseDir: options.baseDir ?? process.cwd(),
     localUser: options.localUser ?? localUserName(env),
     homeDir: options.homeDir ?? homedir(),
+    ...(options.sshConfig ? { sshConfig: options.sshConfig } : {}),
   };
   const dirs = options.varsDir === undefined ? { groups: new Map(), hosts: new Map() } : readVarsDirectories(options.varsDir, model, problems);
   const inventory = resolveAnsibleModel(model, dirs, env, context, problems);

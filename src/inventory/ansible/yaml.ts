@@ -82,21 +82,21 @@ function readHosts(
   const { at } = where;
   const expansion = expandAnsibleHostPattern(pattern);
   if (!expansion.ok) {
-    problems.push({ path: at, message: `expected a host name or range like node[01:50], got ${JSON.stringify(pattern)} (${expansion.reason})` });
+    problems.push({ path: at, message: `expected a host name or range like node[01:50], got ${JSON.stringify(pattern)} (${expansion.error})` });
     return;
   }
   if (vars !== null && !isMapping(vars)) {
     problems.push({ path: at, message: `host ${pattern}: ${expected('a mapping of host variables', vars)}` });
     return;
   }
-  const entries: [string, unknown, string][] = expansion.port === undefined ? [] : [['ansible_port', expansion.port, at]];
+  const entries: [string, unknown, string][] = expansion.value.port === undefined ? [] : [['ansible_port', expansion.value.port, at]];
   for (const [key, value] of Object.entries(vars ?? {})) {
     const varAt = where.locate(vars ?? {}, key, joinPath(where.path, key));
     const reading = readAnsibleVar(key, value);
     if (reading.kind === 'problem') problems.push({ path: varAt, message: reading.message });
     entries.push([key, value, varAt]);
   }
-  for (const name of expansion.names) {
+  for (const name of expansion.value.names) {
     const host = addHostToGroup(model, group, name, at);
     for (const [key, value, varAt] of entries) host.vars.set(key, { value, at: varAt });
   }

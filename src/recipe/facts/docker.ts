@@ -8,6 +8,7 @@
 // joined with commas, and both may hold commas (dockershim's `annotation.io.kubernetes.*` label
 // values are JSON; a bind path may be `/srv/a,b`), so which container uses which volume, and which
 // labels it carries, could not be read back exactly — and that decides what may be removed.
+import { ok, fail, type Result } from '../../errors.js';
 import { bodyLines, firstErrorLine, parseFail, parseKeyValues, parseYesNo, type FactDefinition, type SectionOutput, type SectionReader } from '../probe/section.js';
 import { parseJsonLines, stringField, type JsonRecord } from './json-lines.js';
 
@@ -145,11 +146,11 @@ function parseImages(text: string): DockerImage[] {
 const LIST_TIMEOUT_S = 15;
 
 /** A list section that failed after `docker ps` answered still means the daemon is not usable. */
-function listOutput(read: SectionReader, id: string): { ok: true; text: string } | { ok: false; error: string } {
+function listOutput(read: SectionReader, id: string): Result<string> {
   const output = read.get(id);
-  if (output.status === 0) return { ok: true, text: output.stdout };
+  if (output.status === 0) return ok(output.stdout);
   if (output.status === 'skipped') return parseFail(id, 'skipped although docker ps answered');
-  return { ok: false, error: `${id.replace('docker-', 'docker listing ')} failed: ${firstErrorLine(output)}` };
+  return fail(`${id.replace('docker-', 'docker listing ')} failed: ${firstErrorLine(output)}`);
 }
 
 export const dockerFact: FactDefinition<DockerFacts> = {
@@ -193,8 +194,8 @@ __ns_t ${LIST_TIMEOUT_S} docker container inspect --format '${INSPECT_TEMPLATE}'
     return {
       status: 'ok',
       containers: parseContainers(listing.stdout),
-      volumes: volumes.ok ? parseVolumes(volumes.text) : [],
-      images: images.ok ? parseImages(images.text) : [],
+      volumes: volumes.ok ? parseVolumes(volumes.value) : [],
+      images: images.ok ? parseImages(images.value) : [],
     };
   },
 };

@@ -29,6 +29,11 @@ function apply(plan: StepPlan) {
   return { stepId: plan.stepId, exitCode: run.status, failed: outcomes.filter((o) => o.exitCode !== 0), stderr: run.stderr };
 }
 
+// A paused (frozen) container outlives a crash of this driver and then blocks the pid namespace's
+// exit forever (the kernel waits for tasks it cannot kill while frozen): unpause on any exit.
+process.on('exit', () => {
+  if (seed === 'docker-seed.sh') spawnSync('sh', ['-c', 'docker ps -q --filter status=paused | xargs -r docker unpause'], { stdio: 'ignore', timeout: 20_000 });
+});
 execFileSync('sh', [join(here, seed)], { stdio: ['ignore', 'ignore', 'inherit'] });
 const before = builtinSteps.map((step) => step.plan(probe('sandboxprobe01'), options));
 const applied = [];

@@ -49,17 +49,17 @@ describe('backupSpec', () => {
 
 describe('checkBackupDir', () => {
   it.each([
-    ['/srv/backups/', { dir: '/srv/backups' }],
-    ['/var/backups/./nodescrub//x', { dir: '/var/backups/nodescrub/x' }],
-    ['/var/lib/etcd-backup', { dir: '/var/lib/etcd-backup' }],
-    ['relative/dir', { problem: 'expected an absolute path on the host, got "relative/dir"' }],
-    ['/', { problem: 'must not be /' }],
-    ['/etc/kubernetes/backup', { problem: '/etc/kubernetes/backup is inside /etc/kubernetes, which the cleanup removes' }],
-    ['/var/lib/etcd', { problem: '/var/lib/etcd is inside /var/lib/etcd, which the cleanup removes' }],
-    ['/var/lib/kubelet/../rancher/x', { problem: '/var/lib/rancher/x is inside /var/lib/rancher, which the cleanup removes' }],
-    ['/run/calico/b', { problem: '/run/calico/b is inside /run/calico, which the cleanup removes' }],
-    ['/var/run/flannel', { problem: '/var/run/flannel is inside /run/flannel, which the cleanup removes' }],
-    ['/srv/a\nb', { problem: 'must not contain NUL or newline characters' }],
+    ['/srv/backups/', { ok: true, value: '/srv/backups' }],
+    ['/var/backups/./nodescrub//x', { ok: true, value: '/var/backups/nodescrub/x' }],
+    ['/var/lib/etcd-backup', { ok: true, value: '/var/lib/etcd-backup' }],
+    ['relative/dir', { ok: false, error: 'expected an absolute path on the host, got "relative/dir"' }],
+    ['/', { ok: false, error: 'must not be /' }],
+    ['/etc/kubernetes/backup', { ok: false, error: '/etc/kubernetes/backup is inside /etc/kubernetes, which the cleanup removes' }],
+    ['/var/lib/etcd', { ok: false, error: '/var/lib/etcd is inside /var/lib/etcd, which the cleanup removes' }],
+    ['/var/lib/kubelet/../rancher/x', { ok: false, error: '/var/lib/rancher/x is inside /var/lib/rancher, which the cleanup removes' }],
+    ['/run/calico/b', { ok: false, error: '/run/calico/b is inside /run/calico, which the cleanup removes' }],
+    ['/var/run/flannel', { ok: false, error: '/var/run/flannel is inside /run/flannel, which the cleanup removes' }],
+    ['/srv/a\nb', { ok: false, error: 'must not contain NUL or newline characters' }],
   ])('%j', (input, expected) => {
     expect(checkBackupDir(input)).toEqual(expected);
   });

@@ -94,7 +94,7 @@ describe('archivePaths and backupContents', () => {
 
 describe('decideBackupSpace', () => {
   const contents = { paths: ['/var/lib/etcd'], data: [{ path: '/var/lib/etcd', what: 'etcd member data', sizeKiB: 2048 }], sizeKiB: 2048 };
-  const space = (availableKiB: number) => ({ dir: '/var/backups', filesystem: '/dev/vda1', mountedOn: '/', availableKiB });
+  const space = (availableKiB: number) => ({ ok: true as const, value: { dir: '/var/backups', filesystem: '/dev/vda1', mountedOn: '/', availableKiB } });
 
   it('the margin is 10% plus 64 MiB', () => {
     expect(requiredKiB(2048)).toBe(2048 + 205 + 65536);
@@ -115,7 +115,7 @@ describe('decideBackupSpace', () => {
     expect(decideBackupSpace({ ...contents, sizeKiB: null }, space(1))).toEqual({
       note: 'backup: size not known (du did not finish in 5s), free space not checked: /var/backups has 1.0 KiB available (/dev/vda1 on /); a full disk fails the archive before anything is deleted',
     });
-    expect(decideBackupSpace(contents, { problem: 'df -Pk failed: df: not found' })).toEqual({
+    expect(decideBackupSpace(contents, { ok: false, error: 'df -Pk failed: df: not found' })).toEqual({
       note: 'backup: free space not checked (df -Pk failed: df: not found); a full disk fails the archive before anything is deleted',
     });
   });
@@ -137,22 +137,22 @@ describe('the backup-space probe section, run in sh', () => {
     const parent = join(work, `it's here`);
     mkdirSync(parent);
     const space = runSection(join(parent, 'not/yet/there'));
-    expect(space).toMatchObject({ dir: parent, availableKiB: expect.any(Number) });
+    expect(space).toMatchObject({ ok: true, value: { dir: parent, availableKiB: expect.any(Number) } });
     const df = spawnSync('df', ['-Pk', parent], { encoding: 'utf8' }).stdout.trim().split('\n')[1].split(/\s+/);
-    expect(space).toMatchObject({ filesystem: df[0] });
+    expect(space).toMatchObject({ value: { filesystem: df[0] } });
   });
 
   it('a failed df or odd output is a problem, not a number', () => {
-    expect(parseBackupSpace({ status: 127, stdout: 'dir /x\n', stderr: 'sh: df: not found\n' })).toEqual({ problem: 'df -Pk failed: sh: df: not found' });
-    expect(parseBackupSpace({ status: 0, stdout: 'dir /x\nhello\n', stderr: '' })).toEqual({ problem: 'df -Pk failed: exit status 0' });
-    expect(parseBackupSpace(undefined)).toEqual({ problem: 'not probed' });
+    expect(parseBackupSpace({ status: 127, stdout: 'dir /x\n', stderr: 'sh: df: not found\n' })).toEqual({ ok: false, error: 'df -Pk failed: sh: df: not found' });
+    expect(parseBackupSpace({ status: 0, stdout: 'dir /x\nhello\n', stderr: '' })).toEqual({ ok: false, error: 'df -Pk failed: exit status 0' });
+    expect(parseBackupSpace(undefined)).toEqual({ ok: false, error: 'not probed' });
     const proc = 'dir /proc\nFilesystem 1024-blocks Used Available Capacity Mounted on\nproc 0 0 0 - /proc\n';
-    expect(parseBackupSpace({ status: 0, stdout: proc, stderr: '' })).toEqual({ problem: 'proc on /proc reports no size' });
+    expect(parseBackupSpace({ status: 0, stdout: proc, stderr: '' })).toEqual({ ok: false, error: 'proc on /proc reports no size' });
   });
 
   it('reads a mount point with spaces', () => {
     const out = 'dir /mnt/my disk\nFilesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sdb1 1000 10 990 2% /mnt/my disk\n';
-    expect(parseBackupSpace({ status: 0, stdout: out, stderr: '' })).toEqual({ dir: '/mnt/my disk', filesystem: '/dev/sdb1', mountedOn: '/mnt/my disk', availableKiB: 990 });
+    expect(parseBackupSpace({ status: 0, stdout: out, stderr: '' })).toEqual({ ok: true, value: { dir: '/mnt/my disk', filesystem: '/dev/sdb1', mountedOn: '/mnt/my disk', availableKiB: 990 } });
   });
 });
 

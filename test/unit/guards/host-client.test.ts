@@ -74,8 +74,8 @@ async function ask(kubeconfig: string, options: { path?: string; timeoutS?: numb
       return undefined;
     }
   });
-  if (!parsed.ok) throw new Error(parsed.problem);
-  const script = buildHostRequestScript(MARKER, kc, parsed.target, options.path ?? NODE, options.timeoutS ?? 3);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const script = buildHostRequestScript(MARKER, kc, parsed.value, options.path ?? NODE, options.timeoutS ?? 3);
   const started = Date.now();
   const run = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', script], { env: { ...process.env, TMPDIR: scratch, PATH: options.PATH ?? process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });

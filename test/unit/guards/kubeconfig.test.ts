@@ -22,7 +22,7 @@ describe('parseKubeconfig', () => {
   it('RKE1: files named by absolute path', () => {
     expect(parseKubeconfig(RKE1, '/etc/kubernetes/ssl/kubecfg-kube-node.yaml', read)).toEqual({
       ok: true,
-      target: {
+      value: {
         server: 'https://127.0.0.1:6443', host: '127.0.0.1', port: 6443, serverName: '127.0.0.1', ca: 'CA-PEM', cert: 'CERT-PEM', key: 'KEY-PEM', insecureSkipTlsVerify: false,
         origins: { ca: '/etc/kubernetes/ssl/kube-ca.pem', cert: '/etc/kubernetes/ssl/kube-node.pem', key: '/etc/kubernetes/ssl/kube-node-key.pem' },
       },
@@ -43,7 +43,7 @@ users:
   user: {client-certificate-data: ${b64('INLINE-CERT')}, client-key-data: ${b64('INLINE-KEY')}}
 `;
     const parsed = parseKubeconfig(text, '/etc/kubernetes/kubelet.conf', () => undefined);
-    expect(parsed).toMatchObject({ ok: true, target: { server: 'https://api.example.com:443', host: 'api.example.com', port: 443, serverName: 'api.example.com', ca: 'INLINE-CA', cert: 'INLINE-CERT', key: 'INLINE-KEY' } });
+    expect(parsed).toMatchObject({ ok: true, value: { server: 'https://api.example.com:443', host: 'api.example.com', port: 443, serverName: 'api.example.com', ca: 'INLINE-CA', cert: 'INLINE-CERT', key: 'INLINE-KEY' } });
   });
 
   it('RKE2: relative paths resolve against the kubeconfig directory', () => {
@@ -59,7 +59,7 @@ users:
   user: {client-certificate: ./client-kubelet.crt, client-key: ../agent/client-kubelet.key}
 `;
     const path = '/var/lib/rancher/rke2/agent/kubelet.kubeconfig';
-    expect(parseKubeconfig(text, path, read)).toMatchObject({ ok: true, target: { ca: 'RKE2-CA', cert: 'RKE2-CERT', key: 'RKE2-KEY' } });
+    expect(parseKubeconfig(text, path, read)).toMatchObject({ ok: true, value: { ca: 'RKE2-CA', cert: 'RKE2-CERT', key: 'RKE2-KEY' } });
     expect(referencedPaths(path, text).sort()).toEqual([
       '/var/lib/rancher/rke2/agent/client-kubelet.crt',
       '/var/lib/rancher/rke2/agent/client-kubelet.key',
@@ -77,16 +77,16 @@ users:
 `;
     expect(parseKubeconfig(text('{token: abc}'), '/k', read)).toMatchObject({
       ok: true,
-      target: { server: 'https://[fd00::1]:6443', host: 'fd00::1', port: 6443, serverName: 'kubernetes', token: 'abc', insecureSkipTlsVerify: true },
+      value: { server: 'https://[fd00::1]:6443', host: 'fd00::1', port: 6443, serverName: 'kubernetes', token: 'abc', insecureSkipTlsVerify: true },
     });
-    expect(parseKubeconfig(text('{tokenFile: /srv/token}'), '/k', read)).toMatchObject({ ok: true, target: { token: 'tok-123' } });
+    expect(parseKubeconfig(text('{tokenFile: /srv/token}'), '/k', read)).toMatchObject({ ok: true, value: { token: 'tok-123' } });
   });
 
   it('an exec plugin is named as unsupported (asked without credentials)', () => {
     const text = `clusters: [{name: c, cluster: {server: "https://k:6443"}}]
 users: [{name: u, user: {exec: {command: aws, args: [eks, get-token]}}}]
 `;
-    expect(parseKubeconfig(text, '/k', read)).toMatchObject({ ok: true, target: { unsupportedAuth: 'an exec credential plugin' } });
+    expect(parseKubeconfig(text, '/k', read)).toMatchObject({ ok: true, value: { unsupportedAuth: 'an exec credential plugin' } });
   });
 
   it.each([
@@ -103,7 +103,7 @@ users: [{name: u, user: {exec: {command: aws, args: [eks, get-token]}}}]
   ])('%s is a problem, not an exception', (_name, text, problem) => {
     const parsed = parseKubeconfig(text, '/etc/kubernetes/ssl/kubecfg-kube-node.yaml', read);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problem).toMatch(problem);
+    if (!parsed.ok) expect(parsed.error).toMatch(problem);
   });
 
   it('referencedPaths of bad YAML is empty', () => {

@@ -2,14 +2,14 @@ import { expandHostPattern, hasHostRange } from '../../../src/inventory/ranges.j
 
 function names(pattern: string): string[] {
   const result = expandHostPattern(pattern);
-  if (!result.ok) throw new Error(`unexpected failure: ${result.reason}`);
-  return result.names;
+  if (!result.ok) throw new Error(`unexpected failure: ${result.error}`);
+  return result.value;
 }
 
 function reason(pattern: string, limit?: number): string {
   const result = expandHostPattern(pattern, limit);
-  if (result.ok) throw new Error(`unexpected success: ${result.names.join(',')}`);
-  return result.reason;
+  if (result.ok) throw new Error(`unexpected success: ${result.value.join(',')}`);
+  return result.error;
 }
 
 describe('expandHostPattern', () => {

@@ -1,7 +1,7 @@
 // The ssh_config subset: first value wins, patterns with * ? and !, tokens in IdentityFile.
 
 import { describe, expect, it } from '@jest/globals';
-import { parseJumpTarget, parseSshConfig, readSshConfig, resolveSshConfig } from '../../../src/ssh/ssh-config.js';
+import { parseJumpTarget, parseSshConfig, readSshConfig, resolveSshConfig } from '../../../../src/inventory/ssh-config/parse.js';
 
 const config = parseSshConfig(`
 Host bastion
