@@ -2,14 +2,14 @@
 import { UsageError } from '../errors.js';
 import { checkBackupDir } from '../guards/backup-script.js';
 import type { GuardSettings } from '../guards/index.js';
-import { parseSeconds } from './options.js';
+import { optionalString, parseSeconds } from './flag-values.js';
 
 /** --kubeconfig, --live-heartbeat, --backup / --no-backup, --backup-dir, --backup-fetch (the last two
  * imply --backup). Commander gives `backup` true, false (--no-backup) or undefined (neither). */
 export function normalizeGuardOptions(raw: Record<string, unknown>): GuardSettings {
-  const kubeconfig = text(raw.kubeconfig);
-  const backupDir = text(raw.backupDir);
-  const fetchDir = text(raw.backupFetch);
+  const kubeconfig = optionalString(raw.kubeconfig);
+  const backupDir = optionalString(raw.backupDir);
+  const fetchDir = optionalString(raw.backupFetch);
   let dir: string | undefined;
   if (backupDir !== undefined) {
     const checked = checkBackupDir(backupDir);
@@ -27,8 +27,4 @@ export function normalizeGuardOptions(raw: Record<string, unknown>): GuardSettin
     liveHeartbeatMs: parseSeconds('--live-heartbeat', raw.liveHeartbeat ?? '300'),
     ...(backup ? { backup: { ...(dir !== undefined ? { dir } : {}), ...(fetchDir !== undefined ? { fetchDir } : {}) } } : {}),
   };
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

@@ -1,9 +1,10 @@
 // Option parsing shared by the fleet commands: validated up front, the offending value in the message.
 import { UsageError } from '../errors.js';
-import { parseShard, type Shard } from '../inventory/shard.js';
-import { parseBatchSpec, type BatchSize } from '../run/batches.js';
-import { parseBudget, type Budget } from '../run/budget.js';
 import type { GuardSettings } from '../guards/index.js';
+import type { Shard } from '../inventory/shard.js';
+import type { BatchSize } from '../run/batches.js';
+import type { Budget } from '../run/budget.js';
+import { optionalString, parseBatchSpec, parseBudget, parseChoice, parsePositiveInt, parseSeconds, parseShard } from './flag-values.js';
 import { normalizeGuardOptions } from './guard-options.js';
 
 export interface FleetCliOptions {
@@ -92,29 +93,4 @@ function otherContainers(raw: Record<string, unknown>): { allContainers: boolean
     throw new UsageError('--all-containers and --keep-other-containers: choose one (remove every container, or leave the ones that are not the cluster\'s)');
   }
   return { allContainers, keepOtherContainers };
-}
-
-export function parsePositiveInt(flag: string, value: unknown): number {
-  const text = String(value);
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${flag}: expected a whole number ≥ 1, got "${text}"`);
-  return Number(text);
-}
-
-/** Seconds as given by a human (`30`, `1.5`), returned in milliseconds. */
-export function parseSeconds(flag: string, value: unknown): number {
-  const text = String(value);
-  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new UsageError(`${flag}: expected seconds > 0, got "${text}"`);
-  return Math.round(Number(text) * 1000);
-}
-
-export function parseChoice<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
-  const text = String(value);
-  if (!(choices as readonly string[]).includes(text)) {
-    throw new UsageError(`${flag}: expected one of ${choices.join(', ')}, got "${text}"`);
-  }
-  return text as T;
-}
-
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

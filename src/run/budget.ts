@@ -1,15 +1,8 @@
 // Failure budgets for the whole run (counted across batches): `--max-fail N|P%`, `--max-unreachable N|P%`.
-import { UsageError } from '../errors.js';
 import type { HostResult } from './results.js';
 
+/** How many hosts may fail (parsed from --max-fail/--max-unreachable by src/cli/flag-values.ts). */
 export type Budget = { count: number } | { percent: number };
-
-export function parseBudget(flag: string, text: string): Budget {
-  const match = /^(\d+)(%?)$/.exec(text.trim());
-  const value = match ? Number(match[1]) : NaN;
-  if (!match || (match[2] === '%' && value > 100)) throw new UsageError(`${flag}: expected N or P% (0-100), got "${text}"`);
-  return match[2] === '%' ? { percent: value } : { count: value };
-}
 
 /** The largest number of hosts allowed to fail: exceeding it stops new batches. */
 export function budgetLimit(budget: Budget, totalHosts: number): number {

@@ -1,7 +1,7 @@
 // `nodescrub hosts`: the resolved hosts with their effective settings (never a secret). Takes the
 // same selection flags as run, so `--retry-failed`/`--shard` can be checked before a run.
 import { describeHosts, hostsToJson } from '../../inventory/describe.js';
-import { parseShard } from '../../inventory/shard.js';
+import { parseShard } from '../flag-values.js';
 import { loadSelection } from '../select-hosts.js';
 
 interface HostsOptions {

@@ -1,5 +1,5 @@
 import { UsageError } from '../../../src/errors.js';
-import { normalizeFleetOptions, parseSeconds } from '../../../src/cli/options.js';
+import { normalizeFleetOptions } from '../../../src/cli/options.js';
 import { describeFatal, exitCodeForResults } from '../../../src/cli/exit-codes.js';
 import { InventoryError, RunAbortedError } from '../../../src/errors.js';
 
@@ -12,7 +12,9 @@ describe('fleet options', () => {
   it('names the flag and the offending value', () => {
     expect(() => normalizeFleetOptions({ concurrency: '0' })).toThrow(new UsageError('--concurrency: expected a whole number ≥ 1, got "0"'));
     expect(() => normalizeFleetOptions({ hostKeyPolicy: 'yolo' })).toThrow('--host-key-policy: expected one of strict, accept-new, off, got "yolo"');
-    expect(() => parseSeconds('--step-timeout', 'soon')).toThrow('--step-timeout: expected seconds > 0, got "soon"');
+    expect(() => normalizeFleetOptions({ stepTimeout: 'soon' })).toThrow('--step-timeout: expected seconds > 0, got "soon"');
+    expect(() => normalizeFleetOptions({ batch: '0' })).toThrow('--batch: expected N, P% (1-100) or a comma list of them, got "0"');
+    expect(() => normalizeFleetOptions({ shard: '4/3' })).toThrow('--shard: expected K/N with 1 ≤ K ≤ N, got "4/3"');
   });
 
   it("takes one answer for containers that are not the cluster's", () => {
@@ -21,8 +23,10 @@ describe('fleet options', () => {
     expect(() => normalizeFleetOptions({ allContainers: true, keepOtherContainers: true })).toThrow(UsageError);
   });
 
-  it('accepts fractional seconds', () => {
-    expect(parseSeconds('--step-timeout', '1.5')).toBe(1500);
+  it('hands the engine typed values', () => {
+    expect(normalizeFleetOptions({ stepTimeout: '1.5', batch: '1,25%', maxFail: '10%', shard: '2/3' })).toMatchObject({
+      stepTimeout: 1500, batches: [{ count: 1 }, { percent: 25 }], maxFail: { percent: 10 }, shard: { index: 2, count: 3 },
+    });
   });
 });
 
