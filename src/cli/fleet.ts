@@ -6,7 +6,7 @@ import { createHostLogs } from '../report/host-logs.js';
 import { createReportWriter } from '../report/json-report.js';
 import { renderJunit } from '../report/junit.js';
 import { createLineOutput } from '../report/line-output.js';
-import { createNdjsonOutput } from '../report/ndjson.js';
+import { OUTPUT_FORMATS } from '../report/output-formats.js';
 import { startTaskTree, treeLines, type TaskTree } from '../report/task-tree.js';
 import { fanOut, type EmitEvent, type RunMode } from '../run/events.js';
 import { runFleet, type FleetOutcome } from '../run/scheduler.js';
@@ -49,7 +49,8 @@ export async function executeFleet(
     const write = (line: string) => terminal.stderr.write(`${connector.mask(line)}\n`);
     observers.push(createLineOutput(write, { verbose: options.verbose }));
   }
-  if (options.output === 'ndjson') observers.push(createNdjsonOutput((line) => terminal.stdout.write(line), connector.mask));
+  const stream = OUTPUT_FORMATS[options.output].stream;
+  if (stream) observers.push(stream((line) => terminal.stdout.write(line), connector.mask));
   if (options.logDir) observers.push(createHostLogs(options.logDir, connector.mask));
   const report = options.report && mode !== 'plan' ? createReportWriter(options.report, mode, reportedOptions(options)) : undefined;
   if (report) observers.push(report.observe);

@@ -1,6 +1,7 @@
 // Option parsing shared by the fleet commands: validated up front, the offending value in the message.
 import { UsageError } from '../errors.js';
 import type { GuardSettings } from '../guards/index.js';
+import { OUTPUT_FORMAT_NAMES, type OutputFormatName } from '../report/output-formats.js';
 import type { Shard } from '../inventory/shard.js';
 import type { BatchSize } from '../run/batches.js';
 import type { Budget } from '../run/budget.js';
@@ -25,9 +26,9 @@ export interface FleetCliOptions {
   allContainers: boolean;
   keepOtherContainers: boolean;
   yes: boolean;
-  json: boolean;
-  /** `ndjson`: one JSON event per line on stdout (human output moves to stderr). */
-  output: 'text' | 'ndjson';
+  /** A name in src/report/output-formats.ts: `text`, `json` (also --json), `ndjson` (one JSON event
+   * per line on stdout, the human output on stderr; wins over --json). */
+  output: OutputFormatName;
   detail: boolean;
   verbose: boolean;
   batches?: BatchSize[];
@@ -65,8 +66,7 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
     force: raw.force === true,
     ...otherContainers(raw),
     yes: raw.yes === true,
-    json: raw.json === true,
-    output: parseChoice('--output', raw.output ?? 'text', ['text', 'ndjson'] as const),
+    output: outputFormat(raw),
     detail: raw.detail === true,
     verbose: raw.verbose === true,
     batches: raw.batch === undefined ? undefined : parseBatchSpec(String(raw.batch)),
@@ -83,6 +83,12 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
     rebootTimeout: parseSeconds('--reboot-timeout', raw.rebootTimeout ?? '600'),
     guards: normalizeGuardOptions(raw),
   };
+}
+
+/** --output NAME, where --json means `json` unless a streaming format was asked for. */
+function outputFormat(raw: Record<string, unknown>): OutputFormatName {
+  const named = parseChoice('--output', raw.output ?? 'text', OUTPUT_FORMAT_NAMES);
+  return raw.json === true && named === 'text' ? 'json' : named;
 }
 
 /** The two answers to "containers that are not the cluster's" exclude each other. */

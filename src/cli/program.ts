@@ -6,6 +6,7 @@ import { explainCommand } from './commands/explain.js';
 import { reportMergeCommand } from './commands/report-merge.js';
 import { planCommand, runCommand, verifyCommand, type CommandContext } from './commands/fleet-commands.js';
 import { normalizeFleetOptions } from './options.js';
+import { OUTPUT_FORMAT_NAMES } from '../report/output-formats.js';
 
 export interface ProgramIo {
   context: CommandContext;
@@ -33,7 +34,7 @@ function addConnection(command: Command): Command {
     .option('--log-dir <dir>', 'write a log per host with every command sent (secrets masked)')
     .option('--recipe <file>', 'YAML file of extra steps (probe, apply per name) placed before/after built-in steps')
     .option('-v, --verbose', 'one line per remote command too')
-    .addOption(new Option('--output <format>', 'text, or ndjson: one JSON event per line on stdout').choices(['text', 'ndjson']).default('text'));
+    .addOption(new Option('--output <format>', 'text, json (as --json), or ndjson: one JSON event per line on stdout').choices(OUTPUT_FORMAT_NAMES).default('text'));
 }
 
 /** The live-node guard's flags (plan and run). */

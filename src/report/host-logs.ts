@@ -2,7 +2,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../run/events.js';
-import { statusLabel } from '../run/results.js';
+import { statusLabel } from './status-label.js';
 import { stepLine } from './line-output.js';
 
 export type Mask = (text: string) => string;

@@ -1,6 +1,6 @@
 // --junit FILE.xml: one testsuite per host, one testcase per step, failures with the reason.
 import type { HostResult } from '../run/results.js';
-import { statusLabel } from '../run/results.js';
+import { statusLabel } from './status-label.js';
 
 /** XML 1.0 text: escape markup and drop characters XML cannot carry at all. */
 export function escapeXml(text: string): string {

@@ -1,6 +1,7 @@
 // Non-TTY / CI output: one plain line per event, prefixed with the host name. No spinners, no escapes.
 import type { RunEvent } from '../run/events.js';
-import { statusLabel, type StepResult } from '../run/results.js';
+import { type StepResult } from '../run/results.js';
+import { statusLabel } from './status-label.js';
 import { describeCounts } from './categories.js';
 import { formatDuration } from './summary.js';
 

@@ -1,6 +1,6 @@
 // The end-of-run summary: one row per host with what was removed per category, then totals.
 import type { HostResult } from '../run/results.js';
-import { statusLabel } from '../run/results.js';
+import { statusLabel } from './status-label.js';
 import { CATEGORY_COLUMNS, countByCategory } from './categories.js';
 import { renderTable, type Column } from './table.js';
 

@@ -51,10 +51,3 @@ export function statusForFailure(kind: HostFailureKind): HostStatus {
       return 'failed';
   }
 }
-
-/** The label a human reads in the summary: the precise kind when there is one. */
-export function statusLabel(result: HostResult): string {
-  return result.failure && result.status !== 'unreachable' && result.status !== 'refused'
-    ? result.failure
-    : result.status;
-}

@@ -10,7 +10,8 @@ import { rebootAndWait } from './reboot.js';
 import type { EmitEvent, RunMode } from './events.js';
 import { probeFacts, type RemoteContext } from './remote.js';
 import { statusForFailure, type HostResult, type StepResult } from './results.js';
-import { describeArtifacts, reconcileSteps } from './verify-steps.js';
+import { describeArtifacts } from '../report/describe-artifacts.js';
+import { reconcileSteps } from './verify-steps.js';
 
 export interface HostRunOptions {
   mode: RunMode;

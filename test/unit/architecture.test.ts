@@ -18,9 +18,6 @@ const FORBIDDEN: Record<string, string[]> = {
 /** Cycles known and scheduled for removal: listed here so no new one sneaks in (none today). */
 const KNOWN_CYCLES: string[][] = [];
 
-/** Files known to break the layering and scheduled to move (issue 18, part 3: plan text → report/). */
-const KNOWN_LAYER_BREAKS = ['plan/render-plan.ts'];
-
 type Graph = Map<string, { imports: Set<string>; packages: Set<string>; text: string }>;
 
 const IMPORT = /^\s*(?:import|export)\s+(?:type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
@@ -115,7 +112,7 @@ describe('architecture of src/', () => {
   });
 
   it('keeps recipe, inventory, plan and transport free of the layers above them', () => {
-    expect(layerViolations(graph).filter((line) => !KNOWN_LAYER_BREAKS.includes(line.split(' ')[0]))).toEqual([]);
+    expect(layerViolations(graph)).toEqual([]);
   });
 
   it('imports ssh2 only under src/ssh', () => {

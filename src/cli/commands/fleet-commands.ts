@@ -1,8 +1,7 @@
 // `plan`, `verify` and `run`: the fixed stages connect -> discover -> show -> [confirm -> apply -> verify] -> report.
 import { RunAbortedError } from '../../errors.js';
-import { planToJson, renderPlanDetail, renderPlanTable } from '../../plan/render-plan.js';
-import { renderSummary } from '../../report/summary.js';
-import { computeTotals, toReportHost } from '../../report/json-report.js';
+import { renderPlanTable } from '../../report/plan-text.js';
+import { OUTPUT_FORMATS, type FormatOutput } from '../../report/output-formats.js';
 import type { HostResult } from '../../run/results.js';
 import { exitCodeForOutcome, exitCodeForResults, EXIT } from '../exit-codes.js';
 import { splitIntoBatches } from '../../run/batches.js';
@@ -20,14 +19,7 @@ export interface CommandContext {
 export async function planCommand(options: FleetCliOptions, ctx: CommandContext): Promise<number> {
   const { hosts } = loadSelection(options);
   const { results } = await executeFleet('plan', hosts, options, ctx.terminal, ctx.signal);
-  if (options.output === 'ndjson') {
-    ctx.terminal.stderr.write(`${renderPlanTable(results)}\n`);
-  } else if (options.json) {
-    ctx.terminal.stdout.write(`${JSON.stringify(planToJson(results), null, 2)}\n`);
-  } else {
-    ctx.terminal.stdout.write(`${renderPlanTable(results)}\n`);
-    if (options.detail) ctx.terminal.stdout.write(`\n${renderPlanDetail(results)}\n`);
-  }
+  writeOutput(OUTPUT_FORMATS[options.output].plan(results, options.detail), ctx);
   return exitCodeForResults(results, ctx.signal.aborted);
 }
 
@@ -66,21 +58,12 @@ export async function runCommand(options: FleetCliOptions, ctx: CommandContext):
   return exitCodeForOutcome(outcome);
 }
 
-function writeResults(results: HostResult[], options: FleetCliOptions, ctx: CommandContext, kind: string): void {
-  const counting = kind === 'nodescrub-verify' ? 'left' : 'removed';
-  if (options.output === 'ndjson') {
-    ctx.terminal.stderr.write(`${renderSummary(results, counting)}\n`);
-  } else if (options.json) {
-    ctx.terminal.stdout.write(`${JSON.stringify(resultsDocument(kind, results), null, 2)}\n`);
-    ctx.terminal.stderr.write(`${renderSummary(results, counting)}\n`);
-  } else {
-    ctx.terminal.stdout.write(`\n${renderSummary(results, counting)}\n`);
-  }
+function writeResults(results: HostResult[], options: FleetCliOptions, ctx: CommandContext, kind: 'nodescrub-run' | 'nodescrub-verify'): void {
+  writeOutput(OUTPUT_FORMATS[options.output].results(results, kind), ctx);
   if (ctx.signal.aborted) ctx.terminal.stderr.write('nodescrub: interrupted: hosts not started are reported skipped\n');
 }
 
-/** `--json` for run/verify: the report's host shape (documented in README), not the internal result. */
-function resultsDocument(kind: string, results: HostResult[]) {
-  const hosts = results.map(toReportHost);
-  return { version: 1, kind, hosts, totals: computeTotals(hosts) };
+function writeOutput(output: FormatOutput, ctx: CommandContext): void {
+  if (output.stdout) ctx.terminal.stdout.write(output.stdout);
+  if (output.stderr) ctx.terminal.stderr.write(output.stderr);
 }

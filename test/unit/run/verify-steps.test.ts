@@ -1,6 +1,7 @@
 import type { HostPlan } from '../../../src/plan/host-plan.js';
 import type { StepResult } from '../../../src/run/results.js';
-import { describeArtifacts, reconcileSteps } from '../../../src/run/verify-steps.js';
+import { describeArtifacts } from '../../../src/report/describe-artifacts.js';
+import { reconcileSteps } from '../../../src/run/verify-steps.js';
 
 const step = (over: Partial<StepResult>): StepResult => ({
   stepId: 'docker',

@@ -1,5 +1,5 @@
 // plan output lists what a step keeps because it is not the cluster's: table notes, --detail, --json.
-import { planToJson, renderPlanDetail, renderPlanTable } from '../../../src/plan/render-plan.js';
+import { planToJson, renderPlanDetail, renderPlanTable } from '../../../src/report/plan-text.js';
 import type { StepPlan } from '../../../src/recipe/types.js';
 import type { HostResult } from '../../../src/run/results.js';
 

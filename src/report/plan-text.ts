@@ -1,12 +1,12 @@
 // Plan output: a compact fleet table (host x category counts), per-host detail on request, or JSON.
-import { CATEGORY_COLUMNS, countByCategory, describeCounts } from '../report/categories.js';
+import { CATEGORY_COLUMNS, countByCategory, describeCounts } from './categories.js';
 import { totalDataKiB, type DataItem } from '../recipe/cluster-data.js';
-import { formatKiB } from '../report/format-bytes.js';
-import { renderTable, type Column } from '../report/table.js';
+import { formatKiB } from './format-bytes.js';
+import { renderTable, type Column } from './table.js';
 import type { HostResult } from '../run/results.js';
-import { statusLabel } from '../run/results.js';
+import { statusLabel } from './status-label.js';
 import type { Artifact } from '../recipe/types.js';
-import { plannedArtifacts } from './host-plan.js';
+import { plannedArtifacts } from '../plan/host-plan.js';
 
 /** The fleet table `plan` and `run`'s confirmation show. */
 export function renderPlanTable(results: readonly HostResult[]): string {

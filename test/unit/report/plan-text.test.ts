@@ -1,7 +1,7 @@
 // The cluster data in plan output: a `data` column (total of the outermost items), `data:` lines in
 // --detail, `data` in --json.
 import { describe, expect, it } from '@jest/globals';
-import { planToJson, renderPlanDetail, renderPlanTable } from '../../../src/plan/render-plan.js';
+import { planToJson, renderPlanDetail, renderPlanTable } from '../../../src/report/plan-text.js';
 import type { DataItem } from '../../../src/recipe/cluster-data.js';
 import type { HostResult } from '../../../src/run/results.js';
 

@@ -1,0 +1,39 @@
+// The expanded layout: every host with one line per phase and step (chosen when the tree fits the screen).
+import { Slot } from '../slot.js';
+import { hostTitle, lineText, slotTask, type View } from './view.js';
+
+/** Every host with its phase and step lines. Finished hosts collapse to one line; failed ones stay expanded. */
+export function expandedView(hosts: readonly string[], lineIds: readonly string[], mask: (text: string) => string): View {
+  const slots = new Map(
+    hosts.map((name) => [name, { host: new Slot(name), lines: new Map(lineIds.map((id) => [id, new Slot(id)])), notes: [] as string[] }]),
+  );
+  const settle = (s: { lines: Map<string, Slot> }, why: string) => {
+    for (const [id, slot] of s.lines) if (!slot.isSettled) slot.finish({ kind: 'skip', title: `${id}: ${why}` });
+  };
+  return {
+    tasks: [...slots.values()].map((s) => ({
+      title: s.host.title,
+      task: (_ctx, task) => {
+        s.host.attach((title) => (task.title = title));
+        return task.newListr([...s.lines.values()].map(slotTask), { concurrent: false, exitOnError: false, rendererOptions: { collapseSubtasks: true } });
+      },
+    })),
+    has: (host) => slots.has(host),
+    apply(host, event) {
+      const s = slots.get(host)!;
+      if (event.type === 'host-note') s.notes.push(event.message); // masked with the title it ends up in
+      if (event.type === 'host-finished') {
+        settle(s, event.result.status === 'ok' ? 'not needed' : 'not run');
+        s.host.setTitle(mask(hostTitle(host, event.result, s.notes)));
+        return;
+      }
+      const line = lineText(event);
+      const slot = line && s.lines.get(line.id);
+      if (!line || !slot) return;
+      if (line.outcome) slot.finish({ kind: line.outcome, title: mask(line.text) });
+      else slot.setTitle(mask(line.text));
+    },
+    settleAll: () => slots.forEach((s) => settle(s, 'not started')),
+    hidden: () => ({ running: 0, failed: 0 }),
+  };
+}
