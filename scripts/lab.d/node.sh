@@ -198,6 +198,11 @@ node_create() {
   echo "== init"; node_start_init "$name"
   echo "== users"; node_setup "$name"
   echo "== sshd on 127.0.0.1:$port"; node_start_ssh "$name" "$port"
+  if is_containerd_kind "$(node_field "$name" 2)"; then
+    # No dockerd: the seed starts the cluster containerd (lab.d/seed-containerd.sh).
+    echo "== systemctl stand-in"; node_install_systemctl "$name"
+    return 0
+  fi
   echo "== docker"
   if [[ $fault == docker-down ]]; then node_make_docker_down "$name"; else node_start_dockerd "$name"; fi
 }
