@@ -55,23 +55,22 @@ mounts_under() {
     done
   done
 }
-# Pids whose command line contains every one of the args (NUL-separated argv joined by spaces).
-pids_with_args() {
-  local d c a ok
+# Pids whose program (argv[0]'s base name, or comm: a script run by its #! line) matches the glob PROG and whose arguments contain every
+# further arg as one exact, space-joined run of argv words (never a script that merely mentions them).
+pids_of() {  # PROG [ARGS...]
+  local prog=$1 d c a ok; shift
+  local -a argv
   for d in /proc/[0-9]*; do
-    c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
-    [[ -n $c ]] || continue
+    mapfile -d '' -t argv <"$d/cmdline" 2>/dev/null || continue
+    ((${#argv[@]})) || continue
+    # shellcheck disable=SC2053
+    [[ ${argv[0]##*/} == $prog ]] || { read -r c <"$d/comm" 2>/dev/null && [[ $c == $prog ]]; } || continue
+    c=" ${argv[*]:1} "
     ok=1
-    for a in "$@"; do [[ " $c" == *"$a"* ]] || { ok=0; break; }; done
+    for a in "$@"; do [[ $c == *" $a "* ]] || { ok=0; break; }; done
     ((ok)) && echo "${d#/proc/}"
   done
   return 0
 }
-shim_pids() { pids_with_args containerd-shim '-namespace k8s.io'; }
-cluster_containerd_pids() {  # containerd itself (not its shims): argv[0] ends in /containerd
-  local p
-  for p in $(pids_with_args "$CLUSTER_STATE"); do
-    [[ $(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | head -n1) == */containerd ]] && echo "$p"
-  done
-  return 0
-}
+shim_pids() { pids_of 'containerd-shim*' '-namespace k8s.io'; }
+cluster_containerd_pids() { pids_of containerd "$CLUSTER_STATE"; }   # containerd itself, not its shims

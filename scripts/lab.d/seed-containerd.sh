@@ -13,7 +13,7 @@ hex() { pick "$1" 0123456789abcdef; }
 alnum() { pick "$1" abcdefghijklmnopqrstuvwxyz0123456789; }
 uuid() { local h; h=$(hex 32); echo "${h:0:8}-${h:8:4}-${h:12:4}-${h:16:4}-${h:20:12}"; }
 put() { mkdir -p "${1%/*}" && printf '%s\n' "$2" >"$1"; }
-wait_sock() { local i; for ((i = 0; i < 150; i++)); do ctr -a "$1" version >/dev/null 2>&1 && return 0; sleep 0.1; done
+wait_sock() { local i; for ((i = 0; i < 150; i++)); do /usr/bin/ctr -a "$1" version >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "containerd at $1 did not answer" >&2; return 1; }
 kill_tree() {  # PID...: children first collected, then all KILLed (rke2-killall's killtree)
   local all=() p c
@@ -22,8 +22,7 @@ kill_tree() {  # PID...: children first collected, then all KILLed (rke2-killall
     p=${todo[0]}; todo=("${todo[@]:1}"); all+=("$p")
     for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do todo+=("$c"); done
   done
-  ((${#all[@]})) && kill -KILL "${all[@]}" 2>/dev/null
-  return 0
+  if ((${#all[@]})); then kill -KILL "${all[@]}" 2>/dev/null || true; fi
 }
 standin() {  # PATH BODY: an executable stand-in script
   put "$1" "#!/bin/bash
@@ -35,13 +34,13 @@ image_tar=/tmp/lab-image.oci.tar
 cat >"$image_tar"
 
 # ------------------------------------------------------------------------ wipe the previous seed
-if ctr -a "$CLUSTER_SOCK" version >/dev/null 2>&1; then
-  for t in $(ctr -a "$CLUSTER_SOCK" -n k8s.io tasks ls -q 2>/dev/null); do
-    ctr -a "$CLUSTER_SOCK" -n k8s.io tasks kill -s KILL "$t" >/dev/null 2>&1 || true
+if /usr/bin/ctr -a "$CLUSTER_SOCK" version >/dev/null 2>&1; then
+  for t in $(/usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks ls -q 2>/dev/null); do
+    /usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks kill -s KILL "$t" >/dev/null 2>&1 || true
   done
   sleep 0.2
-  for t in $(ctr -a "$CLUSTER_SOCK" -n k8s.io tasks ls -q 2>/dev/null); do
-    ctr -a "$CLUSTER_SOCK" -n k8s.io tasks rm -f "$t" >/dev/null 2>&1 || true
+  for t in $(/usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks ls -q 2>/dev/null); do
+    /usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks rm -f "$t" >/dev/null 2>&1 || true
   done
 fi
 # shellcheck disable=SC2046
@@ -171,7 +170,7 @@ ExecStopPost=-/bin/sh -c \"systemd-cgls /system.slice/%n | grep -Eo '[0-9]+ (con
     # One multi-call binary: `k3s ctr …` is the real ctr; kubectl/crictl/ctr are symlinks to it.
     standin /usr/local/bin/k3s 'me=${0##*/}; [[ $me == k3s ]] && { me=${1:-}; shift || true; }
 case $me in
-  ctr) exec '"$BIN_DIR"'/ctr --address '"$CLUSTER_SOCK"' "$@" ;;
+  ctr) CONTAINERD_ADDRESS=${CONTAINERD_ADDRESS:-'"$CLUSTER_SOCK"'} CONTAINERD_NAMESPACE=${CONTAINERD_NAMESPACE:-k8s.io} exec '"$BIN_DIR"'/ctr "$@" ;;
   server | agent) exec {fd}<> <(:); while :; do read -r -t 3600 -u "$fd" _ || true; done ;;
   *) echo "k3s $me (lab stand-in): not available" >&2; exit 1 ;;
 esac'
@@ -210,7 +209,7 @@ systemctl enable "$UNIT" 2>/dev/null
 main_cmd=(/usr/local/bin/rke2 server)
 [[ $LAB_KIND == k3s ]] && main_cmd=(/usr/local/bin/k3s server)
 setsid -f "${main_cmd[@]}" </dev/null >/dev/null 2>&1
-for ((i = 0; i < 50; i++)); do main=$(pids_with_args "${main_cmd[*]}" | head -n1); [[ -n $main ]] && break; sleep 0.05; done
+for ((i = 0; i < 50; i++)); do main=$(pids_of "${main_cmd[0]##*/}" server | head -n1); [[ -n $main ]] && break; sleep 0.05; done
 LAB_MAIN_PID=$main systemctl start "$UNIT"
 if [[ $LAB_KIND == rke2 ]]; then kill -KILL "$main"; fi   # is-active: failed
 
@@ -257,7 +256,7 @@ keepers_json='{}'
 if [[ $LAB_KIND == rke2 ]]; then
   # A system containerd beside RKE2's (e.g. a build host): its own socket, root and unit, and a
   # task in a namespace of its own. nodescrub must leave all of it running.
-  if ! ctr -a "$KEEPER_SOCK" version >/dev/null 2>&1; then
+  if ! /usr/bin/ctr -a "$KEEPER_SOCK" version >/dev/null 2>&1; then
     put "$KEEPER_CONFIG" "# lab: the node's system containerd (not the cluster's)
 version = 2
 root = \"$KEEPER_ROOT\"
@@ -269,7 +268,7 @@ disabled_plugins = [\"io.containerd.grpc.v1.cri\"]
     setsid -f /usr/bin/containerd -c "$KEEPER_CONFIG" </dev/null >>/var/log/containerd-keeper.log 2>&1
     wait_sock "$KEEPER_SOCK"
   fi
-  kpid=$(pids_with_args /usr/bin/containerd "$KEEPER_CONFIG" | head -n1)
+  kpid=$(pids_of containerd "$KEEPER_CONFIG" | head -n1)
   [[ -f /lib/systemd/system/containerd.service ]] || put /etc/systemd/system/containerd.service "[Unit]
 Description=containerd container runtime
 [Service]
@@ -279,7 +278,7 @@ KillMode=process
 WantedBy=multi-user.target"
   systemctl enable containerd.service 2>/dev/null
   LAB_MAIN_PID=$kpid systemctl start containerd.service
-  KCTR=(ctr -a "$KEEPER_SOCK" -n "$KEEPER_NAMESPACE")
+  KCTR=(/usr/bin/ctr -a "$KEEPER_SOCK" -n "$KEEPER_NAMESPACE")
   "${KCTR[@]}" images ls -q | grep -qxF "$LAB_IMAGE" || "${KCTR[@]}" images import --snapshotter native "$image_tar" >/dev/null
   if ! "${KCTR[@]}" tasks ls 2>/dev/null | awk '$1 == "'"$KEEPER_TASK"'" && $3 == "RUNNING"' | grep -q .; then
     "${KCTR[@]}" tasks rm -f "$KEEPER_TASK" >/dev/null 2>&1 || true
@@ -310,7 +309,7 @@ WantedBy=multi-user.target"
   standin /usr/local/bin/k3s-notes 'exec {fd}<> <(:); while :; do read -r -t 3600 -u "$fd" _ || true; done'
   systemctl enable k3s-notes.service 2>/dev/null
   setsid -f /usr/local/bin/k3s-notes </dev/null >/dev/null 2>&1
-  for ((i = 0; i < 50; i++)); do np=$(pids_with_args /usr/local/bin/k3s-notes | head -n1); [[ -n $np ]] && break; sleep 0.05; done
+  for ((i = 0; i < 50; i++)); do np=$(pids_of k3s-notes | head -n1); [[ -n $np ]] && break; sleep 0.05; done
   LAB_MAIN_PID=$np systemctl start k3s-notes.service
   mkdir -p /run/k3s-notes
   mountpoint -q /run/k3s-notes || mount -t tmpfs -o size=1m tmpfs /run/k3s-notes

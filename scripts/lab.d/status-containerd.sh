@@ -41,10 +41,10 @@ common=$(jq -nc --argjson binaries "$binaries" --argjson unit_files "$unit_files
   '{binaries:$binaries, unit_files:$unit_files, eth0:$eth0, hostname:$hostname, users:$users, sudoers:$sudoers, sshd_config:$sshd_config}')
 if [[ $LAB_KIND == rke2 ]]; then
   keeper_task() {
-    ctr -a "$KEEPER_SOCK" -n "$KEEPER_NAMESPACE" tasks ls 2>/dev/null | awk -v t="$KEEPER_TASK" '$1 == t && $3 == "RUNNING"' | grep -q .
+    /usr/bin/ctr -a "$KEEPER_SOCK" -n "$KEEPER_NAMESPACE" tasks ls 2>/dev/null | awk -v t="$KEEPER_TASK" '$1 == t && $3 == "RUNNING"' | grep -q .
   }
   kind_keepers=$(jq -nc \
-    --argjson system_containerd "$(bool ctr -a "$KEEPER_SOCK" version)" \
+    --argjson system_containerd "$(bool /usr/bin/ctr -a "$KEEPER_SOCK" version)" \
     --argjson keeper_task "$(bool keeper_task)" \
     --argjson containerd_unit "$(bool unit_enabled containerd.service)" \
     --argjson backup_netns "$(bool test -e /run/netns/backup-cni-net)" \
