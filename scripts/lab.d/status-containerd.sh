@@ -2,7 +2,7 @@
 # Runs INSIDE an rke2 or k3s lab node, as root (scripts/lab status pipes containerd-kind.sh + this
 # through `bash -c`): the oracle for the containerd node kinds, independent of nodescrub. Read-only.
 # Prints {leftovers:{…}, keepers:{…}, dockerd:false, info:{…}} (info is reported, never judged).
-# clean (every leftover 0): no containerd-shim with `-namespace k8s.io`, no cluster containerd (the one
+# clean (every leftover 0): no containerd-shim with `-namespace k8s.io`, no process of a k8s.io task, no cluster containerd (the one
 # with /run/k3s/containerd), no mount at/under /run/k3s, /run/netns/cni-*, the data dir or
 # /var/lib/kubelet, no cni-* netns, the cluster unit neither active nor enabled, /etc/rancher/<kind>,
 # /etc/rancher/node and the data dir gone.
@@ -18,6 +18,9 @@ unit_active() { local p; read -r p _ 2>/dev/null <"$LAB_SYSTEMD_STATE/$1.pid" &&
 # ------------------------------------------------------------------------------------ leftovers
 shims=$(shim_pids | count)
 cluster_containerd=$(cluster_containerd_pids | count)
+# Pod processes: what runs inside the k8s.io tasks (the seed puts each in cgroup <node>/k8s.io-<id>);
+# they outlive a shim killed alone, so a cleanup must kill the shims' process trees.
+pod_processes=$(grep -l ':/[^:]*/k8s\.io-[0-9a-f]*$' /proc/[0-9]*/cgroup 2>/dev/null | count)
 mounts=$(mounts_under "${CLUSTER_MOUNT_ROOTS[@]}" '/run/netns/cni-*' | count)
 cni_netns=$(compgen -G '/run/netns/cni-*' | count)
 units=0
@@ -66,12 +69,12 @@ fi
 interfaces=$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -Ec '^(cni0|flannel\.1|veth[0-9a-f]{8})$' || true)
 unit_state=$( if unit_active "$UNIT"; then echo active; elif [[ -e $LAB_SYSTEMD_STATE/$UNIT.pid ]]; then echo failed; else echo inactive; fi )
 
-jq -nc --argjson shims "$shims" --argjson cluster_containerd "$cluster_containerd" --argjson mounts "$mounts" \
+jq -nc --argjson shims "$shims" --argjson pod_processes "$pod_processes" --argjson cluster_containerd "$cluster_containerd" --argjson mounts "$mounts" \
   --argjson cni_netns "$cni_netns" --argjson units "$units" --argjson directories "$directories" \
   --argjson common "$common" --argjson kind "$kind_keepers" --argjson interfaces "$interfaces" \
   --arg unit "$UNIT" --arg unit_state "$unit_state" --arg unit_enabled "$(unit_enabled "$UNIT" && echo enabled || echo disabled)" \
   '{dockerd:false,
-    leftovers:{shims:$shims, cluster_containerd:$cluster_containerd, mounts:$mounts, cni_netns:$cni_netns,
+    leftovers:{shims:$shims, pod_processes:$pod_processes, cluster_containerd:$cluster_containerd, mounts:$mounts, cni_netns:$cni_netns,
       units:$units, directories:$directories},
     keepers:($common + $kind),
     info:{unit:$unit, active:$unit_state, enabled:$unit_enabled, interfaces:$interfaces}}'
