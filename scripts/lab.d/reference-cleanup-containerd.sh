@@ -35,7 +35,8 @@ unmount_below /run/netns/cni-
 unmount_below "$data_dir/"
 for f in /run/netns/cni-*; do [ -e "$f" ] && rm -f "$f"; done
 # 4. the pod network
-for i in $(ip -o link show master cni0 2>/dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//'); do ip link delete "$i"; done
+# (a veth may vanish by itself meanwhile: its peer dies with its netns)
+for i in $(ip -o link show master cni0 2>/dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//'); do ip link delete "$i" 2>/dev/null; done
 ip link delete cni0 2>/dev/null
 ip link delete flannel.1 2>/dev/null
 # 5. state and config (binaries and unit files stay)
