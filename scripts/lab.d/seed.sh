@@ -42,6 +42,8 @@ lab_status() {
   lab_load
   local -a nodes
   local n rc=0 line
+  # default: the healthy nodes and the containerd-kind nodes (both should end clean and intact)
+  (($#)) || set -- healthy containerd
   mapfile -t nodes < <(resolve_nodes healthy "$@")
   for n in "${nodes[@]}"; do
     status_node "$n" >"$(node_dir "$n").status" 2>&1 &
