@@ -183,8 +183,10 @@ export const CRIO_SOCKET = '/var/run/crio/crio.sock';
 /** The containerd namespace the CRI plugin (kubelet's pods) uses; others (docker's `moby`, a user's) stay. */
 export const KUBERNETES_CONTAINERD_NAMESPACE = 'k8s.io';
 
-/** Distribution state removed on a containerd node besides the data dir (rke2-uninstall.sh, k3s-uninstall.sh). */
-export const DISTRIBUTION_STATE = ['/etc/rancher/rke2', '/etc/rancher/k3s', '/etc/rancher/node', '/etc/rancher/agent'] as const;
+/** Distribution state removed on a containerd node besides the data dir (rke2-uninstall.sh,
+ * k3s-uninstall.sh): the config dirs, and /run/k3s, the runtime state of the pods' containerd
+ * (emptied of mounts first; a new containerd must not find the dead pods' state there). */
+export const DISTRIBUTION_STATE = ['/etc/rancher/rke2', '/etc/rancher/k3s', '/etc/rancher/node', '/etc/rancher/agent', '/run/k3s'] as const;
 
 /** Units disabled as well as stopped: they would start the node into its old cluster at the next boot. */
 export const DISABLED_UNITS = ['rke2-server.service', 'rke2-agent.service', 'k3s.service', 'k3s-agent.service', 'rancher-system-agent.service'] as const;
