@@ -1,6 +1,7 @@
 // Every flag value parser, at the edge: commander hands strings, these return the typed values the
 // engine takes (it never sees a flag's text nor throws a usage error). The offending value is named.
 import { UsageError } from '../errors.js';
+import { parseLimitTerms, type LimitPattern } from '../inventory/limit-terms.js';
 import type { Shard } from '../inventory/shard.js';
 import type { BatchSize } from '../run/batches.js';
 import type { Budget } from '../run/budget.js';
@@ -61,4 +62,11 @@ export function parseShard(text: string): Shard {
     throw new UsageError(`--shard: expected K/N with 1 ≤ K ≤ N, got "${text}"`);
   }
   return { index, count };
+}
+
+/** --limit: host names, groups, globs or ranges joined by `,`/`:` (with `!`/`&`); at least one term. */
+export function parseLimit(text: string): LimitPattern {
+  const [first, ...rest] = parseLimitTerms(text);
+  if (first === undefined) throw new UsageError(`--limit: expected host names, groups or patterns, got ${JSON.stringify(text)}`);
+  return { written: text, terms: [first, ...rest] };
 }

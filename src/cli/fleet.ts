@@ -10,10 +10,11 @@ import { OUTPUT_FORMATS } from '../report/output-formats.js';
 import { startTaskTree, treeLines, type TaskTree } from '../report/task-tree.js';
 import { fanOut, type EmitEvent, type RunMode } from '../run/events.js';
 import { runFleet, type FleetOutcome } from '../run/scheduler.js';
-import { buildHostHooks } from '../guards/index.js';
+import { buildHostHooks, type AdminKubeconfig } from '../guards/index.js';
 import { createConnector } from './connect.js';
 import type { FleetCliOptions } from './options.js';
 import { interruptFromTerminal } from './interrupt.js';
+import { readAdminKubeconfig } from './read-kubeconfig.js';
 import { confirmTyped } from './prompt.js';
 
 export interface Terminal {
@@ -37,7 +38,7 @@ export async function executeFleet(
 ): Promise<FleetOutcome> {
   const steps = options.recipe ? loadUserRecipe(options.recipe, builtinSteps) : builtinSteps;
   const observers: EmitEvent[] = [];
-  const hooks = mode === 'verify' ? undefined : buildHostHooks(options.guards, options.stepTimeout);
+  const hooks = mode === 'verify' ? undefined : buildHostHooks(options.guards, options.stepTimeout, adminKubeconfig(options));
   let tree: TaskTree | undefined;
   const connector = createConnector(hosts, options, (host, message) => emit({ type: 'warning', host, message }));
   await connector.unlockKeys(signal);
@@ -93,4 +94,9 @@ async function askToContinue(question: string, signal: AbortSignal): Promise<boo
 function reportedOptions(options: FleetCliOptions): Record<string, unknown> {
   const { inventory, hosts, limit, concurrency, stepTimeout, connectTimeout, hostKeyPolicy, removeImages, force, allContainers, keepOtherContainers, batches, maxFail, maxUnreachable, retryFailed, shard, reboot } = options;
   return { inventory, hosts, limit, concurrency, stepTimeoutMs: stepTimeout, connectTimeoutMs: connectTimeout, hostKeyPolicy, removeImages, force, allContainers, keepOtherContainers, batches, maxFail, maxUnreachable, retryFailed, shard, reboot };
+}
+
+// --kubeconfig is read when the hooks are built, as before: after the recipe, before connecting.
+function adminKubeconfig(options: FleetCliOptions): AdminKubeconfig | undefined {
+  return options.guards.kubeconfig === undefined ? undefined : readAdminKubeconfig(options.guards.kubeconfig);
 }

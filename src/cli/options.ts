@@ -53,7 +53,8 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
   return {
     inventory: optionalString(raw.inventory),
     hosts: optionalString(raw.hosts),
-    limit: optionalString(raw.limit),
+    // An empty --limit (an unset shell variable: --limit "$RACK") must not mean "every host".
+    limit: typeof raw.limit === 'string' ? raw.limit : undefined,
     concurrency: parsePositiveInt('--concurrency', raw.concurrency ?? '20'),
     handshakes: parsePositiveInt('--handshakes', raw.handshakes ?? '10'),
     connectTimeout: parseSeconds('--connect-timeout', raw.connectTimeout ?? '10'),

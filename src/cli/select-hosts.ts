@@ -1,6 +1,7 @@
 // Which hosts a command works on: an inventory file (-i) or an ad-hoc list (--hosts), narrowed by
 // --limit, then by --retry-failed (hosts not ok in a previous report) and --shard K/N.
 import { UsageError } from '../errors.js';
+import { parseLimit } from './flag-values.js';
 import { readSshConfigFile } from './read-ssh-config.js';
 import { inventoryFromHostList } from '../inventory/adhoc.js';
 import { selectHosts } from '../inventory/limit.js';
@@ -24,11 +25,19 @@ export function loadSelection(options: SelectionOptions): { inventory: Inventory
   // --ssh-config fills, during normalisation, what the inventory and the flags leave unwritten.
   const load = options.sshConfig ? { sshConfig: { file: options.sshConfig, config: readSshConfigFile(options.sshConfig) } } : {};
   const inventory = options.inventory ? loadAnyInventory(options.inventory, process.env, load) : inventoryFromHostList(options.hosts ?? '', {}, process.env, load);
-  let hosts = selectHosts(inventory, options.limit);
+  let hosts = limitHosts(inventory, options.limit);
   if (options.retryFailed) hosts = keepRetryHosts(hosts, options.retryFailed);
   if (options.shard) hosts = selectShard(hosts, options.shard);
   if (hosts.length === 0) throw new UsageError('no host selected');
   return { inventory, hosts };
+}
+
+/** --limit PATTERN over the loaded inventory (checked after it loads, so its problems come first);
+ * each term that matches nothing is one line of the usage error. */
+export function limitHosts(inventory: Inventory, limitText?: string): HostSpec[] {
+  const selected = selectHosts(inventory, limitText === undefined ? undefined : parseLimit(limitText));
+  if (!selected.ok) throw new UsageError(selected.error.map((problem) => `--limit: ${problem}`).join('\n'));
+  return selected.value;
 }
 
 /** Hosts not ok in the report; if the report is incomplete (the run was killed), also every selected

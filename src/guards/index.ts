@@ -1,10 +1,7 @@
 // The guards and pre-apply actions a fleet pass runs around the destructive part, from CLI options.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
 import type { HostHooks } from '../run/hooks.js';
 import { buildBackupHooks } from './backup-hooks.js';
-import { parseKubeconfig, type ApiTarget } from './kubeconfig.js';
+import type { ApiTarget } from './kubeconfig.js';
 import { createLiveNodeGuard } from './live-node.js';
 
 export interface GuardSettings {
@@ -18,12 +15,18 @@ export interface GuardSettings {
   noBackup?: boolean;
 }
 
+/** --kubeconfig, read and resolved by the CLI (src/cli/read-kubeconfig.ts): the path for messages. */
+export interface AdminKubeconfig {
+  path: string;
+  target: ApiTarget;
+}
+
 /** Per API request (tunnel, TLS and answer): a dead API server never holds a host up for long. */
 export const LIVE_CHECK_TIMEOUT_MS = 5000;
 
-/** The live-node guard always; the backup hooks unless --no-backup (backup-hooks.ts). Throws UsageError for a bad --kubeconfig. */
-export function buildHostHooks(settings: GuardSettings, stepTimeoutMs: number): HostHooks {
-  const admin = settings.kubeconfig ? { path: settings.kubeconfig, target: loadAdminKubeconfig(settings.kubeconfig) } : undefined;
+/** The live-node guard always (asking the --kubeconfig API server too when given); the backup hooks
+ * unless --no-backup (backup-hooks.ts). */
+export function buildHostHooks(settings: GuardSettings, stepTimeoutMs: number, admin?: AdminKubeconfig): HostHooks {
   const live = createLiveNodeGuard({
     maxHeartbeatAgeMs: settings.liveHeartbeatMs,
     requestTimeoutMs: LIVE_CHECK_TIMEOUT_MS,
@@ -32,24 +35,4 @@ export function buildHostHooks(settings: GuardSettings, stepTimeoutMs: number): 
   });
   const backup = buildBackupHooks(settings, stepTimeoutMs);
   return { probe: [live.probe, ...backup.probe], guards: [live.guard, ...backup.guards], beforeApply: backup.beforeApply };
-}
-
-/** Reads and resolves --kubeconfig once, up front: a broken file is a usage error, not a per-host note. */
-export function loadAdminKubeconfig(path: string): ApiTarget {
-  const full = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(full, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--kubeconfig ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  const parsed = parseKubeconfig(text, full, (file) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  });
-  if (!parsed.ok) throw new UsageError(`--kubeconfig ${path}: ${parsed.error}`);
-  return parsed.value;
 }

@@ -12,6 +12,13 @@ export interface LimitTerm {
   written: string;
 }
 
+/** A checked --limit pattern: at least one term (parsed from the flag by src/cli/flag-values.ts). */
+export interface LimitPattern {
+  /** The pattern as written, for messages. */
+  written: string;
+  terms: readonly [LimitTerm, ...LimitTerm[]];
+}
+
 /** Splits on `,` and `:` outside brackets (`node[1,3]` and `node[01:05]` stay whole); blanks are skipped. */
 export function parseLimitTerms(pattern: string): LimitTerm[] {
   const terms: LimitTerm[] = [];

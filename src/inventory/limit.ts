@@ -1,6 +1,6 @@
 // `--limit`: narrows an inventory to the hosts a pattern names, keeping inventory order.
-import { UsageError } from '../errors.js';
-import { globToRegExp, isGlob, parseLimitTerms, type LimitTerm } from './limit-terms.js';
+import { fail, ok, type Result } from '../errors.js';
+import { globToRegExp, isGlob, type LimitPattern, type LimitTerm } from './limit-terms.js';
 import { expandHostPattern, hasHostRange } from './ranges.js';
 import type { HostSpec, Inventory } from './types.js';
 
@@ -8,20 +8,20 @@ import type { HostSpec, Inventory } from './types.js';
  * Hosts selected by `pattern` (undefined: all), in inventory order, each once. Ansible's order of
  * evaluation: every plain term is added, then `&` terms intersect, then `!` terms remove, wherever
  * they are written; a pattern of only `!` terms starts from all hosts. A term that matches nothing
- * is a UsageError (a mistyped `!name` must not silently scrub the host it meant to spare).
+ * is a failure, one message per term (a mistyped `!name` must not silently scrub the host it meant
+ * to spare); so is a pattern that selects no host. The CLI turns the messages into a usage error.
  */
-export function selectHosts(inventory: Inventory, pattern?: string): HostSpec[] {
-  if (pattern === undefined) return [...inventory.hosts];
-  const terms = parseLimitTerms(pattern);
-  if (terms.length === 0) throw new UsageError(`--limit: expected host names, groups or patterns, got ${JSON.stringify(pattern)}`);
+export function selectHosts(inventory: Inventory, limit?: LimitPattern): Result<HostSpec[], string[]> {
+  if (limit === undefined) return ok([...inventory.hosts]);
+  const { terms } = limit;
   const problems: string[] = [];
   const matches = new Map<LimitTerm, Set<string>>();
   for (const term of terms) {
     const matched = matchTerm(inventory, term);
-    if (typeof matched === 'string') problems.push(`--limit: ${matched}`);
+    if (typeof matched === 'string') problems.push(matched);
     else matches.set(term, matched);
   }
-  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  if (problems.length > 0) return fail(problems);
   const byOperation = (operation: LimitTerm['operation']): Set<string>[] =>
     terms.filter((term) => term.operation === operation).map((term) => matches.get(term) ?? new Set<string>());
   const includes = byOperation('include');
@@ -29,8 +29,8 @@ export function selectHosts(inventory: Inventory, pattern?: string): HostSpec[] 
   for (const kept of byOperation('intersect')) for (const name of selected) if (!kept.has(name)) selected.delete(name);
   for (const removed of byOperation('exclude')) for (const name of removed) selected.delete(name);
   const hosts = inventory.hosts.filter((host) => selected.has(host.name));
-  if (hosts.length === 0) throw new UsageError(`--limit: ${JSON.stringify(pattern)} selects no hosts`);
-  return hosts;
+  if (hosts.length === 0) return fail([`${JSON.stringify(limit.written)} selects no hosts`]);
+  return ok(hosts);
 }
 
 // The host names one term stands for, or a message saying why it stands for none.

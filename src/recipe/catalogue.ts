@@ -110,10 +110,17 @@ export function isClusterInterface(name: string): boolean {
 }
 
 /** iptables chains the cluster owns: name starts with `cali-` (calico) or `KUBE-` (kube-proxy,
- * kubelet), case-sensitive. Rules in other chains that jump to them are removed, nothing else. */
-export const CHAIN_PREFIXES = ['cali-', 'KUBE-'] as const;
+ * kubelet), case-sensitive; or is one the CNI plugins RKE2/K3s/kubeadm ship make (CNI_CHAINS).
+ * Rules in other chains that jump to them are removed, nothing else. */
+export const CHAIN_PREFIXES = ['cali-', 'KUBE-', 'CNI-'] as const;
+/**
+ * containernetworking/plugins: portmap's CNI-HOSTPORT-{SETMARK,MASQ,DNAT} and per-container
+ * `CNI-DN-` + 21 hex; the bridge plugin's ipMasq chain `CNI-` + 24 hex (a sha512 prefix, 28 chars in
+ * all); the firewall plugin's CNI-FORWARD and CNI-ADMIN. `CNI-KEEP` or `CNI-custom` are not these.
+ */
+export const CNI_CHAINS = [/^CNI-HOSTPORT-(?:SETMARK|MASQ|DNAT)$/, /^CNI-DN-[0-9a-f]{21}$/, /^CNI-[0-9a-f]{24}$/, /^CNI-(?:FORWARD|ADMIN)$/] as const;
 export function isClusterChain(name: string): boolean {
-  return CHAIN_PREFIXES.some((prefix) => name.startsWith(prefix));
+  return name.startsWith('cali-') || name.startsWith('KUBE-') || CNI_CHAINS.some((pattern) => pattern.test(name));
 }
 /** Tables cleaned (security and others are left alone). */
 export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw'] as const;
@@ -152,3 +159,40 @@ export const CLUSTER_DATA = [
   { path: '/var/lib/rancher/k3s/storage', what: 'local-path volumes (K3s)' },
   { path: '/opt/local-path-provisioner', what: 'local-path volumes' },
 ] as const;
+
+/**
+ * Containerd distributions (RKE2, K3s): their config (`data-dir:` moves the data dir), default data
+ * dir, units, and the state removed besides the data dir. Binaries (/usr/local/bin/rke2, k3s, the
+ * killall/uninstall scripts) and unit files stay, so the node can be re-installed or rejoin.
+ * From rke2's bundle/bin/rke2-killall.sh + rke2-uninstall.sh and k3s's install.sh.
+ */
+export const CONTAINERD_DISTRIBUTIONS = [
+  { name: 'rke2', config: '/etc/rancher/rke2/config.yaml', dataDir: '/var/lib/rancher/rke2', units: ['rke2-server.service', 'rke2-agent.service'] },
+  { name: 'k3s', config: '/etc/rancher/k3s/config.yaml', dataDir: '/var/lib/rancher/k3s', units: ['k3s.service', 'k3s-agent.service'] },
+] as const;
+export type DistributionName = (typeof CONTAINERD_DISTRIBUTIONS)[number]['name'];
+
+/** The containerd that RKE2 and K3s run for their pods (its own socket and state; never the system one). */
+export const CLUSTER_CONTAINERD_SOCKET = '/run/k3s/containerd/containerd.sock';
+/** kubeadm (and other containerd nodes): the system containerd serves the pods; it is never stopped. */
+export const SYSTEM_CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
+/** The kubeadm kubelet's kubeconfig: with the system containerd socket, a kubeadm containerd node. */
+export const KUBEADM_KUBELET_CONF = '/etc/kubernetes/kubelet.conf';
+/** CRI-O is reported, never cleaned. */
+export const CRIO_SOCKET = '/var/run/crio/crio.sock';
+/** The containerd namespace the CRI plugin (kubelet's pods) uses; others (docker's `moby`, a user's) stay. */
+export const KUBERNETES_CONTAINERD_NAMESPACE = 'k8s.io';
+
+/** Distribution state removed on a containerd node besides the data dir (rke2-uninstall.sh,
+ * k3s-uninstall.sh): the config dirs, and /run/k3s, the runtime state of the pods' containerd
+ * (emptied of mounts first; a new containerd must not find the dead pods' state there). */
+export const DISTRIBUTION_STATE = ['/etc/rancher/rke2', '/etc/rancher/k3s', '/etc/rancher/node', '/etc/rancher/agent', '/run/k3s'] as const;
+
+/** Units disabled as well as stopped: they would start the node into its old cluster at the next boot. */
+export const DISABLED_UNITS = ['rke2-server.service', 'rke2-agent.service', 'k3s.service', 'k3s-agent.service', 'rancher-system-agent.service'] as const;
+
+/** Runtime trees unmounted on a containerd node (children first), besides MOUNT_TREES and the data dir. */
+export const CONTAINERD_MOUNT_TREES = ['/run/k3s'] as const;
+
+/** The network namespaces the CNI plugins make for pods: `cni-` + a UUID. `backup-cni-net` and the like stay. */
+export const CNI_NETNS = /^cni-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

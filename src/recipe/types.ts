@@ -7,6 +7,7 @@ export type { ProbeSection } from './probe/section.js';
 export type { Facts, CustomFact } from './probe/probe.js';
 export type { ClusterDataFacts, DataPathEntry } from './facts/cluster-data.js';
 export type { DirectoryEntry, DirectoryFacts } from './facts/directories.js';
+export type { ContainerdDaemon, ContainerdFacts, ContainerdShim, ContainerdTask, DistributionFacts } from './facts/containerd.js';
 export type { DockerContainer, DockerFacts, DockerImage, DockerVolume } from './facts/docker.js';
 export type { ProbeFacts, ToolFacts } from './facts/host.js';
 export type { InterfaceFacts, NetLink } from './facts/interfaces.js';

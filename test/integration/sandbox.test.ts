@@ -33,6 +33,11 @@ interface Report {
   nft4: string;
   nft6: string;
   backups: string[];
+  /** containerd-seed.sh only (driver.ts containerdState). */
+  processes?: string[];
+  netns?: string[];
+  keeperTasks?: string;
+  paths?: Record<string, boolean>;
   mountsLeft: string[];
 }
 
@@ -125,6 +130,51 @@ const hasDockerd = usable && spawnSync('sh', ['-c', 'command -v dockerd && comma
 
   it('verifies clean, and stale docker commands succeed on what is already gone', () => {
     expectClean(report.after);
+    for (const step of report.staleRerun) expect({ step: step.stepId, failed: step.failed }).toEqual({ step: step.stepId, failed: [] });
+    expectClean(report.afterStale);
+  });
+});
+
+const hasContainerd = usable && spawnSync('sh', ['-c', 'command -v containerd && command -v ctr && command -v containerd-shim-runc-v2 && command -v runc && command -v busybox']).status === 0;
+
+(hasContainerd ? describe : describe.skip)('a failed RKE2 node in a namespace sandbox (real containerd, shims and runc)', () => {
+  let report: Report;
+  const PODS = ['3f1c9a0e5b7d2c4a6e8f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d', '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b'];
+
+  beforeAll(() => {
+    report = runSandbox('containerd-seed.sh');
+  }, 160_000);
+
+  it('plans the pods, their shims, the RKE2 containerd and the cni netns; the runtime mounts; the config dirs and /run/k3s', () => {
+    const byId = Object.fromEntries(report.before.map((p) => [p.stepId, p]));
+    const names = (id: string) => byId[id].artifacts.map((a) => a.name);
+    expect(names('containerd')).toEqual(expect.arrayContaining([...PODS.map((id) => `k8s.io/${id}`), expect.stringMatching(/^containerd pid \d+$/), '/run/netns/cni-6a1c0f3e-2b4d-4e8f-9a1b-3c5d7e9f1a2b', '/run/netns/cni-0d2e4f6a-8b1c-4d3e-a5f7-9b1d3f5a7c9e']));
+    expect(names('containerd').filter((n) => n.startsWith('shim pid '))).toHaveLength(2); // not the keeper's
+    expect(names('containerd').filter((n) => n.startsWith('containerd pid '))).toHaveLength(1); // not the system one
+    expect(names('mounts')).toEqual(expect.arrayContaining(PODS.flatMap((id) => [`/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/${id}/rootfs`, `/run/k3s/containerd/io.containerd.grpc.v1.cri/sandboxes/${id}/shm`])));
+    expect(names('mounts')).not.toContain('/run/k3s-notes');
+    expect(names('directories')).toEqual(['/var/lib/kubelet', '/var/lib/rancher', '/etc/rancher/rke2', '/etc/rancher/node', '/run/k3s']);
+    expect(names('directories')).not.toContain('/etc/rancher/rke2-backup');
+  });
+
+  it('runs every command successfully and verifies clean: no k8s.io shim, no RKE2 containerd, no mount below /run/k3s, no cni netns', () => {
+    for (const step of report.applied) expect({ step: step.stepId, failed: step.failed }).toEqual({ step: step.stepId, failed: [] });
+    expectClean(report.after);
+    const live = report.processes!.filter((p) => !/^containerd(-shim)? $/.test(p)); // zombies print no command line
+    expect(live.filter((p) => p.includes('-namespace k8s.io') || p.includes('/run/k3s/containerd'))).toEqual([]);
+    expect(report.mountsLeft).toEqual([]);
+    expect(report.netns).toEqual(['backup-cni-net']);
+    expect(report.paths).toMatchObject({ '/etc/rancher/rke2': false, '/etc/rancher/node': false, '/var/lib/rancher': false, '/run/k3s': false });
+  });
+
+  it('leaves the system containerd, its keeper-namespace task and the near misses alone', () => {
+    expect(report.processes!.some((p) => p.startsWith('containerd containerd -c /tmp/system-containerd.toml -a /run/containerd/containerd.sock'))).toBe(true);
+    expect(report.processes!.some((p) => p.includes('-namespace keeper -id notes-web'))).toBe(true);
+    expect(report.keeperTasks).toMatch(/^notes-web\s+\d+\s+RUNNING/m);
+    expect(report.paths).toMatchObject({ '/etc/rancher/rke2-backup/config.yaml': true, '/srv/rke2-backup/keep': true, '/var/lib/containerd': true, '/run/k3s-notes/keep': true });
+  });
+
+  it('tolerates its own stale plan: every command succeeds again on the clean node and nothing is left', () => {
     for (const step of report.staleRerun) expect({ step: step.stepId, failed: step.failed }).toEqual({ step: step.stepId, failed: [] });
     expectClean(report.afterStale);
   });

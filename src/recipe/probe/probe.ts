@@ -1,4 +1,5 @@
 // The probe as a whole: every fact's sections in one script, and the typed Facts parsed back.
+import { containerdFact } from '../facts/containerd.js';
 import { dockerFact } from '../facts/docker.js';
 import { clusterDataFact } from '../facts/cluster-data.js';
 import { directoriesFact } from '../facts/directories.js';
@@ -21,6 +22,7 @@ export const FACTS = {
   ssh: sshFact,
   services: servicesFact,
   docker: dockerFact,
+  containerd: containerdFact,
   mounts: mountsFact,
   mountConfig: mountConfigFact,
   directories: directoriesFact,

@@ -6,12 +6,13 @@ import { CLEANUP_DIRECTORIES } from '../catalogue.js';
 import type { DirectoryEntry } from '../facts/directories.js';
 import type { Facts } from '../probe/probe.js';
 import { encodeMountField } from '../facts/mounts.js';
-import { shellQuote } from '../quote.js';
+import { describeUnsafe, shellQuote, unsafeNameReason } from '../quote.js';
 import type { Artifact, Step } from '../types.js';
 import { findDedicatedMounts, type DedicatedMount } from '../mount-config/dedicated.js';
 import { isAtOrBelow, makePlan, refusePlan } from './common.js';
 import { emptyInPlaceCommand } from './empty-in-place.js';
-import { isUnderMountTrees } from './mounts.js';
+import { isUnderMountTrees, mountTrees } from './mounts.js';
+import { customDataDirProblem } from '../data-dir.js';
 
 const head = { id: 'directories', title: 'Remove cluster directories and files' };
 
@@ -35,9 +36,21 @@ function describeEntry(entry: DirectoryEntry, dedicated?: DedicatedMount): strin
   return parts.join(', ');
 }
 
+/**
+ * On containerd nodes: the distribution's config dirs (/etc/rancher/{rke2,k3s,node,agent}) and a
+ * custom data dir (a default one is below /var/lib/rancher, among the 16). Measured by nothing but
+ * their type: the plan shows them, the removal is guarded like the others.
+ */
+function distributionEntries(facts: Facts): DirectoryEntry[] {
+  const custom = facts.containerd.distributions.filter((d) => d.customDataDir).map((d) => ({ path: d.dataDir, type: d.dataDirType }));
+  return [...facts.containerd.state, ...custom].map(({ path, type }) => ({ path, type, sizeKiB: null, immutable: null, inode: null, empty: null }));
+}
+
 export const directoriesStep: Step = {
   ...head,
-  description: `Removes ${CLEANUP_DIRECTORIES.join(' ')} (rm -rf --one-file-system where rm has it, each guarded ` +
+  description: `Removes ${CLEANUP_DIRECTORIES.join(' ')}, and on RKE2/K3s nodes /etc/rancher/{rke2,k3s,node,agent} and a ` +
+    'custom data dir (data-dir: in config.yaml; refused when it is a system directory or does not look like a data dir) ' +
+    `(rm -rf --one-file-system where rm has it, each guarded ` +
     'by a mountinfo check; symlinks removed as links; the immutable attribute cleared if it blocks removal). ' +
     'A dedicated filesystem at one of them (listed in /etc/fstab or a systemd mount unit) stays mounted and is ' +
     'emptied in place (lost+found kept); empty, it counts as clean.',
@@ -48,7 +61,14 @@ export const directoriesStep: Step = {
     const seen = new Map<string, string>();
     const dedicated = new Map(findDedicatedMounts(facts).map((d) => [d.path, d]));
     const keptEmpty: string[] = [];
-    for (const entry of facts.directories.entries.filter((e) => e.type !== 'absent')) {
+    const trees = mountTrees(facts);
+    for (const dist of facts.containerd.distributions) {
+      const problem = customDataDirProblem(dist);
+      if (problem) return refusePlan(head, `${problem}: refusing to remove it; remove it by hand or correct the config`);
+    }
+    for (const entry of [...facts.directories.entries, ...distributionEntries(facts)].filter((e) => e.type !== 'absent')) {
+      const why = unsafeNameReason(entry.path);
+      if (why) return refusePlan(head, describeUnsafe('path', entry.path, why));
       // Two names for one directory (/var/run -> /run): remove and count it once.
       const twin = entry.type !== 'symlink' && entry.inode ? seen.get(entry.inode) : undefined;
       if (twin) {
@@ -58,7 +78,7 @@ export const directoriesStep: Step = {
       if (entry.inode && entry.type !== 'symlink') seen.set(entry.inode, entry.path);
       const own = entry.type === 'directory' ? dedicated.get(entry.path) : undefined;
       const blocking = entry.type === 'symlink' ? [] : facts.mounts.mounts.filter(
-        (m) => isAtOrBelow(m.mountPoint, entry.path) && !isUnderMountTrees(m.mountPoint) && m.id !== own?.mount.id,
+        (m) => isAtOrBelow(m.mountPoint, entry.path) && !isUnderMountTrees(m.mountPoint, trees) && m.id !== own?.mount.id,
       );
       if (blocking.length > 0) {
         const list = blocking.map((m) => `${JSON.stringify(m.mountPoint)} (${m.fsType} ${m.source})`).join(', ');

@@ -1,5 +1,6 @@
 // The built-in catalogue, in the order it runs: stop what re-creates state, then remove.
 import type { Step } from '../types.js';
+import { containerdStep } from './containerd.js';
 import { directoriesStep } from './directories.js';
 import { dockerStep } from './docker.js';
 import { interfacesStep } from './interfaces.js';
@@ -8,4 +9,4 @@ import { mountsStep } from './mounts.js';
 import { stopServicesStep } from './stop-services.js';
 
 /** Reboot is the runner's (it needs to wait for the host), not a step here. */
-export const builtinSteps: Step[] = [stopServicesStep, dockerStep, mountsStep, directoriesStep, interfacesStep, iptablesStep];
+export const builtinSteps: Step[] = [stopServicesStep, containerdStep, dockerStep, mountsStep, directoriesStep, interfacesStep, iptablesStep];

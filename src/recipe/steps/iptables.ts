@@ -12,7 +12,7 @@ import { describeUnsafe, shellQuote, unsafeNameReason } from '../quote.js';
 import type { Artifact, Step } from '../types.js';
 import { bounded, failPlan, makePlan, refusePlan } from './common.js';
 
-const head = { id: 'iptables', title: 'Remove cali-/KUBE- iptables chains and the jumps to them' };
+const head = { id: 'iptables', title: 'Remove cali-/KUBE-/CNI- iptables chains and the jumps to them' };
 
 export function dumpLabel(dump: IptablesDump): string {
   return dump.backend === 'default' ? dump.family : `${dump.family}-${dump.backend}`;
@@ -107,6 +107,6 @@ export const iptablesStep: Step = {
         commands.push(`test -s ${shellQuote(file)} && printf '%s\\n' ${w.lines.map(shellQuote).join(' ')} | ${dump.restoreCommand} --noflush`);
       }
     }
-    return makePlan(head, { artifacts, commands, notes }, 'already clean: no cali-/KUBE- chains and no jumps to them');
+    return makePlan(head, { artifacts, commands, notes }, 'already clean: no cali-/KUBE-/CNI- chains and no jumps to them');
   },
 };

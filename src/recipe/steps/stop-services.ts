@@ -1,6 +1,8 @@
 // Step 1: stop what re-creates state — systemd units, the agent/kubelet/system containers, bare
-// agent processes — so nothing rebuilds what the later steps remove. Units are stopped, not disabled.
-import { AGENT_IMAGE, POD_CONTAINER_PREFIX, STOP_FIRST_CONTAINERS } from '../catalogue.js';
+// agent processes — so nothing rebuilds what the later steps remove. The RKE2/K3s units and
+// rancher-system-agent (and kubelet on a kubeadm containerd node) are disabled too: left enabled,
+// with their config, they start the node into its old cluster at the next boot. Other units stay enabled.
+import { AGENT_IMAGE, DISABLED_UNITS, POD_CONTAINER_PREFIX, STOP_FIRST_CONTAINERS } from '../catalogue.js';
 import type { DockerContainer } from '../facts/docker.js';
 import type { ToolFacts } from '../facts/host.js';
 import type { ProcessInfo } from '../facts/services.js';
@@ -54,20 +56,34 @@ function containersToStop(facts: Facts, tools: ToolFacts, artifacts: Artifact[],
 
 const head = { id: 'stop-services', title: 'Stop what re-creates state' };
 
+/** RKE2/K3s units and rancher-system-agent always; kubelet.service only on a kubeadm containerd node. */
+function unitsToDisable(facts: Facts): string[] {
+  return [...DISABLED_UNITS, ...(facts.containerd.kubeadm ? ['kubelet.service'] : [])];
+}
+
 export const stopServicesStep: Step = {
   ...head,
   description:
     'Stops active systemd units (kubelet, kube-proxy, rke2-server/agent, k3s/k3s-agent, rancher-system-agent), ' +
     'running rancher-agent/kubelet/RKE system/k8s_ pod containers (agent first), and leftover kubelet, ' +
-    'kube-proxy and rancher-agent processes. Units are stopped, not disabled.',
+    'kube-proxy and rancher-agent processes. The rke2-server/agent, k3s/k3s-agent and rancher-system-agent units ' +
+    '(and kubelet on a kubeadm containerd node) are also disabled (unit files kept); other units stay enabled.',
   plan(facts) {
     const artifacts: Artifact[] = [];
     const commands: string[] = [];
     const notes: string[] = [];
-    for (const unit of facts.services.units.filter((u) => ACTIVE_STATES.includes(u.active))) {
-      artifacts.push({ category: 'services', name: unit.name, detail: `systemd unit, ${unit.active}, ${unit.enabled}` });
-      commands.push(bounded(facts.tools, 90, `systemctl stop ${shellQuote(unit.name)}`));
-      if (unit.enabled === 'enabled') notes.push(`${unit.name} stays enabled: it starts again at boot`);
+    const disabled = unitsToDisable(facts);
+    for (const unit of facts.services.units) {
+      const active = ACTIVE_STATES.includes(unit.active);
+      const disable = unit.enabled === 'enabled' && disabled.includes(unit.name);
+      if (active) {
+        artifacts.push({ category: 'services', name: unit.name, detail: `systemd unit, ${unit.active}, ${unit.enabled}` });
+        commands.push(bounded(facts.tools, 90, `systemctl stop ${shellQuote(unit.name)}`));
+      }
+      if (disable) {
+        artifacts.push({ category: 'services', name: `${unit.name} enabled`, detail: 'disabled: it would start the node into its old cluster at boot (unit file kept)' });
+        commands.push(bounded(facts.tools, 30, `systemctl disable ${shellQuote(unit.name)}`));
+      } else if (active && unit.enabled === 'enabled') notes.push(`${unit.name} stays enabled: it starts again at boot`);
     }
     containersToStop(facts, facts.tools, artifacts, commands);
     for (const process of facts.services.processes) {

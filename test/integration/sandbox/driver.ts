@@ -47,6 +47,19 @@ const after = builtinSteps.map((step) => step.plan(probe('sandboxprobe02'), opti
 const staleRerun = before.filter((p) => !p.refusal && !p.failure && p.commands.length > 0).map(apply);
 const afterStale = builtinSteps.map((step) => step.plan(probe('sandboxprobe03'), options));
 const sh = (command: string) => spawnSync('sh', ['-c', command], { encoding: 'utf8' }).stdout;
+
+/** Read apart from nodescrub: what runs and what is left of the RKE2 node and of its keepers. */
+function containerdState() {
+  const procs = sh(`for d in /proc/[0-9]*; do c=$(cat $d/comm 2>/dev/null); case $c in containerd*) printf '%s %s\\n' "$c" "$(tr '\\0' ' ' < $d/cmdline)";; esac; done`);
+  return {
+    processes: procs.split('\n').filter(Boolean),
+    netns: sh('ls /run/netns').split('\n').filter(Boolean),
+    keeperTasks: sh('ctr -a /run/containerd/containerd.sock -n keeper tasks ls'),
+    paths: Object.fromEntries(
+      ['/etc/rancher/rke2', '/etc/rancher/node', '/etc/rancher/rke2-backup/config.yaml', '/srv/rke2-backup/keep', '/var/lib/rancher', '/var/lib/containerd', '/run/k3s', '/run/k3s-notes/keep'].map((p) => [p, existsSync(p)]),
+    ),
+  };
+}
 process.stdout.write(
   JSON.stringify({
     before,
@@ -61,6 +74,7 @@ process.stdout.write(
     nft4: sh('iptables-nft-save'),
     nft6: sh('ip6tables-nft-save'),
     backups: existsSync('/var/backups/nodescrub') ? readdirSync('/var/backups/nodescrub') : [],
-    mountsLeft: sh('cat /proc/self/mountinfo').split('\n').filter((l) => l.includes('/var/lib/kubelet') || l.includes('/var/lib/rancher')),
+    mountsLeft: sh('cat /proc/self/mountinfo').split('\n').filter((l) => / \/(var\/lib\/(kubelet|rancher)|run\/k3s|run\/netns\/cni-)[ /]/.test(l)),
+    ...(seed === 'containerd-seed.sh' ? containerdState() : {}),
   }),
 );

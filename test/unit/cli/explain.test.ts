@@ -21,6 +21,6 @@ describe('explain', () => {
   });
 
   it('names the known steps when asked for an unknown one', () => {
-    expect(() => explainCommand('nope', new PassThrough())).toThrow(/no step "nope" \(steps: stop-services, docker/);
+    expect(() => explainCommand('nope', new PassThrough())).toThrow(/no step "nope" \(steps: stop-services, containerd, docker/);
   });
 });

@@ -1,7 +1,7 @@
 // Every flag value parser: the typed value for good text, a usage error naming flag and value otherwise.
 import { describe, expect, it } from '@jest/globals';
 import { UsageError } from '../../../src/errors.js';
-import { optionalString, parseBatchSpec, parseBudget, parseChoice, parsePositiveInt, parseSeconds, parseShard } from '../../../src/cli/flag-values.js';
+import { optionalString, parseBatchSpec, parseBudget, parseChoice, parseLimit, parsePositiveInt, parseSeconds, parseShard } from '../../../src/cli/flag-values.js';
 
 describe('flag values', () => {
   it('whole numbers ≥ 1', () => {
@@ -44,5 +44,13 @@ describe('flag values', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
     expect(() => parseShard('4/3')).toThrow('--shard: expected K/N with 1 ≤ K ≤ N, got "4/3"');
     expect(() => parseShard('0/3')).toThrow(UsageError);
+  });
+
+  it('--limit: at least one term, the pattern kept as written', () => {
+    expect(parseLimit('rack3:!node01')).toEqual({
+      written: 'rack3:!node01',
+      terms: [{ operation: 'include', text: 'rack3', written: 'rack3' }, { operation: 'exclude', text: 'node01', written: '!node01' }],
+    });
+    expect(() => parseLimit(' , ')).toThrow(new UsageError('--limit: expected host names, groups or patterns, got " , "'));
   });
 });

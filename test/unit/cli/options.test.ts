@@ -45,3 +45,13 @@ describe('exit codes', () => {
     expect(describeFatal(new TypeError('boom')).message).not.toContain('at ');
   });
 });
+
+describe('--limit given empty', () => {
+  it('is refused, never "every host" (an unset shell variable in --limit "$RACK")', async () => {
+    const { limitHosts } = await import('../../../src/cli/select-hosts.js');
+    const options = normalizeFleetOptions({ limit: '' });
+    expect(options.limit).toBe('');
+    const inventory = { source: 'inv.yaml', hosts: [], groups: {} };
+    expect(() => limitHosts(inventory, options.limit)).toThrow('--limit: expected host names, groups or patterns, got ""');
+  });
+});

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadAdminKubeconfig } from '../../../src/guards/index.js';
+import { readAdminKubeconfig } from '../../../src/cli/read-kubeconfig.js';
 import { KUBELET_FILES_SECTION } from '../../../src/guards/kubelet-files.js';
 import { createLiveNodeGuard, type LiveNodeOptions } from '../../../src/guards/live-node.js';
 import { renderProbeScript } from '../../../src/recipe/probe/script.js';
@@ -242,17 +242,17 @@ describe('live-node guard', () => {
     const file = join(dir, 'admin.yaml');
     writeFileSync(file, admin);
     state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 1 };
-    const verdict = await createLiveNodeGuard({ ...OPTIONS, admin: { path: file, target: loadAdminKubeconfig(file) } }).guard(context(host));
+    const verdict = await createLiveNodeGuard({ ...OPTIONS, admin: readAdminKubeconfig(file) }).guard(context(host));
     expect(verdict.refusals).toHaveLength(1);
     expect(verdict.refusals[0]).toMatch(/reports node "node4" Ready \(last heartbeat \ds ago, asked from here with .*admin\.yaml\)/);
     expect(host.transport.forwards).toEqual([]);
     expect(api.requests[0]).toMatchObject({ path: '/api/v1/nodes/node4', clientCn: 'kube-admin' });
   });
 
-  it('loadAdminKubeconfig: an unreadable or useless file is a usage error', () => {
-    expect(() => loadAdminKubeconfig(join(dir, 'nope.yaml'))).toThrow(/^--kubeconfig .*nope.yaml: cannot read it \(ENOENT\)$/);
+  it('readAdminKubeconfig: an unreadable or useless file is a usage error', () => {
+    expect(() => readAdminKubeconfig(join(dir, 'nope.yaml'))).toThrow(/^--kubeconfig .*nope.yaml: cannot read it \(ENOENT\)$/);
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'clusters: [');
-    expect(() => loadAdminKubeconfig(file)).toThrow(/^--kubeconfig .*bad.yaml: not valid YAML/);
+    expect(() => readAdminKubeconfig(file)).toThrow(/^--kubeconfig .*bad.yaml: not valid YAML/);
   });
 });

@@ -1,6 +1,6 @@
 // inventory.example.yaml must stay valid: loaded with the env vars it names set and a key at ~/.ssh/id_ed25519.
 import { loadInventory } from '../../../src/inventory/load.js';
-import { selectHosts } from '../../../src/inventory/limit.js';
+import { limitHosts } from '../../../src/cli/select-hosts.js';
 import { InventoryError } from '../../../src/errors.js';
 import { useTempHome, writeHomeKey } from './helpers.js';
 
@@ -12,10 +12,10 @@ test('inventory.example.yaml loads', () => {
   const inventory = loadInventory('inventory.example.yaml', ENV, { homeDir: home(), localUser: 'me' });
   expect(inventory.hosts).toHaveLength(22); // 20 rack3 nodes, worker7, etcd1
   expect(Object.keys(inventory.groups)).toEqual(['rack3', 'etcd']);
-  const [worker7] = selectHosts(inventory, 'worker7');
+  const [worker7] = limitHosts(inventory, 'worker7');
   expect(worker7).toMatchObject({ address: '127.0.0.1', port: 2207, user: 'ops', become: true, groups: ['rack3'], identityFile: key });
   expect(worker7.jumpHost).toBeUndefined();
-  expect(selectHosts(inventory, 'etcd1*')[0]).toMatchObject({ user: 'root', become: false, jumpHost: { user: 'ops', address: 'bastion.example.com', port: 22 } });
+  expect(limitHosts(inventory, 'etcd1*')[0]).toMatchObject({ user: 'root', become: false, jumpHost: { user: 'ops', address: 'bastion.example.com', port: 22 } });
 });
 
 test('without the env vars and key, it says exactly what is missing', () => {

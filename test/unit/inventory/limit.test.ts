@@ -1,5 +1,9 @@
 import { UsageError } from '../../../src/errors.js';
+// --limit end to end (flag text → usage error) through the CLI's limitHosts; the engine's own
+// selectHosts takes a parsed pattern and returns its problems as data (last block).
+import { limitHosts } from '../../../src/cli/select-hosts.js';
 import { selectHosts } from '../../../src/inventory/limit.js';
+import { parseLimitTerms, type LimitPattern } from '../../../src/inventory/limit-terms.js';
 import { loadSnippet, useTempHome } from './helpers.js';
 
 useTempHome();
@@ -16,12 +20,12 @@ hosts:
 `);
 
 function select(pattern?: string): string[] {
-  return selectHosts(inventory, pattern).map((host) => host.name);
+  return limitHosts(inventory, pattern).map((host) => host.name);
 }
 
 function usageError(pattern: string): string {
   try {
-    selectHosts(inventory, pattern);
+    limitHosts(inventory, pattern);
   } catch (error) {
     if (error instanceof UsageError) return error.message;
     throw error;
@@ -91,5 +95,21 @@ describe('selectHosts errors (UsageError)', () => {
     ['etcd,!etcd', '--limit: "etcd,!etcd" selects no hosts'],
   ])('%j', (pattern, message) => {
     expect(usageError(pattern)).toBe(message);
+  });
+});
+
+describe('selectHosts (the engine): problems as data, never a usage error', () => {
+  const pattern = (written: string): LimitPattern => {
+    const [first, ...rest] = parseLimitTerms(written);
+    if (first === undefined) throw new Error(`no terms in ${written}`);
+    return { written, terms: [first, ...rest] };
+  };
+
+  test('selected hosts, or one message per term that matches nothing, without the flag name', () => {
+    expect(selectHosts(inventory)).toEqual({ ok: true, value: inventory.hosts });
+    const etcd = selectHosts(inventory, pattern('etcd'));
+    expect(etcd.ok && etcd.value.map((host) => host.name)).toEqual(['etcd1', 'etcd2']);
+    expect(selectHosts(inventory, pattern('nod1,etcd,xx'))).toEqual({ ok: false, error: ['"nod1" matches no host or group', '"xx" matches no host or group'] });
+    expect(selectHosts(inventory, pattern('etcd,!etcd'))).toEqual({ ok: false, error: ['"etcd,!etcd" selects no hosts'] });
   });
 });

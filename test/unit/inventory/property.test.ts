@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { InventoryError, UsageError } from '../../../src/errors.js';
 import { parseInventoryDocument } from '../../../src/inventory/load.js';
 import { SETTING_KEYS } from '../../../src/inventory/settings.js';
-import { selectHosts } from '../../../src/inventory/limit.js';
+import { limitHosts } from '../../../src/cli/select-hosts.js';
 import { describeHosts, hostsToJson } from '../../../src/inventory/describe.js';
 
 const KEYS = ['defaults', 'groups', 'hosts', 'vars', 'name', 'address', 'hostKeyFingerprint', '__proto__', 'toString', ...SETTING_KEYS];
@@ -64,7 +64,7 @@ test('parseInventoryDocument throws nothing but InventoryError, and what it retu
         const inventory = parseInventoryDocument(doc, 'prop.yaml', { HOME: '/x' }, { baseDir: '/nonexistent', localUser: 'me', homeDir: '/nonexistent' });
         expect(inventory.hosts.length).toBeGreaterThan(0);
         expect(new Set(inventory.hosts.map((host) => host.name)).size).toBe(inventory.hosts.length);
-        expect(selectHosts(inventory)).toHaveLength(inventory.hosts.length);
+        expect(limitHosts(inventory)).toHaveLength(inventory.hosts.length);
         describeHosts(inventory.hosts);
         hostsToJson(inventory.hosts);
         loaded++;
@@ -94,7 +94,7 @@ test('selectHosts throws nothing but UsageError, and returns a subset in invento
   fc.assert(
     fc.property(pattern, (text) => {
       try {
-        const names = selectHosts(inventory, text).map((host) => host.name);
+        const names = limitHosts(inventory, text).map((host) => host.name);
         expect(names.length).toBeGreaterThan(0);
         expect(names).toEqual(order.filter((name) => names.includes(name)));
       } catch (error) {

@@ -1,7 +1,7 @@
 // --limit over an Ansible inventory: groups include their children's hosts, and Ansible's
 // `a:b` (union), `a:&b` (intersection), `a:!b` (exclusion) work as they do in Ansible.
 import { UsageError } from '../../../../src/errors.js';
-import { selectHosts } from '../../../../src/inventory/limit.js';
+import { limitHosts } from '../../../../src/cli/select-hosts.js';
 import type { Inventory } from '../../../../src/inventory/types.js';
 import { useTempHome } from '../helpers.js';
 import { loadIni, loadYaml } from './helpers.js';
@@ -47,7 +47,7 @@ describe.each([
   beforeAll(() => {
     inventory = load();
   });
-  const select = (pattern: string) => selectHosts(inventory, pattern).map((host) => host.name);
+  const select = (pattern: string) => limitHosts(inventory, pattern).map((host) => host.name);
 
   test('a parent group selects its children’s hosts', () => {
     expect(select('k8s')).toEqual(['node01', 'node02', 'node03', 'node04', 'etcda', 'etcdb']);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { InventoryError } from '../../../../src/errors.js';
 import { parseAnsibleIni } from '../../../../src/inventory/ansible/load.js';
 import { isHostName } from '../../../../src/inventory/address.js';
-import { selectHosts } from '../../../../src/inventory/limit.js';
+import { limitHosts } from '../../../../src/cli/select-hosts.js';
 import { useTempHome } from '../helpers.js';
 import { testOptions } from './helpers.js';
 
@@ -73,7 +73,7 @@ describe('the INI reader, on random lines', () => {
           for (const group of host.groups) expect(inventory.groups[group]).toContain(host.name);
         }
         for (const members of Object.values(inventory.groups)) for (const member of members) expect(names).toContain(member);
-        expect(selectHosts(inventory, 'all').map((host) => host.name)).toEqual(names);
+        expect(limitHosts(inventory, 'all').map((host) => host.name)).toEqual(names);
       }),
       { numRuns: 400 },
     );
