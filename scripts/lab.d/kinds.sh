@@ -44,9 +44,17 @@ lab_build_oci_image() {
   rm -rf "$o"
 }
 
-# The node's systemctl: the lab's stand-in (lab.d/systemctl-standin.sh), only on these kinds.
-node_install_systemctl() {
-  install -D -m 755 "$LAB_LIB/systemctl-standin.sh" "$(node_dir "$1")/upper/usr/local/bin/systemctl"
+# Written into the upper dir before the node's root is mounted (see node_prepare_upper): the lab's
+# systemctl stand-in (lab.d/systemctl-standin.sh), and no docker — an RKE2/K3s node has none, so the
+# host's docker CLI, dockerd and /etc/docker are hidden behind whiteouts (0:0 char devices).
+node_prepare_containerd_upper() {
+  local U e
+  U=$(node_dir "$1")/upper
+  install -D -m 755 "$LAB_LIB/systemctl-standin.sh" "$U/usr/local/bin/systemctl"
+  rm -rf "$U/usr/local/bin/docker" "$U/etc/docker"
+  for e in usr/local/bin/docker usr/bin/docker usr/sbin/dockerd usr/bin/dockerd etc/docker; do
+    if [[ -e /$e || -L /$e ]]; then mkdir -p "$U/$(dirname "$e")"; mknod "$U/$e" c 0 0; fi
+  done
 }
 
 # `scripts/lab up-kind rke2|k3s NAME`: one more node, of that kind, in a lab that is up.

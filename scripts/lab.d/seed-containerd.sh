@@ -134,7 +134,7 @@ mkdir -p /var/lib/rancher
 case $LAB_KIND in
   rke2)
     standin /usr/local/bin/rke2 'case ${1:-} in
-  server | agent) exec {fd}<> <(:); while :; do read -r -t 3600 -u "$fd" _ || true; done ;;
+  server | agent) f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done ;;
   *) echo "rke2 (lab stand-in): $*" >&2; exit 1 ;;
 esac'
     standin /usr/local/bin/rke2-killall.sh 'echo "rke2-killall.sh (lab stand-in): not run by the lab" >&2; exit 1'
@@ -171,7 +171,7 @@ ExecStopPost=-/bin/sh -c \"systemd-cgls /system.slice/%n | grep -Eo '[0-9]+ (con
     standin /usr/local/bin/k3s 'me=${0##*/}; [[ $me == k3s ]] && { me=${1:-}; shift || true; }
 case $me in
   ctr) CONTAINERD_ADDRESS=${CONTAINERD_ADDRESS:-'"$CLUSTER_SOCK"'} CONTAINERD_NAMESPACE=${CONTAINERD_NAMESPACE:-k8s.io} exec '"$BIN_DIR"'/ctr "$@" ;;
-  server | agent) exec {fd}<> <(:); while :; do read -r -t 3600 -u "$fd" _ || true; done ;;
+  server | agent) f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done ;;
   *) echo "k3s $me (lab stand-in): not available" >&2; exit 1 ;;
 esac'
     for l in kubectl crictl ctr; do ln -sfn k3s "/usr/local/bin/$l"; done
@@ -202,7 +202,7 @@ ExecStartPre=-/sbin/modprobe overlay
 ExecStart=/usr/local/bin/k3s server"
     ;;
 esac
-mkdir -p /run/systemd/system   # "systemd runs" for a client that checks (the stand-in is /usr/local/bin/systemctl)
+mkdir -p /run/lab-systemd /run/systemd/system   # "systemd runs" for a client that checks (the stand-in is /usr/local/bin/systemctl)
 systemctl enable "$UNIT" 2>/dev/null
 # The unit's main process. RKE2: it died (the node failed) — unit enabled, state failed, containerd
 # and pods alive, no kubelet. K3s: still running, so a cleanup must stop it.
@@ -306,7 +306,7 @@ Description=Notes about the k3s cluster (not k3s)
 ExecStart=/usr/local/bin/k3s-notes
 [Install]
 WantedBy=multi-user.target"
-  standin /usr/local/bin/k3s-notes 'exec {fd}<> <(:); while :; do read -r -t 3600 -u "$fd" _ || true; done'
+  standin /usr/local/bin/k3s-notes 'f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done'
   systemctl enable k3s-notes.service 2>/dev/null
   setsid -f /usr/local/bin/k3s-notes </dev/null >/dev/null 2>&1
   for ((i = 0; i < 50; i++)); do np=$(pids_of k3s-notes | head -n1); [[ -n $np ]] && break; sleep 0.05; done
