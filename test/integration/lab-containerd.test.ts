@@ -103,7 +103,8 @@ describe('the containerd node kinds (rke2, k3s) on a private lab', () => {
       ps -eo args | grep -c '^${dataDir}/data/.*/bin/containerd-shim-runc-v2 -namespace k8s.io -id [0-9a-f]\\{64\\} ' || true
       pgrep -x kubelet || echo no kubelet
       findmnt -rn -o TARGET | grep -c '^/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/[0-9a-f]\\{64\\}/rootfs$'
-      ip -o link show master cni0 | wc -l; ip -d link show flannel.1 | grep -o 'vxlan id 1'`,
+      ip -o link show master cni0 | wc -l; ip -d link show flannel.1 | grep -o 'vxlan id 1'
+      command -v docker dockerd || echo no docker`,
     );
     expect(rke2.stderr).toBe('');
     expect(rke2.stdout.split('\n')).toEqual([
@@ -124,6 +125,7 @@ describe('the containerd node kinds (rke2, k3s) on a private lab', () => {
       '4',
       '2',
       'vxlan id 1',
+      'no docker',
       '',
     ]);
     const k3s = exec(
