@@ -209,7 +209,7 @@ systemctl enable "$UNIT" 2>/dev/null
 main_cmd=(/usr/local/bin/rke2 server)
 [[ $LAB_KIND == k3s ]] && main_cmd=(/usr/local/bin/k3s server)
 setsid -f "${main_cmd[@]}" </dev/null >/dev/null 2>&1
-for ((i = 0; i < 50; i++)); do main=$(pids_of "${main_cmd[0]##*/}" server | head -n1); [[ -n $main ]] && break; sleep 0.05; done
+for ((i = 0; i < 50; i++)); do main=$(pids_of "${main_cmd[0]##*/}" server | sed -n 1p); [[ -n $main ]] && break; sleep 0.05; done
 LAB_MAIN_PID=$main systemctl start "$UNIT"
 if [[ $LAB_KIND == rke2 ]]; then kill -KILL "$main"; fi   # is-active: failed
 
@@ -268,7 +268,7 @@ disabled_plugins = [\"io.containerd.grpc.v1.cri\"]
     setsid -f /usr/bin/containerd -c "$KEEPER_CONFIG" </dev/null >>/var/log/containerd-keeper.log 2>&1
     wait_sock "$KEEPER_SOCK"
   fi
-  kpid=$(pids_of containerd "$KEEPER_CONFIG" | head -n1)
+  kpid=$(pids_of containerd "$KEEPER_CONFIG" | sed -n 1p)
   [[ -f /lib/systemd/system/containerd.service ]] || put /etc/systemd/system/containerd.service "[Unit]
 Description=containerd container runtime
 [Service]
@@ -296,7 +296,7 @@ WantedBy=multi-user.target"
     ip link add vethkeep01 type veth peer name vethkeep02 netns backup-cni-net
     ip link set vethkeep01 master cni0-keep up
   fi
-  put /var/lib/rancher/rke2-backup/etcd-snapshot-lab.db "$(hex 64)"
+  put /srv/rke2-backup/etcd-snapshot-lab.db "$(hex 64)"
   put /etc/rancher/rke2-backup/config.yaml "# an operator's copy: not the live config
 server: https://10.250.255.1:9345"
 else
@@ -309,7 +309,7 @@ WantedBy=multi-user.target"
   standin /usr/local/bin/k3s-notes 'f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done'
   systemctl enable k3s-notes.service 2>/dev/null
   setsid -f /usr/local/bin/k3s-notes </dev/null >/dev/null 2>&1
-  for ((i = 0; i < 50; i++)); do np=$(pids_of k3s-notes | head -n1); [[ -n $np ]] && break; sleep 0.05; done
+  for ((i = 0; i < 50; i++)); do np=$(pids_of k3s-notes | sed -n 1p); [[ -n $np ]] && break; sleep 0.05; done
   LAB_MAIN_PID=$np systemctl start k3s-notes.service
   mkdir -p /run/k3s-notes
   mountpoint -q /run/k3s-notes || mount -t tmpfs -o size=1m tmpfs /run/k3s-notes

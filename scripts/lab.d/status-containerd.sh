@@ -52,7 +52,7 @@ if [[ $LAB_KIND == rke2 ]]; then
     --argjson containerd_unit "$(bool unit_enabled containerd.service)" \
     --argjson backup_netns "$(bool test -e /run/netns/backup-cni-net)" \
     --argjson keep_bridge "$(bool sh -c 'ip -o link show vethkeep01 | grep -q "master cni0-keep" && ip -n backup-cni-net link show vethkeep02')" \
-    --argjson backup_data "$(bool test -s /var/lib/rancher/rke2-backup/etcd-snapshot-lab.db)" \
+    --argjson backup_data "$(bool test -s /srv/rke2-backup/etcd-snapshot-lab.db)" \
     --argjson backup_config "$(bool test -s /etc/rancher/rke2-backup/config.yaml)" \
     '{system_containerd:$system_containerd, keeper_task:$keeper_task, containerd_unit:$containerd_unit,
       backup_netns:$backup_netns, keep_bridge:$keep_bridge, backup_data:$backup_data, backup_config:$backup_config}')
