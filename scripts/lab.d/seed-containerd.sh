@@ -49,7 +49,8 @@ for u in "$UNIT" k3s-notes.service; do
   if read -r p _ 2>/dev/null <"$LAB_SYSTEMD_STATE/$u.pid"; then kill_tree "$p"; rm -f "$LAB_SYSTEMD_STATE/$u.pid"; fi
 done
 for ((i = 0; i < 500; i++)); do
-  m=$(mounts_under "${CLUSTER_MOUNT_ROOTS[@]}" '/run/netns/cni-*' /run/k3s-notes | awk '{print length, $0}' | sort -rn | head -n1 | cut -d' ' -f2-)
+  # the deepest (longest) first; awk reads all its input (a `| head` could SIGPIPE under pipefail)
+  m=$(mounts_under "${CLUSTER_MOUNT_ROOTS[@]}" '/run/netns/cni-*' /run/k3s-notes | awk 'length > length(m) { m = $0 } END { print m }')
   [[ -n $m ]] || break
   umount "$m" 2>/dev/null || umount -l "$m"
 done
@@ -209,7 +210,7 @@ systemctl enable "$UNIT" 2>/dev/null
 main_cmd=(/usr/local/bin/rke2 server)
 [[ $LAB_KIND == k3s ]] && main_cmd=(/usr/local/bin/k3s server)
 setsid -f "${main_cmd[@]}" </dev/null >/dev/null 2>&1
-for ((i = 0; i < 50; i++)); do main=$(pids_of "${main_cmd[0]##*/}" server | sed -n 1p); [[ -n $main ]] && break; sleep 0.05; done
+for ((i = 0; i < 50; i++)); do main=$(pids_of "${main_cmd[0]##*/}" server); main=${main%%$'\n'*}; [[ -n $main ]] && break; sleep 0.05; done
 LAB_MAIN_PID=$main systemctl start "$UNIT"
 if [[ $LAB_KIND == rke2 ]]; then kill -KILL "$main"; fi   # is-active: failed
 
@@ -268,7 +269,7 @@ disabled_plugins = [\"io.containerd.grpc.v1.cri\"]
     setsid -f /usr/bin/containerd -c "$KEEPER_CONFIG" </dev/null >>/var/log/containerd-keeper.log 2>&1
     wait_sock "$KEEPER_SOCK"
   fi
-  kpid=$(pids_of containerd "$KEEPER_CONFIG" | sed -n 1p)
+  kpid=$(pids_of containerd "$KEEPER_CONFIG"); kpid=${kpid%%$'\n'*}
   [[ -f /lib/systemd/system/containerd.service ]] || put /etc/systemd/system/containerd.service "[Unit]
 Description=containerd container runtime
 [Service]
@@ -309,7 +310,7 @@ WantedBy=multi-user.target"
   standin /usr/local/bin/k3s-notes 'f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done'
   systemctl enable k3s-notes.service 2>/dev/null
   setsid -f /usr/local/bin/k3s-notes </dev/null >/dev/null 2>&1
-  for ((i = 0; i < 50; i++)); do np=$(pids_of k3s-notes | sed -n 1p); [[ -n $np ]] && break; sleep 0.05; done
+  for ((i = 0; i < 50; i++)); do np=$(pids_of k3s-notes); np=${np%%$'\n'*}; [[ -n $np ]] && break; sleep 0.05; done
   LAB_MAIN_PID=$np systemctl start k3s-notes.service
   mkdir -p /run/k3s-notes
   mountpoint -q /run/k3s-notes || mount -t tmpfs -o size=1m tmpfs /run/k3s-notes
