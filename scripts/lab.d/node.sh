@@ -194,10 +194,14 @@ node_create() {
   port=$(node_field "$name" 4)
   fault=$(node_field "$name" 8)
   echo "== upper dir"; node_prepare_upper "$name" "$fault"
+  if is_containerd_kind "$(node_field "$name" 2)"; then node_prepare_containerd_upper "$name"; fi
   echo "== netns"; node_create_netns "$name" "$idx"
   echo "== init"; node_start_init "$name"
   echo "== users"; node_setup "$name"
   echo "== sshd on 127.0.0.1:$port"; node_start_ssh "$name" "$port"
+  if is_containerd_kind "$(node_field "$name" 2)"; then
+    return 0   # no dockerd: the seed starts the cluster containerd (lab.d/seed-containerd.sh)
+  fi
   echo "== docker"
   if [[ $fault == docker-down ]]; then node_make_docker_down "$name"; else node_start_dockerd "$name"; fi
 }

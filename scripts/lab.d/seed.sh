@@ -26,6 +26,7 @@ lab_seed() {
 # Wipe and reseed one node (lab.d/seed-node.sh inside it); keeps its report as seed.json.
 seed_node() {
   local name=$1 dir docker=1 input=/dev/null
+  node_is_containerd_kind "$name" && { seed_containerd_node "$name"; return; }
   dir=$(node_dir "$name")
   if [[ $(node_field "$name" 8) == docker-down ]]; then docker=0; else input=$LAB_DIR/image/rootfs.tar; fi
   local -a env
@@ -41,6 +42,8 @@ lab_status() {
   lab_load
   local -a nodes
   local n rc=0 line
+  # default: the healthy nodes and the containerd-kind nodes (both should end clean and intact)
+  (($#)) || set -- healthy containerd
   mapfile -t nodes < <(resolve_nodes healthy "$@")
   for n in "${nodes[@]}"; do
     status_node "$n" >"$(node_dir "$n").status" 2>&1 &
@@ -65,7 +68,10 @@ status_node() {
   if [[ $(timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && head -c 4 <&3" 2>/dev/null) == SSH- ]]; then
     reachable=true
   fi
-  if node_is_real "$name" && node_init_pid "$name" >/dev/null; then
+  if node_is_real "$name" && node_init_pid "$name" >/dev/null && node_is_containerd_kind "$name"; then
+    probe=$(status_containerd_probe "$name") || probe=null
+    [[ -n $probe ]] || probe=null
+  elif node_is_real "$name" && node_init_pid "$name" >/dev/null; then
     local -a env
     mapfile -t env < <(node_script_env "$name")
     probe=$(node_exec "$name" "${env[@]}" LAB_ETH0="10.250.$(node_field "$name" 3).2/24" \
@@ -80,5 +86,6 @@ status_node() {
      leftovers:($p.leftovers // null), keepers:($p.keepers // null), dockerd:(if $p == null then null else $p.dockerd end),
      clean:($p != null and ([$p.leftovers | to_entries[] | select(.key != "images") | .value == 0] | all)),
      intact:($p != null and ([$p.keepers[]] | all)),
-     expectedStatus:$expected}'
+     expectedStatus:$expected}
+    + (if $p != null and $p.info != null then {info:$p.info} else {} end)'
 }

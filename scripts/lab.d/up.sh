@@ -12,12 +12,16 @@ LAB_FAULT_NODES=(
 )
 
 lab_up() {
-  local n=4 faults=1 a
+  local n=4 faults=1 a want_kinds=0
+  local -a kinds=()
   for a in "$@"; do
+    if ((want_kinds)); then IFS=, read -r -a kinds <<<"$a"; want_kinds=0; continue; fi
     case $a in
+      --kinds) want_kinds=1 ;;
+      --kinds=*) IFS=, read -r -a kinds <<<"${a#--kinds=}" ;;
       --no-faults) faults=0 ;;
       [0-9]*) [[ $a =~ ^[1-9][0-9]?$ ]] && ((a <= 60)) || die "up: N must be 1..60, got '$a'"; n=$a ;;
-      *) die "up: unknown argument '$a' (usage: scripts/lab up [N] [--no-faults])" ;;
+      *) die "up: unknown argument '$a' (usage: scripts/lab up [N] [--no-faults] [--kinds rke2,k3s])" ;;
     esac
   done
   [[ ! -e $LAB_CONF ]] || die "a lab is already up in $LAB_DIR: run 'scripts/lab down' first"
@@ -52,6 +56,7 @@ lab_up() {
       printf '%s fault %s %s %s %s %s %s %s %s\n' "$name" "$idx" "$((port_base + idx))" "$user" "$become" "$pwenv" "$name" "$expected" "$real" >>"$LAB_TABLE.tmp"
     done
   fi
+  if ((${#kinds[@]})); then lab_up_kind_rows "$LAB_TABLE.tmp" "$idx" "$port_base" "${kinds[@]}"; fi
   mv "$LAB_TABLE.tmp" "$LAB_TABLE"
   # `unreachable` needs a port where nothing listens: check now.
   local p
@@ -85,6 +90,7 @@ EOF
     "$(date -u +%FT%TZ)" >"$LAB_CONF.tmp"
 
   lab_build_image
+  if ((${#kinds[@]})); then lab_build_oci_image; fi
   lab_create_hub
   local -a real
   mapfile -t real < <(node_names real)
@@ -140,7 +146,9 @@ lab_write_client_files() {
     ((real)) || continue
     if [[ $fault == badkey ]]; then
       # a key the node does not have: known_hosts "knows" another host at this address
-      ssh-keygen -q -t ed25519 -N '' -C "not-$name" -f "$(node_dir "$name")/impostor_key"
+      # (kept across `up-kind`, which rewrites these files)
+      [[ -s $(node_dir "$name")/impostor_key ]] ||
+        ssh-keygen -q -t ed25519 -N '' -C "not-$name" -f "$(node_dir "$name")/impostor_key"
       key=$(cut -d' ' -f1-2 "$(node_dir "$name")/impostor_key.pub")
     else
       key=$(cut -d' ' -f1-2 "$(node_dir "$name")/upper/etc/ssh/ssh_host_ed25519_key.pub")
@@ -169,6 +177,12 @@ lab_write_client_files() {
       echo "  faults:"
       echo "    hosts: [$(node_names faults | paste -sd, | sed 's/,/, /g')]"
     fi
+    local g
+    for g in rke2 k3s containerd; do
+      [[ -n $(node_names "$g") ]] || continue
+      echo "  $g:"
+      echo "    hosts: [$(node_names "$g" | paste -sd, | sed 's/,/, /g')]"
+    done
   } >"$LAB_DIR/inventory.yaml"
 
   lab_write_nodes_json
@@ -178,8 +192,10 @@ lab_write_nodes_json() {
   local name kind idx port user become pwenv fault expected real desc
   local -a rows=()
   while read -r name kind idx port user become pwenv fault expected real; do
-    case $fault in
-      -) desc="healthy node, logs in as $user"; if ((become)); then desc+=" and uses sudo"; fi ;;
+    case $kind:$fault in
+      rke2:-) desc="failed RKE2 server: unit rke2-server enabled but its main process dead; the cluster containerd (/run/k3s/containerd) runs 2 pods (real shims, cni-* netns); keepers: a system containerd with task notes-web in namespace keeper, backup dirs" ;;
+      k3s:-) desc="failed K3s server, data-dir /srv/k3s: unit k3s active and enabled; the cluster containerd runs 2 pods; near misses: k3s-notes.service, /run/k3s-notes, backup dirs" ;;
+      *:-) desc="healthy node, logs in as $user"; if ((become)); then desc+=" and uses sudo"; fi ;;
       docker-down) desc="docker installed, /var/lib/docker present, dockerd not running (stale /var/run/docker.sock): docker commands fail" ;;
       unreachable) desc="nothing listens on this port: connection refused" ;;
       badkey) desc="a real node, but known_hosts holds another ed25519 key for it" ;;
@@ -190,7 +206,7 @@ lab_write_nodes_json() {
       --arg user "$user" --argjson become "$( ((become)) && echo true || echo false)" \
       --arg pwenv "$pwenv" --arg fault "$fault" --arg expected "$expected" \
       --argjson real "$( ((real)) && echo true || echo false)" --arg desc "$desc" \
-      --arg netns "$(node_netns "$name")" --arg dockerd "$([[ $fault == docker-down ]] && echo false || echo true)" \
+      --arg netns "$(node_netns "$name")" --arg dockerd "$([[ $fault == docker-down ]] || is_containerd_kind "$kind" && echo false || echo true)" \
       '{name:$name, kind:$kind, fault:(if $fault == "-" then null else $fault end),
         expectedStatus:$expected, description:$desc, address:"127.0.0.1", port:$port, user:$user,
         become:$become, becomePasswordEnv:(if $pwenv == "-" then null else $pwenv end),

@@ -4,9 +4,14 @@
 // config), the RKE1 kubelet container's arguments, and when the kubelet last wrote its log.
 import { normalize } from 'node:path/posix';
 import type { ProbeSection } from '../recipe/probe/section.js';
+import { CONTAINERD_DISTRIBUTIONS } from '../recipe/catalogue.js';
+import { READ_DATA_DIR } from '../recipe/data-dir.js';
 import { shellQuote } from '../transport/shell-quote.js';
 
 /** Where the kubelet's kubeconfig lives, by distribution (RKE1, kubeadm, RKE2, k3s). */
+/** RKE2/K3s configs whose `data-dir:` moves the kubelet kubeconfig to <data-dir>/agent/. */
+const DATA_DIR_CONFIGS = CONTAINERD_DISTRIBUTIONS.map((d) => d.config);
+
 export const KUBELET_KUBECONFIGS = [
   '/etc/kubernetes/ssl/kubecfg-kube-node.yaml',
   '/etc/kubernetes/kubelet.conf',
@@ -99,7 +104,11 @@ export function buildReadScript(marker: string, kubeconfigs: readonly string[] =
     `block hostname uname -n`,
     `block now date +%s`,
     `block addresses ip -o addr show`,
-    `for kc in ${kubeconfigs.map(shellQuote).join(' ')}; do`,
+    // The well-known paths, then <data-dir>/agent/kubelet.kubeconfig of an RKE2/K3s with a custom data-dir.
+    `kcs() { for kc in ${kubeconfigs.map(shellQuote).join(' ')}; do printf '%s\\n' "$kc"; done`,
+    `  for c in ${DATA_DIR_CONFIGS.map(shellQuote).join(' ')}; do [ -f "$c" ] || continue; ${READ_DATA_DIR}`,
+    `    [ -n "$v" ] && printf '%s\\n' "$v/agent/kubelet.kubeconfig"; done; }`,
+    `kcs | while IFS= read -r kc; do`,
     `  [ -f "$kc" ] || continue`,
     `  show kubeconfig "$kc"`,
     `  d=\${kc%/*}`,

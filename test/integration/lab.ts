@@ -64,7 +64,8 @@ export function labRunOk(args: string[], options: LabRunOptions = {}): LabRunRes
 
 export interface LabNode {
   name: string;
-  kind: 'healthy' | 'fault';
+  /** rke2 / k3s: the containerd node kinds (scripts/lab up --kinds, up-kind; see lab-containerd.ts). */
+  kind: 'healthy' | 'fault' | 'rke2' | 'k3s';
   fault: 'docker-down' | 'unreachable' | 'badkey' | 'hang' | 'sudo-nopass' | null;
   /** The per-host status nodescrub should report for this node. */
   expectedStatus: 'ok' | 'step-failed' | 'unreachable' | 'host-key-rejected' | 'timed-out' | 'auth-failed';

@@ -14,6 +14,7 @@ import {
   SYSTEM_CONTAINERD_SOCKET,
   type DistributionName,
 } from '../catalogue.js';
+import { READ_DATA_DIR } from '../data-dir.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
 import { PATH_TYPES, type PathType } from './path-shape.js';
@@ -80,11 +81,6 @@ export interface ContainerdFacts {
 
 const DISTS = CONTAINERD_DISTRIBUTIONS.map((d) => `${d.name}:${d.config}:${d.dataDir}`).join(' ');
 
-/** Strips YAML quotes and a trailing comment from the `data-dir:` value (a plain one-line scalar). */
-const DATA_DIR = `v=$(sed -n 's/^data-dir[[:space:]]*:[[:space:]]*//p' "$c" 2>/dev/null | head -n 1)
-    v=\${v%%[[:space:]]#*}; v=\${v%"\${v##*[![:space:]]}"}
-    case $v in \\"*\\") v=\${v#\\"}; v=\${v%\\"} ;; \\'*\\') v=\${v#\\'}; v=\${v%\\'} ;; esac`;
-
 const TYPE_OF = `if [ -L "$p" ]; then t=symlink; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file
   elif [ -e "$p" ]; then t=other; else t=absent; fi`;
 
@@ -92,7 +88,7 @@ const SCRIPT = `ctr=
 for d in ${DISTS}; do
   n=\${d%%:*}; r=\${d#*:}; c=\${r%%:*}; dd=\${r#*:}; v=
   if [ -f "$c" ]; then has=yes
-    ${DATA_DIR}
+    ${READ_DATA_DIR}
   else has=no; fi
   [ -n "$v" ] && dd=$v
   p=$dd; ${TYPE_OF}

@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# Runs INSIDE an rke2 or k3s lab node, as root (scripts/lab seed pipes containerd-kind.sh + this
+# through `bash -c`). stdin: the lab's OCI image archive (busybox). Wipes what a previous seed or a
+# half-done cleanup left, then makes a failed node of the kind: state and config on disk, the
+# cluster containerd running from the data dir with pods (real shims, runc, rootfs mounts, cni-*
+# netns with veths in cni0), kubelet volume mounts, and the unit enabled — and resets the keepers
+# (RKE2) / near misses (K3s). Prints one JSON object describing what it made.
+# Env: LAB_NODE, LAB_KIND (rke2|k3s), LAB_CGROUP_PARENT (cgroup of every task the lab starts),
+#      LAB_KUBE_API, LAB_KUBE_CA_B64, LAB_KUBE_NODE_CERT_B64, LAB_KUBE_NODE_KEY_B64.
+set -euo pipefail
+pick() { local s='' i; for ((i = 0; i < $1; i++)); do s+=${2:SRANDOM % ${#2}:1}; done; printf '%s\n' "$s"; }
+hex() { pick "$1" 0123456789abcdef; }
+alnum() { pick "$1" abcdefghijklmnopqrstuvwxyz0123456789; }
+uuid() { local h; h=$(hex 32); echo "${h:0:8}-${h:8:4}-${h:12:4}-${h:16:4}-${h:20:12}"; }
+put() { mkdir -p "${1%/*}" && printf '%s\n' "$2" >"$1"; }
+wait_sock() { local i; for ((i = 0; i < 150; i++)); do /usr/bin/ctr -a "$1" version >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "containerd at $1 did not answer" >&2; return 1; }
+kill_tree() {  # PID...: children first collected, then all KILLed (rke2-killall's killtree)
+  local all=() p c
+  local -a todo=("$@")
+  while ((${#todo[@]})); do
+    p=${todo[0]}; todo=("${todo[@]:1}"); all+=("$p")
+    for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do todo+=("$c"); done
+  done
+  if ((${#all[@]})); then kill -KILL "${all[@]}" 2>/dev/null || true; fi
+}
+standin() {  # PATH BODY: an executable stand-in script
+  put "$1" "#!/bin/bash
+# lab stand-in for $LAB_KIND's ${1##*/} (scripts/lab.d/seed-containerd.sh); nodescrub must not need it
+$2"
+  chmod 755 "$1"
+}
+image_tar=/tmp/lab-image.oci.tar
+cat >"$image_tar"
+
+# ------------------------------------------------------------------------ wipe the previous seed
+if /usr/bin/ctr -a "$CLUSTER_SOCK" version >/dev/null 2>&1; then
+  for t in $(/usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks ls -q 2>/dev/null); do
+    /usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks kill -s KILL "$t" >/dev/null 2>&1 || true
+  done
+  sleep 0.2
+  for t in $(/usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks ls -q 2>/dev/null); do
+    /usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks rm -f "$t" >/dev/null 2>&1 || true
+  done
+fi
+# shellcheck disable=SC2046
+kill_tree $(shim_pids) $(cluster_containerd_pids)
+for u in "$UNIT" k3s-notes.service; do
+  if read -r p _ 2>/dev/null <"$LAB_SYSTEMD_STATE/$u.pid"; then kill_tree "$p"; rm -f "$LAB_SYSTEMD_STATE/$u.pid"; fi
+done
+for ((i = 0; i < 500; i++)); do
+  # the deepest (longest) first; awk reads all its input (a `| head` could SIGPIPE under pipefail)
+  m=$(mounts_under "${CLUSTER_MOUNT_ROOTS[@]}" '/run/netns/cni-*' /run/k3s-notes | awk 'length > length(m) { m = $0 } END { print m }')
+  [[ -n $m ]] || break
+  umount "$m" 2>/dev/null || umount -l "$m"
+done
+for f in /run/netns/cni-*; do [[ -e $f ]] && rm -f "$f"; done
+ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | while read -r ifc; do
+  case $ifc in cni0 | flannel.1 | veth*) ip link delete "$ifc" 2>/dev/null || true ;; esac
+done
+rm -rf "${CLUSTER_DIRS[@]}" /var/lib/kubelet /run/k3s /etc/rancher/agent /var/lib/rancher/rancher-system-agent
+rm -f /etc/systemd/system/*.wants/"$UNIT"
+
+# ---------------------------------------------------------------------- the node's state on disk
+token="K10$(hex 64)::server:$(hex 32)"
+case $LAB_KIND in
+  rke2) put "$ETC_DIR/config.yaml" "# written by rancher-system-agent (lab)
+server: https://10.250.255.1:9345
+token: $token
+node-name: $LAB_NODE
+cni: canal" ;;
+  k3s) put "$ETC_DIR/config.yaml" "server: https://10.250.255.1:6443
+token: $token
+data-dir: $DATA_DIR
+node-name: $LAB_NODE" ;;
+esac
+chmod 600 "$ETC_DIR/config.yaml"
+put /etc/rancher/node/password "$(hex 32)"
+chmod 600 /etc/rancher/node/password
+mkdir -p "$BIN_DIR"
+cp /usr/bin/containerd /usr/bin/containerd-shim-runc-v2 /usr/bin/ctr /usr/sbin/runc "$BIN_DIR/"
+standin "$BIN_DIR/kubelet" 'echo "kubelet (lab stand-in): not runnable here" >&2; exit 1'
+if [[ $LAB_KIND == rke2 ]]; then
+  ln -sfn "data/$DATA_VERSION/bin" "$BIN_LINK"
+else
+  ln -sfn "$DATA_VERSION" "$BIN_LINK"
+  ln -sfn "$BIN_DIR/ctr" "$DATA_DIR/data/$DATA_VERSION/bin/k3s-ctr-real" 2>/dev/null || true
+fi
+put "$CLUSTER_CONFIG" "# lab: the cluster containerd of a $LAB_KIND node; CRI off (no kubelet here)
+version = 2
+root = \"$CLUSTER_ROOT\"
+state = \"$CLUSTER_STATE\"
+disabled_plugins = [\"io.containerd.grpc.v1.cri\"]
+[grpc]
+  address = \"$CLUSTER_SOCK\"
+[plugins.\"io.containerd.internal.v1.opt\"]
+  path = \"$DATA_DIR/agent/containerd/opt\""
+kubecfg=$DATA_DIR/agent/kubelet.kubeconfig
+put "$DATA_DIR/agent/server-ca.crt" "$(base64 -d <<<"${LAB_KUBE_CA_B64:-}")"
+put "$DATA_DIR/agent/client-kubelet.crt" "$(base64 -d <<<"${LAB_KUBE_NODE_CERT_B64:-}")"
+put "$DATA_DIR/agent/client-kubelet.key" "$(base64 -d <<<"${LAB_KUBE_NODE_KEY_B64:-}")"
+put "$kubecfg" "apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    certificate-authority: $DATA_DIR/agent/server-ca.crt
+    server: ${LAB_KUBE_API:-https://10.250.255.1:6443}
+  name: local
+contexts:
+- context:
+    cluster: local
+    namespace: default
+    user: user
+  name: Default
+current-context: Default
+users:
+- name: user
+  user:
+    client-certificate: $DATA_DIR/agent/client-kubelet.crt
+    client-key: $DATA_DIR/agent/client-kubelet.key"
+put "$DATA_DIR/agent/logs/kubelet.log" "I1204 $(date -u +%T) 1 kubelet.go:2400] \"Node not ready\" node=\"$LAB_NODE\""
+touch -d '3 hours ago' "$DATA_DIR/agent/logs/kubelet.log"
+for f in member/snap/db member/wal/0000000000000000-0000000000000000.wal; do
+  put "$DATA_DIR/server/db/etcd/$f" "$(hex 256)"
+done
+put "$DATA_DIR/server/token" "$token"
+put "$DATA_DIR/server/tls/server-ca.crt" "$(base64 -d <<<"${LAB_KUBE_CA_B64:-}")"
+put "$DATA_DIR/agent/pod-manifests/kube-proxy.yaml" "apiVersion: v1
+kind: Pod
+metadata: {name: kube-proxy, namespace: kube-system}"
+put /var/lib/rancher/rancher-system-agent/applied/plan-$(alnum 5).json '{"lab":true}'
+mkdir -p /var/lib/rancher
+
+# ---------------------------------------------------------- units and the stand-in binaries
+case $LAB_KIND in
+  rke2)
+    standin /usr/local/bin/rke2 'case ${1:-} in
+  server | agent) f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done ;;
+  *) echo "rke2 (lab stand-in): $*" >&2; exit 1 ;;
+esac'
+    standin /usr/local/bin/rke2-killall.sh 'echo "rke2-killall.sh (lab stand-in): not run by the lab" >&2; exit 1'
+    standin /usr/local/bin/rke2-uninstall.sh 'echo "rke2-uninstall.sh (lab stand-in): not run by the lab" >&2; exit 1'
+    put "$UNIT_DIR/$UNIT" "[Unit]
+Description=Rancher Kubernetes Engine v2 (server)
+Documentation=https://github.com/rancher/rke2#readme
+Wants=network-online.target
+After=network-online.target
+Conflicts=rke2-agent.service
+
+[Install]
+WantedBy=multi-user.target
+
+[Service]
+Type=notify
+EnvironmentFile=-/etc/default/%N
+EnvironmentFile=-/etc/sysconfig/%N
+EnvironmentFile=-/usr/local/lib/systemd/system/%N.env
+KillMode=process
+Delegate=yes
+LimitNOFILE=1048576
+TimeoutStartSec=0
+Restart=always
+RestartSec=5s
+ExecStartPre=/bin/sh -xc '! /usr/bin/systemctl is-enabled --quiet nm-cloud-setup.service'
+ExecStartPre=-/sbin/modprobe br_netfilter
+ExecStartPre=-/sbin/modprobe overlay
+ExecStart=/usr/local/bin/rke2 server
+ExecStopPost=-/bin/sh -c \"systemd-cgls /system.slice/%n | grep -Eo '[0-9]+ (containerd|kubelet)' | awk '{print \$1}' | xargs -r kill\""
+    ;;
+  k3s)
+    # One multi-call binary: `k3s ctr …` is the real ctr; kubectl/crictl/ctr are symlinks to it.
+    standin /usr/local/bin/k3s 'me=${0##*/}; [[ $me == k3s ]] && { me=${1:-}; shift || true; }
+case $me in
+  ctr) CONTAINERD_ADDRESS=${CONTAINERD_ADDRESS:-'"$CLUSTER_SOCK"'} CONTAINERD_NAMESPACE=${CONTAINERD_NAMESPACE:-k8s.io} exec '"$BIN_DIR"'/ctr "$@" ;;
+  server | agent) f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done ;;
+  *) echo "k3s $me (lab stand-in): not available" >&2; exit 1 ;;
+esac'
+    for l in kubectl crictl ctr; do ln -sfn k3s "/usr/local/bin/$l"; done
+    standin /usr/local/bin/k3s-killall.sh 'echo "k3s-killall.sh (lab stand-in): not run by the lab" >&2; exit 1'
+    standin /usr/local/bin/k3s-uninstall.sh 'echo "k3s-uninstall.sh (lab stand-in): not run by the lab" >&2; exit 1'
+    put "$UNIT_DIR/$UNIT" "[Unit]
+Description=Lightweight Kubernetes
+Documentation=https://k3s.io
+Wants=network-online.target
+After=network-online.target
+
+[Install]
+WantedBy=multi-user.target
+
+[Service]
+Type=notify
+EnvironmentFile=-/etc/default/%N
+EnvironmentFile=-/etc/sysconfig/%N
+EnvironmentFile=-/etc/systemd/system/k3s.service.env
+KillMode=process
+Delegate=yes
+LimitNOFILE=1048576
+TimeoutStartSec=0
+Restart=always
+RestartSec=5s
+ExecStartPre=-/sbin/modprobe br_netfilter
+ExecStartPre=-/sbin/modprobe overlay
+ExecStart=/usr/local/bin/k3s server"
+    ;;
+esac
+mkdir -p /run/lab-systemd /run/systemd/system   # "systemd runs" for a client that checks (the stand-in is /usr/local/bin/systemctl)
+systemctl enable "$UNIT" 2>/dev/null
+# The unit's main process. RKE2: it died (the node failed) — unit enabled, state failed, containerd
+# and pods alive, no kubelet. K3s: still running, so a cleanup must stop it.
+main_cmd=(/usr/local/bin/rke2 server)
+[[ $LAB_KIND == k3s ]] && main_cmd=(/usr/local/bin/k3s server)
+setsid -f "${main_cmd[@]}" </dev/null >/dev/null 2>&1
+for ((i = 0; i < 50; i++)); do main=$(pids_of "${main_cmd[0]##*/}" server); main=${main%%$'\n'*}; [[ -n $main ]] && break; sleep 0.05; done
+LAB_MAIN_PID=$main systemctl start "$UNIT"
+if [[ $LAB_KIND == rke2 ]]; then kill -KILL "$main"; fi   # is-active: failed
+
+# ------------------------------------------------------------- the cluster containerd and pods
+mkdir -p "$CLUSTER_STATE" "$DATA_DIR/agent/containerd"
+PATH="$BIN_DIR:$PATH" setsid -f "$BIN_DIR/containerd" -c "$CLUSTER_CONFIG" -a "$CLUSTER_SOCK" \
+  --state "$CLUSTER_STATE" --root "$CLUSTER_ROOT" </dev/null >>"$DATA_DIR/agent/containerd/containerd.log" 2>&1
+wait_sock "$CLUSTER_SOCK"
+CTR=("$BIN_DIR/ctr" -a "$CLUSTER_SOCK" -n k8s.io)
+"${CTR[@]}" images import --snapshotter native "$image_tar" >/dev/null
+ip link add cni0 type bridge
+ip addr add 10.42.0.1/24 dev cni0
+ip link set cni0 up
+ip link add flannel.1 type vxlan id 1 dstport 8472 dev eth0
+ip link set flannel.1 up
+pods_json=()
+for ((p = 1; p <= 2; p++)); do
+  pod_uid=$(uuid) netns="cni-$(uuid)" veth="veth$(hex 8)" sandbox=$(hex 64) app=$(hex 64)
+  ip netns add "$netns"
+  ip link add "$veth" type veth peer name eth0 netns "$netns"
+  ip link set "$veth" master cni0 up
+  ip -n "$netns" addr add "10.42.0.$((p + 10))/24" dev eth0
+  ip -n "$netns" link set eth0 up
+  ip -n "$netns" link set lo up
+  for c in "$sandbox" "$app"; do
+    PATH="$BIN_DIR:$PATH" "${CTR[@]}" run -d --snapshotter native --cgroup "$LAB_CGROUP_PARENT/k8s.io-${c:0:12}" \
+      --with-ns "network:/run/netns/$netns" --label "io.kubernetes.pod.uid=$pod_uid" \
+      --label "io.cri-containerd.kind=$([[ $c == "$sandbox" ]] && echo sandbox || echo container)" \
+      "$LAB_IMAGE" "$c" sleep 2147483647 >/dev/null
+  done
+  v=/var/lib/kubelet/pods/$pod_uid/volumes
+  mkdir -p "$v/kubernetes.io~empty-dir/x" "$v/kubernetes.io~projected/kube-api-access-$(alnum 5)" \
+    "/var/lib/kubelet/pods/$pod_uid/containers/app" "/var/lib/kubelet/pods/$pod_uid/plugins"
+  mount -t tmpfs -o size=1m tmpfs "$v/kubernetes.io~empty-dir/x"
+  put "$v/kubernetes.io~empty-dir/x/cache" "$(hex 32)"
+  mount -t tmpfs -o size=1m tmpfs "$(echo "$v"/kubernetes.io~projected/kube-api-access-*)"
+  pods_json+=("$(jq -nc --arg uid "$pod_uid" --arg netns "$netns" --arg veth "$veth" --arg sandbox "$sandbox" --arg app "$app" \
+    '{uid:$uid, netns:$netns, veth:$veth, sandbox:$sandbox, container:$app}')")
+done
+put /var/lib/kubelet/cpu_manager_state '{"policyName":"none"}'
+
+# ------------------------------------------------------------------ keepers and near misses
+keepers_json='{}'
+if [[ $LAB_KIND == rke2 ]]; then
+  # A system containerd beside RKE2's (e.g. a build host): its own socket, root and unit, and a
+  # task in a namespace of its own. nodescrub must leave all of it running.
+  if ! /usr/bin/ctr -a "$KEEPER_SOCK" version >/dev/null 2>&1; then
+    put "$KEEPER_CONFIG" "# lab: the node's system containerd (not the cluster's)
+version = 2
+root = \"$KEEPER_ROOT\"
+state = \"$KEEPER_STATE\"
+disabled_plugins = [\"io.containerd.grpc.v1.cri\"]
+[grpc]
+  address = \"$KEEPER_SOCK\""
+    mkdir -p "$KEEPER_ROOT" "$KEEPER_STATE"
+    setsid -f /usr/bin/containerd -c "$KEEPER_CONFIG" </dev/null >>/var/log/containerd-keeper.log 2>&1
+    wait_sock "$KEEPER_SOCK"
+  fi
+  kpid=$(pids_of containerd "$KEEPER_CONFIG"); kpid=${kpid%%$'\n'*}
+  [[ -f /lib/systemd/system/containerd.service ]] || put /etc/systemd/system/containerd.service "[Unit]
+Description=containerd container runtime
+[Service]
+ExecStart=/usr/bin/containerd
+KillMode=process
+[Install]
+WantedBy=multi-user.target"
+  systemctl enable containerd.service 2>/dev/null
+  LAB_MAIN_PID=$kpid systemctl start containerd.service
+  KCTR=(/usr/bin/ctr -a "$KEEPER_SOCK" -n "$KEEPER_NAMESPACE")
+  "${KCTR[@]}" images ls -q | grep -qxF "$LAB_IMAGE" || "${KCTR[@]}" images import --snapshotter native "$image_tar" >/dev/null
+  if ! "${KCTR[@]}" tasks ls 2>/dev/null | awk '$1 == "'"$KEEPER_TASK"'" && $3 == "RUNNING"' | grep -q .; then
+    "${KCTR[@]}" tasks rm -f "$KEEPER_TASK" >/dev/null 2>&1 || true
+    "${KCTR[@]}" containers rm "$KEEPER_TASK" >/dev/null 2>&1 || true
+    "${KCTR[@]}" run -d --snapshotter native --cgroup "$LAB_CGROUP_PARENT/keeper-$KEEPER_TASK" \
+      "$LAB_IMAGE" "$KEEPER_TASK" sleep 2147483647 >/dev/null
+  fi
+  [[ -e /run/netns/backup-cni-net ]] || ip netns add backup-cni-net
+  if ! ip link show cni0-keep >/dev/null 2>&1; then
+    ip link add cni0-keep type bridge
+    ip link set cni0-keep up
+  fi
+  if ! ip link show vethkeep01 >/dev/null 2>&1; then
+    ip -n backup-cni-net link delete vethkeep02 2>/dev/null || true
+    ip link add vethkeep01 type veth peer name vethkeep02 netns backup-cni-net
+    ip link set vethkeep01 master cni0-keep up
+  fi
+  put /srv/rke2-backup/etcd-snapshot-lab.db "$(hex 64)"
+  put /etc/rancher/rke2-backup/config.yaml "# an operator's copy: not the live config
+server: https://10.250.255.1:9345"
+else
+  put /etc/systemd/system/k3s-notes.service "[Unit]
+Description=Notes about the k3s cluster (not k3s)
+[Service]
+ExecStart=/usr/local/bin/k3s-notes
+[Install]
+WantedBy=multi-user.target"
+  standin /usr/local/bin/k3s-notes 'f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done'
+  systemctl enable k3s-notes.service 2>/dev/null
+  setsid -f /usr/local/bin/k3s-notes </dev/null >/dev/null 2>&1
+  for ((i = 0; i < 50; i++)); do np=$(pids_of k3s-notes); np=${np%%$'\n'*}; [[ -n $np ]] && break; sleep 0.05; done
+  LAB_MAIN_PID=$np systemctl start k3s-notes.service
+  mkdir -p /run/k3s-notes
+  mountpoint -q /run/k3s-notes || mount -t tmpfs -o size=1m tmpfs /run/k3s-notes
+  put /run/k3s-notes/notes.txt "cluster notes"
+  put /srv/k3s-backup/k3s-snapshot-lab.db "$(hex 64)"
+  put /etc/rancher/k3s-backup/config.yaml "# an operator's copy: not the live config
+data-dir: /srv/k3s"
+fi
+rm -f "$image_tar"
+
+printf '%s\n' "${pods_json[@]}" | jq -sc --arg kind "$LAB_KIND" --arg dataDir "$DATA_DIR" --arg unit "$UNIT" \
+  '{kind:$kind, dataDir:$dataDir, unit:$unit, pods:.}'

@@ -1,0 +1,79 @@
+// Helpers for the lab's containerd node kinds (rke2, k3s; issue 16): their status line, the seed's
+// report and the by-hand reference cleanup. The oracle itself is scripts/lab.d/status-containerd.sh.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, labDir, labRun, type LabRunOptions } from './lab.js';
+
+export type ContainerdKind = 'rke2' | 'k3s';
+
+/** Every count must be 0 for `clean` (see scripts/lab.d/README.md, "containerd node kinds"). */
+export const CONTAINERD_LEFTOVER_KEYS = [
+  'shims',
+  'pod_processes',
+  'cluster_containerd',
+  'mounts',
+  'cni_netns',
+  'units',
+  'directories',
+] as const;
+export type ContainerdLeftoverKey = (typeof CONTAINERD_LEFTOVER_KEYS)[number];
+
+const COMMON_KEEPERS = ['binaries', 'unit_files', 'eth0', 'hostname', 'users', 'sudoers', 'sshd_config'] as const;
+/** Every keeper must hold for `intact`; the RKE2 node has a system containerd, the K3s node near misses. */
+export const CONTAINERD_KEEPER_KEYS = {
+  rke2: [
+    ...COMMON_KEEPERS,
+    'system_containerd',
+    'keeper_task',
+    'containerd_unit',
+    'backup_netns',
+    'keep_bridge',
+    'backup_data',
+    'backup_config',
+  ],
+  k3s: [...COMMON_KEEPERS, 'notes_unit', 'notes_tmpfs', 'backup_data', 'backup_config'],
+} as const satisfies Record<ContainerdKind, readonly string[]>;
+
+/** One `scripts/lab status` line of a containerd-kind node. */
+export interface ContainerdLabStatus {
+  node: string;
+  reachable: boolean;
+  leftovers: Record<ContainerdLeftoverKey, number> | null;
+  keepers: Record<string, boolean> | null;
+  dockerd: boolean | null;
+  clean: boolean;
+  intact: boolean;
+  expectedStatus: string;
+  /** Reported, never judged: the cluster unit's state and the pod network interfaces left. */
+  info?: { unit: string; active: string; enabled: string; interfaces: number };
+}
+
+export function containerdStatus(nodes: string[], options: LabRunOptions = {}): ContainerdLabStatus[] {
+  const result = labRun(['status', ...nodes], options);
+  if (result.exitCode !== 0 && result.exitCode !== 1) {
+    throw new Error(`scripts/lab status exited ${result.exitCode}:\n${result.stderr.trim()}`);
+  }
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as ContainerdLabStatus);
+}
+
+/** What the last seed of a containerd-kind node made (seed.json). */
+export interface ContainerdSeedReport {
+  kind: ContainerdKind;
+  dataDir: string;
+  unit: string;
+  pods: Array<{ uid: string; netns: string; veth: string; sandbox: string; container: string }>;
+}
+
+export function containerdSeedReport(node: string, dir = labDir()): ContainerdSeedReport {
+  return JSON.parse(readFileSync(join(dir, 'nodes', node, 'seed.json'), 'utf8')) as ContainerdSeedReport;
+}
+
+/** The by-hand cleanup of a failed RKE2/K3s node (rke2-killall-like); run it with `sh -s KIND DATA_DIR`. */
+export const CONTAINERD_REFERENCE_CLEANUP = readFileSync(
+  join(REPO_ROOT, 'scripts/lab.d/reference-cleanup-containerd.sh'),
+  'utf8',
+);
