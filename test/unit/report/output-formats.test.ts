@@ -14,6 +14,14 @@ describe('output formats', () => {
     expect(() => normalizeFleetOptions({ output: 'xml' })).toThrow('--output: expected one of text, json, ndjson, got "xml"');
   });
 
+  it('every name resolves to a renderer that prints a plan and results', () => {
+    for (const name of OUTPUT_FORMAT_NAMES) {
+      const format = OUTPUT_FORMATS[name];
+      expect(format.plan(results, false)).toBeDefined();
+      expect(format.results(results, 'nodescrub-run')).toBeDefined();
+    }
+  });
+
   it('--json means json, but a streaming --output wins', () => {
     expect(normalizeFleetOptions({ json: true }).output).toBe('json');
     expect(normalizeFleetOptions({ json: true, output: 'ndjson' }).output).toBe('ndjson');
