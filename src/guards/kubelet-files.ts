@@ -5,7 +5,7 @@
 import { normalize } from 'node:path/posix';
 import type { ProbeSection } from '../recipe/probe/section.js';
 import { CONTAINERD_DISTRIBUTIONS } from '../recipe/catalogue.js';
-import { READ_DATA_DIR } from '../recipe/data-dir.js';
+import { READ_DATA_DIR } from '../recipe/read-data-dir.js';
 import { shellQuote } from '../transport/shell-quote.js';
 
 /** Where the kubelet's kubeconfig lives, by distribution (RKE1, kubeadm, RKE2, k3s). */

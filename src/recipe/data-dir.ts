@@ -4,14 +4,6 @@
 import { posix } from 'node:path';
 import type { DistributionFacts } from './facts/containerd.js';
 
-/**
- * sh: with `$c` a config.yaml, sets `$v` to its top-level `data-dir:` (a plain one-line scalar:
- * quotes and a trailing comment stripped), empty when there is none. Shared by the probe and the
- * live-node guard (which looks for `<data-dir>/agent/kubelet.kubeconfig`).
- */
-export const READ_DATA_DIR = `v=$(sed -n 's/^data-dir[[:space:]]*:[[:space:]]*//p' "$c" 2>/dev/null | sed -n 1p)
-    v=\${v%%[[:space:]]#*}; v=\${v%"\${v##*[![:space:]]}"}
-    case $v in \\"*\\") v=\${v#\\"}; v=\${v%\\"} ;; \\'*\\') v=\${v#\\'}; v=\${v%\\'} ;; esac`;
 
 /** Top-level and system directories a data dir may never be (it may be below some of them). */
 const NEVER = new Set([

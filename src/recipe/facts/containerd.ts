@@ -14,7 +14,7 @@ import {
   SYSTEM_CONTAINERD_SOCKET,
   type DistributionName,
 } from '../catalogue.js';
-import { READ_DATA_DIR } from '../data-dir.js';
+import { READ_DATA_DIR } from '../read-data-dir.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
 import { PATH_TYPES, type PathType } from './path-shape.js';
