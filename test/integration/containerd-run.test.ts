@@ -19,7 +19,7 @@ const ALL = [NODES.rke2, NODES.k3s, RKE1];
 interface PlanHost {
   name: string;
   status: string;
-  steps: { id: string; artifacts: { category: string; name: string }[]; noop?: string; refusal?: string }[];
+  steps: { id: string; artifacts: { category: string; name: string }[]; notes: string[]; noop?: string; refusal?: string }[];
 }
 
 /** The CLI on the private lab: its inventory, known_hosts and secrets. */
@@ -70,6 +70,9 @@ describe('nodescrub on RKE2 and K3s nodes (real containerd, shims, mounts) besid
     expect(artifactNames(rke2, 'directories')).toEqual(expect.arrayContaining(['/etc/rancher/rke2', '/etc/rancher/node', '/var/lib/rancher']));
     expect(artifactNames(k3s, 'directories')).toEqual(expect.arrayContaining(['/etc/rancher/k3s', '/etc/rancher/node', '/srv/k3s']));
     expect(artifactNames(k3s, 'directories')).not.toContain('/srv/k3s-backup');
+    for (const [host, name] of [[rke2, 'rke2'], [k3s, 'k3s']] as const) {
+      expect(host.steps.find((s) => s.id === 'directories')?.notes).toContain(`${name}: binaries (/usr/local/bin/${name}, the killall and uninstall scripts) and unit files are kept`);
+    }
     const rke1 = planned.find((h) => h.name === RKE1)!;
     expect(artifactNames(rke1, 'containerd')).toEqual([]); // docker's own containerd is none of it
   });

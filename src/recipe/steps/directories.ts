@@ -91,6 +91,11 @@ export const directoriesStep: Step = {
       artifacts.push({ category: 'directories', name: entry.path, detail: describeEntry(entry, own) });
       commands.push(own ? emptyInPlaceCommand(entry.path, facts) : removeCommand(entry, facts));
     }
+    const distributions = facts.containerd.distributions.map((d) => d.name);
+    if (commands.length > 0 && distributions.length > 0) {
+      // So the operator knows the node can be re-installed or rejoined without fetching anything.
+      notes.push(`${distributions.join(' and ')}: binaries (/usr/local/bin/${distributions.join(', /usr/local/bin/')}, the killall and uninstall scripts) and unit files are kept`);
+    }
     if (commands.length > 0 && !facts.tools.rmOneFileSystem) {
       notes.push('rm lacks --one-file-system (busybox): each removal is guarded by a mountinfo check only');
     }

@@ -2,6 +2,8 @@
 # server + token, the data dir with data/<version>/bin and its `bin` link, the RKE2 containerd on
 # /run/k3s/containerd with two k8s.io pods (real shims, runc, rootfs bind mounts) left running with
 # no rke2 process (KillMode=process), two cni-<uuid> pod network namespaces and a pod volume mount.
+# The tasks get no cgroup (`--cgroup ""`): cgroups are not namespaced, and any the sandbox made would
+# outlive it on the real machine.
 # Beside it, what must survive: the system containerd (/run/containerd) with a task in namespace
 # `keeper`, the netns `backup-cni-net`, /etc/rancher/rke2-backup and /srv/rke2-backup.
 set -eu
@@ -31,7 +33,7 @@ containerd -c /tmp/system-containerd.toml -a /run/containerd/containerd.sock --s
 i=0; until [ -S /run/k3s/containerd/containerd.sock ] && [ -S /run/containerd/containerd.sock ]; do i=$((i + 1)); [ $i -lt 100 ] || exit 1; sleep 0.1; done
 sleep 0.5
 
-pod() { rootfs "/tmp/rootfs-$2"; PATH="$D/bin:$PATH" "$D/bin/ctr" -a "$1" -n "$3" run -d --rootfs "/tmp/rootfs-$2" "$2" /bin/sh -c "trap 'exit 0' TERM; while :; do /bin/sleep 1; done" >/dev/null; }
+pod() { rootfs "/tmp/rootfs-$2"; PATH="$D/bin:$PATH" "$D/bin/ctr" -a "$1" -n "$3" run -d --cgroup "" --rootfs "/tmp/rootfs-$2" "$2" /bin/sh -c "trap 'exit 0' TERM; while :; do /bin/sleep 1; done" >/dev/null; }
 pod /run/k3s/containerd/containerd.sock 3f1c9a0e5b7d2c4a6e8f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d k8s.io
 pod /run/k3s/containerd/containerd.sock 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b k8s.io
 pod /run/containerd/containerd.sock notes-web keeper
