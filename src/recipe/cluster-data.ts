@@ -33,6 +33,11 @@ export function listClusterData(facts: Pick<Facts, 'directories' | 'clusterData'
     const within = items.find((item) => item.path !== path && isAtOrBelow(path, item.path));
     items.push({ path, what, sizeKiB: entry.sizeKiB, ...(within ? { within: within.path } : {}) });
   }
+  // Below a custom data dir (removed whole by the directories step when it passes its checks).
+  for (const entry of facts.clusterData.custom ?? []) {
+    if ((entry.type !== 'directory' && entry.type !== 'file') || entry.empty === true) continue;
+    items.push({ path: entry.path, what: entry.what, sizeKiB: entry.sizeKiB });
+  }
   return items;
 }
 

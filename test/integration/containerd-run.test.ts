@@ -19,6 +19,7 @@ const ALL = [NODES.rke2, NODES.k3s, RKE1];
 interface PlanHost {
   name: string;
   status: string;
+  data: { path: string }[];
   steps: { id: string; artifacts: { category: string; name: string }[]; notes: string[]; noop?: string; refusal?: string }[];
 }
 
@@ -70,6 +71,9 @@ describe('nodescrub on RKE2 and K3s nodes (real containerd, shims, mounts) besid
     expect(artifactNames(rke2, 'directories')).toEqual(expect.arrayContaining(['/etc/rancher/rke2', '/etc/rancher/node', '/var/lib/rancher']));
     expect(artifactNames(k3s, 'directories')).toEqual(expect.arrayContaining(['/etc/rancher/k3s', '/etc/rancher/node', '/srv/k3s']));
     expect(artifactNames(k3s, 'directories')).not.toContain('/srv/k3s-backup');
+    // The datastore below the custom data dir is cluster data: archived before the data dir goes.
+    expect(k3s.data.map((d) => d.path)).toContain('/srv/k3s/server/db');
+    expect(rke2.data.map((d) => d.path)).toContain('/var/lib/rancher/rke2/server/db');
     for (const [host, name] of [[rke2, 'rke2'], [k3s, 'k3s']] as const) {
       expect(host.steps.find((s) => s.id === 'directories')?.notes).toContain(`${name}: binaries (/usr/local/bin/${name}, the killall and uninstall scripts) and unit files are kept`);
     }
@@ -81,6 +85,7 @@ describe('nodescrub on RKE2 and K3s nodes (real containerd, shims, mounts) besid
     const report = join(dir, 'run.json');
     const run = cli('run', '--limit', ALL.join(','), '--yes', '--report', report);
     expect({ exit: run.exitCode, stderr: run.exitCode === 0 ? '' : run.stderr }).toEqual({ exit: 0, stderr: '' });
+    expect(run.stderr).toMatch(new RegExp(`^${NODES.k3s}: backup: \\S+ \\([^)]*\\) holds the cluster data /srv/k3s/server/db$`, 'm'));
     for (const kind of ['rke2', 'k3s'] as const) expect(containerdStatus([NODES[kind]], options)[0]).toMatchObject({ clean: true, intact: true });
     expect(labStatus([RKE1], options)[0]).toMatchObject({ clean: true, intact: true });
     const doc = JSON.parse(readFileSync(report, 'utf8')) as { hosts: { name: string; status: string; steps: { id: string; removed: { name: string }[] }[] }[] };

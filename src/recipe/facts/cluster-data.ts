@@ -1,7 +1,8 @@
 // The cluster-data paths below the 16 (etcd under rke2/k3s, snapshots, local-path volumes): what
 // each is and its size, bounded like the directories' du. /var/lib/etcd, one of the 16, is measured
 // by the directories fact already.
-import { CLEANUP_DIRECTORIES, CLUSTER_DATA } from '../catalogue.js';
+import { CLEANUP_DIRECTORIES, CLUSTER_DATA, CONTAINERD_DISTRIBUTIONS } from '../catalogue.js';
+import { READ_DATA_DIR } from '../read-data-dir.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
 import { EMPTY_PROBE, parseEmpty, PATH_TYPES } from './path-shape.js';
@@ -17,15 +18,58 @@ export interface DataPathEntry {
   empty: boolean | null;
 }
 
+/** Cluster data below a custom RKE2/K3s data dir (`data-dir:`), which the fixed list cannot name. */
+export interface CustomDataPathEntry extends DataPathEntry {
+  /** What it is ("etcd member data (k3s, data-dir)"). */
+  what: string;
+}
+
 export interface ClusterDataFacts {
   /** The CLUSTER_DATA paths not among the 16 (those are in DirectoryFacts), in catalogue order. */
   entries: DataPathEntry[];
+  /** Below a custom data dir: <data-dir>/server/db and (K3s) <data-dir>/storage; absent when none. */
+  custom?: CustomDataPathEntry[];
 }
+
+/** What lies below a data dir, by the distribution's own layout (as CLUSTER_DATA has it below the defaults). */
+const DATA_DIR_CONTENT: Record<string, { sub: string; what: string }[]> = {
+  rke2: [{ sub: 'server/db', what: 'etcd member data (RKE2, data-dir)' }],
+  k3s: [
+    { sub: 'server/db', what: 'datastore (K3s: etcd or sqlite; data-dir)' },
+    { sub: 'storage', what: 'local-path volumes (K3s, data-dir)' },
+  ],
+};
 
 /** The CLUSTER_DATA paths this fact probes, in catalogue order. */
 export const PROBED_DATA_PATHS: readonly string[] = CLUSTER_DATA.map((d) => d.path).filter(
   (path) => !(CLEANUP_DIRECTORIES as readonly string[]).includes(path),
 );
+
+const MEASURE = `if [ -L "$p" ]; then t=symlink; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file
+  elif [ -e "$p" ]; then t=other; else t=absent; fi
+  s=-
+  if [ "$t" = directory ] || [ "$t" = file ]; then s=$(__ns_t 5 du -skx "$p" 2>/dev/null); s=\${s%%[!0-9]*}; [ -n "$s" ] || s=-; fi
+  ${EMPTY_PROBE}`;
+
+// Per distribution whose config names a data-dir: each content path, its index in DATA_DIR_CONTENT, the path last.
+const CUSTOM_SCRIPT = CONTAINERD_DISTRIBUTIONS.map(
+  ({ name, config }) => `c=${shellQuote(config)}; v=
+if [ -f "$c" ]; then ${READ_DATA_DIR}
+fi
+if [ -n "$v" ]; then i=0; for sub in ${DATA_DIR_CONTENT[name].map((d) => shellQuote(d.sub)).join(' ')}; do p=$v/$sub
+  ${MEASURE}
+  printf 'custom %s %s %s %s %s %s\\n' ${name} "$i" "$t" "$s" "$e" "$p"; i=$((i + 1)); done
+fi`,
+).join('\n');
+
+function parseCustom(line: string, lineNo: number): CustomDataPathEntry {
+  const match = /^custom (rke2|k3s) (\d) ([a-z]+) (\d{1,15}|-) (yes|no|-) (\/.*)$/.exec(line);
+  const what = match ? DATA_DIR_CONTENT[match[1]][Number(match[2])]?.what : undefined;
+  if (!match || what === undefined || !(PATH_TYPES as readonly string[]).includes(match[3])) {
+    return parseFail('cluster-data', `bad custom data line ${JSON.stringify(line.slice(0, 80))}`, lineNo);
+  }
+  return { path: match[6], type: match[3] as PathType, sizeKiB: match[4] === '-' ? null : Number(match[4]), empty: parseEmpty('cluster-data', match[5], lineNo), what };
+}
 
 function parseEntry(line: string, lineNo: number): DataPathEntry {
   const expected = PROBED_DATA_PATHS[lineNo - 1];
@@ -50,12 +94,15 @@ export const clusterDataFact: FactDefinition<ClusterDataFacts> = {
   if [ "$t" = directory ] || [ "$t" = file ]; then s=$(__ns_t 5 du -skx "$p" 2>/dev/null); s=\${s%%[!0-9]*}; [ -n "$s" ] || s=-; fi
   ${EMPTY_PROBE}
   printf 'data %s %s %s %s\\n' "$p" "$t" "$s" "$e"
-done`,
+done
+${CUSTOM_SCRIPT}`,
     },
   ],
   parse(read) {
-    const lines = bodyLines(read.get('cluster-data').stdout);
+    const all = bodyLines(read.get('cluster-data').stdout);
+    const lines = all.filter((line) => !line.startsWith('custom '));
     if (lines.length !== PROBED_DATA_PATHS.length) parseFail('cluster-data', `expected ${PROBED_DATA_PATHS.length} entries, got ${lines.length}`);
-    return { entries: lines.map((line, i) => parseEntry(line, i + 1)) };
+    const custom = all.flatMap((line, i) => (line.startsWith('custom ') ? [parseCustom(line, i + 1)] : []));
+    return { entries: lines.map((line, i) => parseEntry(line, i + 1)), ...(custom.length > 0 ? { custom } : {}) };
   },
 };

@@ -27,6 +27,15 @@ function factsWith(top: Partial<DirectoryEntry>[], data: Partial<DirectoryEntry>
 }
 
 describe('listClusterData', () => {
+  it('K3s with a custom data-dir: its datastore is listed (and so archived before removal); an empty storage dir is not', () => {
+    const facts = emptyHostFacts();
+    facts.clusterData.custom = [
+      { path: '/srv/k3s/server/db', type: 'directory', sizeKiB: 2048, empty: false, what: 'datastore (K3s: etcd or sqlite; data-dir)' },
+      { path: '/srv/k3s/storage', type: 'directory', sizeKiB: 4, empty: true, what: 'local-path volumes (K3s, data-dir)' },
+    ];
+    expect(listClusterData(facts)).toEqual([{ path: '/srv/k3s/server/db', what: 'datastore (K3s: etcd or sqlite; data-dir)', sizeKiB: 2048 }]);
+  });
+
   it('an RKE1 node: etcd member data and snapshots below /opt/rke', () => {
     const facts = factsWith([dir('/var/lib/etcd', 24), dir('/opt/rke', 40)], [dir('/opt/rke/etcd-snapshots', 12)]);
     expect(listClusterData(facts)).toEqual([
