@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, labDir, labRun, type LabRunOptions } from './lab.js';
+import { REPO_ROOT, labDir, labStatus, type LabRunOptions } from './lab.js';
 
 export type ContainerdKind = 'rke2' | 'k3s';
 
@@ -50,14 +50,7 @@ export interface ContainerdLabStatus {
 }
 
 export function containerdStatus(nodes: string[], options: LabRunOptions = {}): ContainerdLabStatus[] {
-  const result = labRun(['status', ...nodes], options);
-  if (result.exitCode !== 0 && result.exitCode !== 1) {
-    throw new Error(`scripts/lab status exited ${result.exitCode}:\n${result.stderr.trim()}`);
-  }
-  return result.stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as ContainerdLabStatus);
+  return labStatus<ContainerdLabStatus>(nodes, options);
 }
 
 /** What the last seed of a containerd-kind node made (seed.json). */

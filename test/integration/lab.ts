@@ -166,8 +166,9 @@ export interface LabStatus {
   expectedStatus: string;
 }
 
-/** `scripts/lab status` for the given nodes or groups (default: the healthy nodes). */
-export function labStatus(nodes: string[] = [], options: LabRunOptions = {}): LabStatus[] {
+/** `scripts/lab status` for the given nodes or groups (default: the healthy and containerd nodes);
+ * T is the line's shape (LabStatus for RKE1 nodes, ContainerdLabStatus for the containerd kinds). */
+export function labStatus<T = LabStatus>(nodes: string[] = [], options: LabRunOptions = {}): T[] {
   const result = labRun(['status', ...nodes], options);
   if (result.exitCode !== 0 && result.exitCode !== 1) {
     throw new Error(`scripts/lab status exited ${result.exitCode}:\n${result.stderr.trim()}`);
@@ -175,7 +176,7 @@ export function labStatus(nodes: string[] = [], options: LabRunOptions = {}): La
   return result.stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as LabStatus);
+    .map((line) => JSON.parse(line) as T);
 }
 
 /** Wipes and reseeds the given nodes or groups (default: every node with a machine behind it). */
