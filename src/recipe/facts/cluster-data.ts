@@ -5,7 +5,7 @@ import { CLEANUP_DIRECTORIES, CLUSTER_DATA, CONTAINERD_DISTRIBUTIONS } from '../
 import { READ_DATA_DIR } from '../read-data-dir.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
-import { EMPTY_PROBE, parseEmpty, PATH_TYPES } from './path-shape.js';
+import { EMPTY_PROBE, parseEmpty, PATH_TYPE_PROBE, PATH_TYPES } from './path-shape.js';
 import type { PathType } from './path-shape.js';
 
 /** One cluster-data path below the 16 (catalogue CLUSTER_DATA), measured like a directory. */
@@ -40,16 +40,17 @@ const DATA_DIR_CONTENT: Record<string, { sub: string; what: string }[]> = {
   ],
 };
 
+/** Type, bounded `du` size and emptiness of `$p` into `$t`, `$s`, `$e`. */
+const MEASURE = `${PATH_TYPE_PROBE}
+  s=-
+  if [ "$t" = directory ] || [ "$t" = file ]; then s=$(__ns_t 5 du -skx "$p" 2>/dev/null); s=\${s%%[!0-9]*}; [ -n "$s" ] || s=-; fi
+  ${EMPTY_PROBE}`;
+
 /** The CLUSTER_DATA paths this fact probes, in catalogue order. */
 export const PROBED_DATA_PATHS: readonly string[] = CLUSTER_DATA.map((d) => d.path).filter(
   (path) => !(CLEANUP_DIRECTORIES as readonly string[]).includes(path),
 );
 
-const MEASURE = `if [ -L "$p" ]; then t=symlink; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file
-  elif [ -e "$p" ]; then t=other; else t=absent; fi
-  s=-
-  if [ "$t" = directory ] || [ "$t" = file ]; then s=$(__ns_t 5 du -skx "$p" 2>/dev/null); s=\${s%%[!0-9]*}; [ -n "$s" ] || s=-; fi
-  ${EMPTY_PROBE}`;
 
 // Per distribution whose config names a data-dir: each content path, its index in DATA_DIR_CONTENT, the path last.
 const CUSTOM_SCRIPT = CONTAINERD_DISTRIBUTIONS.map(
@@ -88,11 +89,7 @@ export const clusterDataFact: FactDefinition<ClusterDataFacts> = {
     {
       id: 'cluster-data',
       script: `for p in ${PROBED_DATA_PATHS.map(shellQuote).join(' ')}; do
-  if [ -L "$p" ]; then t=symlink; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file
-  elif [ -e "$p" ]; then t=other; else t=absent; fi
-  s=-
-  if [ "$t" = directory ] || [ "$t" = file ]; then s=$(__ns_t 5 du -skx "$p" 2>/dev/null); s=\${s%%[!0-9]*}; [ -n "$s" ] || s=-; fi
-  ${EMPTY_PROBE}
+  ${MEASURE}
   printf 'data %s %s %s %s\\n' "$p" "$t" "$s" "$e"
 done
 ${CUSTOM_SCRIPT}`,

@@ -17,7 +17,7 @@ import {
 import { READ_DATA_DIR } from '../read-data-dir.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
-import { PATH_TYPES, type PathType } from './path-shape.js';
+import { PATH_TYPE_PROBE, PATH_TYPES, type PathType } from './path-shape.js';
 
 export interface DistributionFacts {
   name: DistributionName;
@@ -81,9 +81,6 @@ export interface ContainerdFacts {
 
 const DISTS = CONTAINERD_DISTRIBUTIONS.map((d) => `${d.name}:${d.config}:${d.dataDir}`).join(' ');
 
-const TYPE_OF = `if [ -L "$p" ]; then t=symlink; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file
-  elif [ -e "$p" ]; then t=other; else t=absent; fi`;
-
 const SCRIPT = `ctr=
 for d in ${DISTS}; do
   n=\${d%%:*}; r=\${d#*:}; c=\${r%%:*}; dd=\${r#*:}; v=
@@ -91,7 +88,7 @@ for d in ${DISTS}; do
     ${READ_DATA_DIR}
   else has=no; fi
   [ -n "$v" ] && dd=$v
-  p=$dd; ${TYPE_OF}
+  p=$dd; ${PATH_TYPE_PROBE}
   [ "$has" = no ] && [ "$t" = absent ] && continue
   m=no; { [ -d "$dd/agent" ] || [ -d "$dd/data" ] || [ -d "$dd/server" ]; } && m=yes
   printf 'dist %s %s %s %s %s %s\\n' "$n" "$has" "$([ -n "$v" ] && echo custom || echo default)" "$t" "$m" "$dd"
@@ -111,7 +108,7 @@ if [ -n "$s" ] && [ -n "$ctr" ]; then
   else printf 'tasks-error %s %s\\n' "$rc" "$(printf '%s' "$out" | head -n 1)"; fi
 fi
 for f in /run/netns/cni-*; do [ -e "$f" ] && printf 'netns %s\\n' "\${f#/run/netns/}"; done
-for p in ${DISTRIBUTION_STATE.map(shellQuote).join(' ')}; do ${TYPE_OF}; printf 'state %s %s\\n' "$t" "$p"; done
+for p in ${DISTRIBUTION_STATE.map(shellQuote).join(' ')}; do ${PATH_TYPE_PROBE}; printf 'state %s %s\\n' "$t" "$p"; done
 exit 0`;
 
 // /proc/PID/comm is a builtin read; only containerd and its shims get their arguments printed.

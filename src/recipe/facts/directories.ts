@@ -5,7 +5,7 @@
 import { CLEANUP_DIRECTORIES } from '../catalogue.js';
 import { shellQuote } from '../quote.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
-import { EMPTY_PROBE, parseEmpty, PATH_TYPES } from './path-shape.js';
+import { EMPTY_PROBE, parseEmpty, PATH_TYPE_PROBE, PATH_TYPES } from './path-shape.js';
 import type { PathType } from './path-shape.js';
 
 export interface DirectoryEntry {
@@ -54,8 +54,7 @@ export const directoriesFact: FactDefinition<DirectoryFacts> = {
       id: 'directories',
       // du is bounded per path (a huge tree must not stall the probe) and stays on one filesystem.
       script: `for p in ${CLEANUP_DIRECTORIES.map(shellQuote).join(' ')}; do
-  if [ -L "$p" ]; then t=symlink; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file
-  elif [ -e "$p" ]; then t=other; else t=absent; fi
+  ${PATH_TYPE_PROBE}
   s=-; a=-; i=-
   if [ "$t" != absent ]; then i=$(stat -c '%d:%i' "$p" 2>/dev/null) || i=-; fi
   if [ "$t" = directory ] || [ "$t" = file ]; then

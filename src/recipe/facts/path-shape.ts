@@ -7,6 +7,10 @@ export type PathType = 'absent' | 'directory' | 'file' | 'symlink' | 'other';
 
 export const PATH_TYPES: readonly PathType[] = ['absent', 'directory', 'file', 'symlink', 'other'];
 
+/** Sets `$t` to the type word of `$p` (a symlink is a symlink, never followed); builtins only. */
+export const PATH_TYPE_PROBE = `if [ -L "$p" ]; then t=symlink; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file
+  elif [ -e "$p" ]; then t=other; else t=absent; fi`;
+
 /** Needs `$p` (path) and `$t` (type word); sets `$e` to yes/no/-. `lost+found` alone counts as empty
  * (an emptied ext4 filesystem keeps it); an unreadable directory is `-` (unknown), never "empty". */
 export const EMPTY_PROBE = `e=-
