@@ -191,8 +191,17 @@ export const DISTRIBUTION_STATE = ['/etc/rancher/rke2', '/etc/rancher/k3s', '/et
 /** Units disabled as well as stopped: they would start the node into its old cluster at the next boot. */
 export const DISABLED_UNITS = ['rke2-server.service', 'rke2-agent.service', 'k3s.service', 'k3s-agent.service', 'rancher-system-agent.service'] as const;
 
-/** Runtime trees unmounted on a containerd node (children first), besides MOUNT_TREES and the data dir. */
-export const CONTAINERD_MOUNT_TREES = ['/run/k3s'] as const;
+/**
+ * Runtime trees unmounted on a containerd node (children first), besides MOUNT_TREES and the data
+ * dir: all of RKE2/K3s's /run/k3s; of the system containerd (kubeadm) only what its k8s.io
+ * namespace holds — the tasks' rootfs and the CRI plugin's sandbox mounts (the CRI serves k8s.io
+ * alone). Other namespaces' tasks (docker's `moby`, a user's) keep their rootfs.
+ */
+export const CONTAINERD_MOUNT_TREES = [
+  '/run/k3s',
+  '/run/containerd/io.containerd.runtime.v2.task/k8s.io',
+  '/run/containerd/io.containerd.grpc.v1.cri',
+] as const;
 
 /** The network namespaces the CNI plugins make for pods: `cni-` + a UUID. `backup-cni-net` and the like stay. */
 export const CNI_NETNS = /^cni-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

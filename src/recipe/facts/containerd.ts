@@ -54,6 +54,12 @@ export interface ContainerdDaemon {
   address: string | null;
 }
 
+export interface K8sContent {
+  containers: string[];
+  /** Image references as `ctr images ls -q` prints them (name:tag, name@digest or sha256:…). */
+  images: string[];
+}
+
 export interface ContainerdFacts {
   /** RKE2/K3s whose config or data dir exists. */
   distributions: DistributionFacts[];
@@ -69,6 +75,11 @@ export interface ContainerdFacts {
   tasks: ContainerdTask[] | null;
   /** Why the tasks could not be listed (null when listed or when there is no socket). */
   tasksError: string | null;
+  /** kubeadm only (the system containerd, which outlives the cleanup): its k8s.io containers and
+   * images, the cluster's content in /var/lib/containerd. Null elsewhere (RKE2/K3s keep theirs in
+   * the data dir, removed whole) or when they could not be listed (contentError says why). */
+  content: K8sContent | null;
+  contentError: string | null;
   /** Running shims of the k8s.io namespace (not zombies). */
   shims: ContainerdShim[];
   /** Running containerd daemons, each with its socket. */
@@ -107,6 +118,13 @@ if [ -n "$s" ] && [ -n "$ctr" ]; then
   if [ $rc -eq 0 ]; then printf '%s\\n' "$out" | sed -n '2,$p' | while read -r id pid st rest; do [ -n "$id" ] && printf 'task %s %s %s\\n' "$id" "$pid" "$st"; done
   else printf 'tasks-error %s %s\\n' "$rc" "$(printf '%s' "$out" | head -n 1)"; fi
 fi
+if [ "$s" = ${shellQuote(SYSTEM_CONTAINERD_SOCKET)} ] && [ -n "$ctr" ]; then
+  for what in containers images; do
+    out=$(__ns_t 10 "$ctr" -a "$s" -n ${KUBERNETES_CONTAINERD_NAMESPACE} "$what" ls -q 2>&1); rc=$?
+    if [ $rc -eq 0 ]; then printf '%s\\n' "$out" | sed -n "/./s/^/\${what%s} /p"
+    else printf 'content-error %s %s %s\\n' "$what" "$rc" "$(printf '%s' "$out" | head -n 1)"; fi
+  done
+fi
 for f in /run/netns/cni-*; do [ -e "$f" ] && printf 'netns %s\\n' "\${f#/run/netns/}"; done
 for p in ${DISTRIBUTION_STATE.map(shellQuote).join(' ')}; do ${PATH_TYPE_PROBE}; printf 'state %s %s\\n' "$t" "$p"; done
 exit 0`;
@@ -122,6 +140,9 @@ const PROCESSES = `for d in /proc/[0-9]*; do
   tr '\\0' '\\n' < "$d/cmdline" 2>/dev/null | head -n 40 | sed 's/^/arg /'
 done
 exit 0`;
+
+/** A container id or image reference as ctr prints it: no blanks, no control characters. */
+const CONTENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,511}$/;
 
 function parseDistribution(line: string, lineNo: number): DistributionFacts {
   const match = /^dist (rke2|k3s) (yes|no) (custom|default) ([a-z]+) (yes|no) (.+)$/.exec(line);
@@ -143,7 +164,11 @@ function parseTask(line: string, lineNo: number): ContainerdTask {
 }
 
 function parseRuntime(lines: string[]): ContainerdFacts {
-  const facts: ContainerdFacts = { distributions: [], kubeadm: false, crio: false, socket: null, ctr: null, tasks: null, tasksError: null, shims: [], daemons: [], cniNetns: [], state: [] };
+  const facts: ContainerdFacts = {
+    distributions: [], kubeadm: false, crio: false, socket: null, ctr: null, tasks: null, tasksError: null,
+    content: null, contentError: null, shims: [], daemons: [], cniNetns: [], state: [],
+  };
+  const content: K8sContent = { containers: [], images: [] };
   let listed = false;
   lines.forEach((line, i) => {
     const lineNo = i + 1;
@@ -174,6 +199,20 @@ function parseRuntime(lines: string[]): ContainerdFacts {
         facts.tasksError = code === '124' ? 'ctr tasks ls gave no answer within 10 s' : `ctr tasks ls failed (exit ${code}): ${message || 'no message'}`;
         return;
       }
+      case 'container':
+      case 'image': {
+        if (!CONTENT_NAME.test(rest)) parseFail('containerd', `bad ${word} line ${JSON.stringify(line.slice(0, 80))}`, lineNo);
+        (word === 'container' ? content.containers : content.images).push(rest);
+        return;
+      }
+      case 'content-error': {
+        const match = /^(containers|images) (\d+) ?(.*)$/.exec(rest);
+        if (!match) return parseFail('containerd', `bad content-error line ${JSON.stringify(line.slice(0, 80))}`, lineNo);
+        facts.contentError ??= match[2] === '124'
+          ? `ctr ${match[1]} ls gave no answer within 10 s`
+          : `ctr ${match[1]} ls failed (exit ${match[2]}): ${match[3].trim() || 'no message'}`;
+        return;
+      }
       case 'netns':
         if (CNI_NETNS.test(rest)) facts.cniNetns.push(rest);
         return;
@@ -189,6 +228,8 @@ function parseRuntime(lines: string[]): ContainerdFacts {
   });
   // Listed with no task at all: an empty list, not "unknown".
   if (!listed && facts.socket !== null && facts.ctr !== null && facts.tasksError === null) facts.tasks = [];
+  // Listed only on the system containerd of a kubeadm node.
+  if (facts.socket === SYSTEM_CONTAINERD_SOCKET && facts.ctr !== null && facts.contentError === null) facts.content = content;
   if (facts.state.length !== DISTRIBUTION_STATE.length) parseFail('containerd', `expected ${DISTRIBUTION_STATE.length} state lines, got ${facts.state.length}`);
   return facts;
 }

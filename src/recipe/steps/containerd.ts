@@ -3,7 +3,7 @@
 // tasks through ctr where the pods' containerd answers, then every k8s.io shim still running with its
 // process tree (as rke2-killall.sh does), then the RKE2/K3s containerd itself (never the system one),
 // then the pods' network namespaces. Other containerd namespaces (docker's `moby`, a user's) stay.
-import { CLUSTER_CONTAINERD_SOCKET, KUBERNETES_CONTAINERD_NAMESPACE } from '../catalogue.js';
+import { CLUSTER_CONTAINERD_SOCKET, KUBERNETES_CONTAINERD_NAMESPACE, SYSTEM_CONTAINERD_SOCKET } from '../catalogue.js';
 import type { ContainerdFacts } from '../facts/containerd.js';
 import type { ToolFacts } from '../facts/host.js';
 import { describeUnsafe, shellQuote, unsafeNameReason } from '../quote.js';
@@ -40,6 +40,18 @@ function stopDaemonCommand(pid: number): string {
   return `if ${still}; then kill ${pid}; for i in 1 2 3 4 5 6 7 8 9 10; do ${still} || break; sleep 1; done; ! ${still} || kill -9 ${pid}; fi`;
 }
 
+/** The container (and its snapshot) once its task is gone; one already deleted is fine. */
+function removeContainerCommand(facts: ContainerdFacts, tools: ToolFacts, id: string): string {
+  const q = shellQuote(id);
+  return `${bounded(tools, 30, ctr(facts, `containers delete ${q}`))} || ! ${bounded(tools, 30, ctr(facts, `containers info ${q}`))} >/dev/null 2>&1`;
+}
+
+/** The image in k8s.io only (--sync: its content goes now, unless another namespace still uses it). */
+function removeImageCommand(facts: ContainerdFacts, tools: ToolFacts, ref: string): string {
+  const q = shellQuote(ref);
+  return `${bounded(tools, 60, ctr(facts, `images rm --sync ${q}`))} >/dev/null || ! ${bounded(tools, 30, ctr(facts, `images ls -q`))} | grep -qxF -- ${q}`;
+}
+
 function removeNetnsCommand(name: string): string {
   const path = `/run/netns/${name}`;
   return `${unmountCommand(path)}; rm -f ${shellQuote(path)}`;
@@ -51,7 +63,9 @@ export const containerdStep: Step = {
     'On RKE2/K3s/kubeadm containerd nodes: kills and deletes the k8s.io tasks through ctr (the pods\' containerd socket, ' +
     '/run/k3s/containerd/containerd.sock or, on kubeadm, /run/containerd/containerd.sock), kills every remaining ' +
     'containerd-shim of the k8s.io namespace with its process tree, stops the RKE2/K3s containerd (never the system ' +
-    'containerd), and unmounts and removes the pods\' network namespaces /run/netns/cni-<uuid>. Docker\'s moby ' +
+    'containerd), and unmounts and removes the pods\' network namespaces /run/netns/cni-<uuid>. On kubeadm nodes the ' +
+    'k8s.io containers and images are then deleted through the system containerd (ctr containers delete, ctr images rm --sync), ' +
+    'which keeps running. Docker\'s moby ' +
     'namespace and any other containerd namespace are not touched; CRI-O is reported only.',
   plan(facts) {
     const runtime = facts.containerd;
@@ -59,7 +73,8 @@ export const containerdStep: Step = {
     const commands: string[] = [];
     const notes: string[] = [];
     if (runtime.crio) notes.push('CRI-O is installed (/var/run/crio/crio.sock): its pods are not cleaned by nodescrub');
-    for (const id of [...(runtime.tasks ?? []).map((t) => t.id), ...runtime.shims.map((s) => s.id)]) {
+    const content = runtime.content ?? { containers: [], images: [] };
+    for (const id of [...(runtime.tasks ?? []).map((t) => t.id), ...runtime.shims.map((s) => s.id), ...content.containers, ...content.images]) {
       const why = unsafeNameReason(id);
       if (why) return refusePlan(head, describeUnsafe('containerd task id', id, why));
     }
@@ -80,8 +95,20 @@ export const containerdStep: Step = {
       artifacts.push({ category: 'mounts', name: `/run/netns/${name}`, detail: 'pod network namespace' });
       commands.push(removeNetnsCommand(name));
     }
+    // kubeadm: the system containerd stays, so the cluster's containers and images in it are removed
+    // through it (the other namespaces' content, docker's `moby` included, stays).
+    const tasks = new Set((runtime.tasks ?? []).map((t) => t.id));
+    for (const id of content.containers) {
+      if (!tasks.has(id)) artifacts.push({ category: 'containers', name: `${KUBERNETES_CONTAINERD_NAMESPACE}/${id}`, detail: 'containerd container, no task' });
+      commands.push(removeContainerCommand(runtime, facts.tools, id));
+    }
+    for (const ref of content.images) {
+      artifacts.push({ category: 'images', name: `${KUBERNETES_CONTAINERD_NAMESPACE}/${ref}`, detail: `containerd image (${SYSTEM_CONTAINERD_SOCKET})` });
+      commands.push(removeImageCommand(runtime, facts.tools, ref));
+    }
+    if (runtime.contentError) notes.push(`the system containerd did not list the k8s.io containers and images (${runtime.contentError}): they stay in /var/lib/containerd`);
     const system = runtime.daemons.filter((d) => d.address !== CLUSTER_CONTAINERD_SOCKET).length;
     if (commands.length > 0 && system > 0) notes.push(`${system} other containerd daemon(s) (the system's, docker's) keep running: they are not the pods'`);
-    return makePlan(head, { artifacts, commands, notes }, 'already clean: no k8s.io task, shim, RKE2/K3s containerd or pod network namespace');
+    return makePlan(head, { artifacts, commands, notes }, 'already clean: no k8s.io task, container, image or shim, no RKE2/K3s containerd, no pod network namespace');
   },
 };
