@@ -119,13 +119,13 @@ lab_load() {
 node_field() {  # NAME COLUMN-NUMBER
   awk -v n="$1" -v c="$2" '$1 == n { print $c; found = 1 } END { exit !found }' "$LAB_TABLE"
 }
-node_names() {  # [healthy|faults|real|rke2|k3s|containerd|all]
+node_names() {  # [healthy|faults|real|rke2|k3s|kubeadm|containerd|all]
   case ${1:-all} in
     healthy) awk '$2 == "healthy" { print $1 }' "$LAB_TABLE" ;;
     faults) awk '$2 == "fault" { print $1 }' "$LAB_TABLE" ;;
     real) awk '$10 == 1 { print $1 }' "$LAB_TABLE" ;;
-    rke2 | k3s) awk -v k="$1" '$2 == k { print $1 }' "$LAB_TABLE" ;;
-    containerd) awk '$2 == "rke2" || $2 == "k3s" { print $1 }' "$LAB_TABLE" ;;
+    rke2 | k3s | kubeadm) awk -v k="$1" '$2 == k { print $1 }' "$LAB_TABLE" ;;
+    containerd) awk '$2 == "rke2" || $2 == "k3s" || $2 == "kubeadm" { print $1 }' "$LAB_TABLE" ;;
     all) awk '{ print $1 }' "$LAB_TABLE" ;;
   esac
 }
@@ -136,7 +136,7 @@ resolve_nodes() {
   (($#)) || set -- "$default"
   for a in "$@"; do
     case $a in
-      healthy | faults | real | rke2 | k3s | containerd | all) node_names "$a" ;;
+      healthy | faults | real | rke2 | k3s | kubeadm | containerd | all) node_names "$a" ;;
       *) node_field "$a" 1 >/dev/null || die "no node named '$a' in this lab ($(node_names all | tr '\n' ' '))"
         echo "$a" ;;
     esac

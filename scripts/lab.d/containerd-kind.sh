@@ -1,11 +1,19 @@
 # shellcheck shell=bash
-# The layout of the containerd node kinds (rke2, k3s): every path the seed, the status oracle and the
+# The layout of the containerd node kinds (rke2, k3s, kubeadm): every path the seed, the status oracle and the
 # lab's by-hand cleanup agree on. Sourced INSIDE a node (prepended to seed-containerd.sh,
 # status-containerd.sh and cleanup-containerd.sh) after LAB_KIND is set. Paths are those of a real
 # node (rke2's bundle/bin/rke2-killall.sh and rke2-uninstall.sh, k3s's install.sh).
 CLUSTER_SOCK=/run/k3s/containerd/containerd.sock   # the same for RKE2 and K3s
 CLUSTER_STATE=/run/k3s/containerd
 LAB_SYSTEMD_STATE=/run/lab-systemd                  # the systemctl stand-in's state (systemctl-standin.sh)
+# The system containerd (Debian's, kubeadm-style): a keeper on RKE2, the pods' runtime on kubeadm.
+KEEPER_SOCK=/run/containerd/containerd.sock
+KEEPER_ROOT=/var/lib/containerd
+KEEPER_STATE=/run/containerd
+KEEPER_CONFIG=/etc/containerd/config.toml
+KEEPER_NAMESPACE=keeper
+KEEPER_TASK=notes-web
+LAB_IMAGE=docker.io/rancher/lab-busybox:1.36
 case $LAB_KIND in
   rke2)
     DATA_DIR=/var/lib/rancher/rke2
@@ -18,7 +26,7 @@ case $LAB_KIND in
     STANDINS=(/usr/local/bin/rke2 /usr/local/bin/rke2-killall.sh /usr/local/bin/rke2-uninstall.sh)
     ;;
   k3s)
-    DATA_DIR=/srv/k3s                              # a custom data-dir (config.yaml), honoured by nodescrub
+    DATA_DIR=/srv/k3s                              # a custom data-dir (a config.yaml.d drop-in), honoured by nodescrub
     ETC_DIR=/etc/rancher/k3s
     DATA_VERSION=3c1b5c3c7e4f6d2a9b8e0f1a2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c
     BIN_DIR=$DATA_DIR/data/$DATA_VERSION/bin
@@ -28,22 +36,34 @@ case $LAB_KIND in
     STANDINS=(/usr/local/bin/k3s /usr/local/bin/kubectl /usr/local/bin/crictl /usr/local/bin/ctr
       /usr/local/bin/k3s-killall.sh /usr/local/bin/k3s-uninstall.sh)
     ;;
+  kubeadm)
+    # kubeadm's packages (pkgs.k8s.io debs): binaries in /usr/bin, the kubelet unit and kubeadm's
+    # drop-in under /usr/lib/systemd/system; the pods run on the system containerd, which stays.
+    DATA_DIR=
+    ETC_DIR=/etc/kubernetes
+    UNIT=kubelet.service
+    UNIT_DIR=/usr/lib/systemd/system
+    STANDINS=(/usr/bin/kubelet /usr/bin/kubeadm /usr/bin/kubectl)
+    CLUSTER_SOCK=$KEEPER_SOCK
+    CLUSTER_STATE=$KEEPER_STATE
+    KEEPER_NAMESPACE=moby                           # docker's containers on the same containerd
+    ;;
   *) echo "unknown containerd node kind '$LAB_KIND'" >&2; exit 1 ;;
 esac
-CLUSTER_ROOT=$DATA_DIR/agent/containerd
-CLUSTER_CONFIG=$DATA_DIR/agent/etc/containerd/config.toml
-# Where a cluster leaves mounts (status counts mount points equal to or below one of these; the
-# cni-* netns files by prefix).
-CLUSTER_MOUNT_ROOTS=(/run/k3s "$DATA_DIR" /var/lib/kubelet)
-CLUSTER_DIRS=("$ETC_DIR" /etc/rancher/node "$DATA_DIR")
-# The RKE2 node's keeper: a system containerd (kubeadm-style, Debian's) with a non-cluster namespace.
-KEEPER_SOCK=/run/containerd/containerd.sock
-KEEPER_ROOT=/var/lib/containerd
-KEEPER_STATE=/run/containerd
-KEEPER_CONFIG=/etc/containerd/config.toml
-KEEPER_NAMESPACE=keeper
-KEEPER_TASK=notes-web
-LAB_IMAGE=docker.io/rancher/lab-busybox:1.36
+if [[ $LAB_KIND == kubeadm ]]; then
+  CLUSTER_ROOT=$KEEPER_ROOT
+  CLUSTER_CONFIG=$KEEPER_CONFIG
+  # Where the cluster leaves mounts: the k8s.io tasks' rootfs (never moby's), the kubelet's volumes.
+  CLUSTER_MOUNT_ROOTS=("$KEEPER_STATE/io.containerd.runtime.v2.task/k8s.io" /var/lib/kubelet)
+  CLUSTER_DIRS=(/etc/kubernetes /var/lib/kubelet /var/lib/etcd /etc/cni)
+else
+  CLUSTER_ROOT=$DATA_DIR/agent/containerd
+  CLUSTER_CONFIG=$DATA_DIR/agent/etc/containerd/config.toml
+  # Where a cluster leaves mounts (status counts mount points equal to or below one of these; the
+  # cni-* netns files by prefix).
+  CLUSTER_MOUNT_ROOTS=(/run/k3s "$DATA_DIR" /var/lib/kubelet)
+  CLUSTER_DIRS=("$ETC_DIR" /etc/rancher/node "$DATA_DIR")
+fi
 
 # Mount points (decoded) equal to or below one of the args, or (for a trailing *) starting with it.
 mounts_under() {
@@ -73,4 +93,13 @@ pids_of() {  # PROG [ARGS...]
   return 0
 }
 shim_pids() { pids_of 'containerd-shim*' '-namespace k8s.io'; }
-cluster_containerd_pids() { pids_of containerd "$CLUSTER_STATE"; }   # containerd itself, not its shims
+# containerd itself, not its shims; a kubeadm node has none of its own (the system one stays)
+cluster_containerd_pids() { [[ $LAB_KIND == kubeadm ]] || pids_of containerd "$CLUSTER_STATE"; }
+# kubeadm: the k8s.io containers and images the system containerd still holds (-1: it did not answer).
+k8s_content_count() {
+  [[ $LAB_KIND == kubeadm ]] || { echo 0; return; }
+  local c i
+  c=$(/usr/bin/ctr -a "$KEEPER_SOCK" -n k8s.io containers ls -q 2>/dev/null) && i=$(/usr/bin/ctr -a "$KEEPER_SOCK" -n k8s.io images ls -q 2>/dev/null) ||
+    { echo -1; return; }
+  printf '%s\n%s\n' "$c" "$i" | grep -c . || true
+}

@@ -1,12 +1,12 @@
 # shellcheck shell=bash
-# The containerd node kinds, rke2 and k3s (issue 16): failed RKE2/K3s nodes whose cluster containerd
-# still runs its pods. Added by `scripts/lab up --kinds rke2,k3s` or, to a lab that is up,
-# `scripts/lab up-kind rke2|k3s NAME`; seeded by lab.d/seed-containerd.sh and judged by
+# The containerd node kinds, rke2, k3s and kubeadm (issue 16): failed RKE2/K3s nodes whose cluster
+# containerd still runs its pods, and a failed kubeadm node whose pods run on the system containerd. Added by `scripts/lab up --kinds rke2,k3s` or, to a lab that is up,
+# `scripts/lab up-kind rke2|k3s|kubeadm NAME`; seeded by lab.d/seed-containerd.sh and judged by
 # lab.d/status-containerd.sh (both run inside the node, with lab.d/containerd-kind.sh before them).
 # Nothing here runs for a lab without these kinds: `up` of the other nodes costs what it did.
 # Sourced by scripts/lab.
 
-LAB_CONTAINERD_KINDS=(rke2 k3s)
+LAB_CONTAINERD_KINDS=(rke2 k3s kubeadm)
 is_containerd_kind() { [[ " ${LAB_CONTAINERD_KINDS[*]} " == *" $1 "* ]]; }
 node_is_containerd_kind() { is_containerd_kind "$(node_field "$1" 2)"; }
 
@@ -61,7 +61,7 @@ node_prepare_containerd_upper() {
 lab_up_kind() {
   local kind=${1:-} name=${2:-} idx port t0
   is_containerd_kind "$kind" && [[ $name =~ ^[a-z][a-z0-9-]{0,30}$ ]] ||
-    die "usage: scripts/lab up-kind rke2|k3s NAME (NAME: lower-case letters, digits, dashes)"
+    die "usage: scripts/lab up-kind rke2|k3s|kubeadm NAME (NAME: lower-case letters, digits, dashes)"
   lab_load
   node_field "$name" 1 >/dev/null 2>&1 && die "up-kind: a node named '$name' exists already"
   # shellcheck source=/dev/null

@@ -5,13 +5,16 @@
 # prefixes end in "/" (rke2-killall's `grep "^/run/k3s"` would also take /run/k3s-notes). Binaries
 # and unit files stay. The lab's integration test runs it over ssh (`sh -s KIND DATA_DIR`) to prove
 # that `scripts/lab status` turns clean and stays intact. It is not nodescrub's recipe.
-# Usage: sh reference-cleanup-containerd.sh rke2|k3s DATA_DIR
+# kubeadm: `kubeadm reset` with ctr for crictl — the k8s.io tasks, containers and images go through
+# the system containerd, which keeps running with its other namespaces.
+# Usage: sh reference-cleanup-containerd.sh rke2|k3s|kubeadm DATA_DIR (kubeadm: DATA_DIR is ignored)
 set -u
 kind=$1 data_dir=$2
 case $kind in
   rke2) units="rke2-server.service rke2-agent.service" ;;
   k3s) units="k3s.service k3s-agent.service" ;;
-  *) echo "usage: $0 rke2|k3s DATA_DIR" >&2; exit 2 ;;
+  kubeadm) units="kubelet.service" ;;
+  *) echo "usage: $0 rke2|k3s|kubeadm DATA_DIR" >&2; exit 2 ;;
 esac
 
 children() { ps -e -o ppid= -o pid= | awk -v p="$1" '$1 == p { print $2 }'; }
@@ -28,11 +31,18 @@ shims=$(COLUMNS=100000 ps -e -o pid= -o args= | awk '$2 ~ /containerd-shim/ && /
 killtree $shims
 cluster=$(COLUMNS=100000 ps -e -o pid= -o args= | awk '$2 ~ /\/containerd$/ && / --state \/run\/k3s\/containerd/ { print $1 }')
 killtree $cluster
+if [ "$kind" = kubeadm ]; then
+  k8s() { ctr -a /run/containerd/containerd.sock -n k8s.io "$@"; }
+  for t in $(k8s tasks ls -q); do k8s tasks rm -f "$t" >/dev/null 2>&1; done
+  for c in $(k8s containers ls -q); do k8s containers rm "$c"; done
+  for i in $(k8s images ls -q); do k8s images rm --sync "$i" >/dev/null; done
+  unmount_below /run/containerd/io.containerd.runtime.v2.task/k8s.io/
+fi
 # 3. mounts, children first, then the netns files
 unmount_below /run/k3s/
 unmount_below /var/lib/kubelet/
 unmount_below /run/netns/cni-
-unmount_below "$data_dir/"
+[ "$kind" = kubeadm ] || unmount_below "$data_dir/"
 for f in /run/netns/cni-*; do [ -e "$f" ] && rm -f "$f"; done
 # 4. the pod network
 # (a veth may vanish by itself meanwhile: its peer dies with its netns)
@@ -40,5 +50,6 @@ for i in $(ip -o link show master cni0 2>/dev/null | awk -F': ' '{ print $2 }' |
 ip link delete cni0 2>/dev/null
 ip link delete flannel.1 2>/dev/null
 # 5. state and config (binaries and unit files stay)
-rm -rf --one-file-system /run/k3s "$data_dir" "/etc/rancher/$kind" /etc/rancher/node /var/lib/kubelet
+if [ "$kind" = kubeadm ]; then rm -rf --one-file-system /etc/kubernetes /var/lib/kubelet /var/lib/etcd /etc/cni
+else rm -rf --one-file-system /run/k3s "$data_dir" "/etc/rancher/$kind" /etc/rancher/node /var/lib/kubelet; fi
 exit 0

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs INSIDE an rke2 or k3s lab node, as root (scripts/lab seed pipes containerd-kind.sh + this
+# Runs INSIDE an rke2, k3s or kubeadm lab node, as root (scripts/lab seed pipes containerd-kind.sh + this
 # through `bash -c`). stdin: the lab's OCI image archive (busybox). Wipes what a previous seed or a
 # half-done cleanup left, then makes a failed node of the kind: state and config on disk, the
 # cluster containerd running from the data dir with pods (real shims, runc, rootfs mounts, cni-*
 # netns with veths in cni0), kubelet volume mounts, and the unit enabled — and resets the keepers
 # (RKE2) / near misses (K3s). Prints one JSON object describing what it made.
-# Env: LAB_NODE, LAB_KIND (rke2|k3s), LAB_CGROUP_PARENT (cgroup of every task the lab starts),
+# kubeadm: the pods run on the system containerd, which the seed (re)starts and which stays.
+# Env: LAB_NODE, LAB_KIND (rke2|k3s|kubeadm), LAB_CGROUP_PARENT (cgroup of every task the lab starts),
 #      LAB_KUBE_API, LAB_KUBE_CA_B64, LAB_KUBE_NODE_CERT_B64, LAB_KUBE_NODE_KEY_B64.
 set -euo pipefail
 pick() { local s='' i; for ((i = 0; i < $1; i++)); do s+=${2:SRANDOM % ${#2}:1}; done; printf '%s\n' "$s"; }
@@ -42,6 +43,11 @@ if /usr/bin/ctr -a "$CLUSTER_SOCK" version >/dev/null 2>&1; then
   for t in $(/usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks ls -q 2>/dev/null); do
     /usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io tasks rm -f "$t" >/dev/null 2>&1 || true
   done
+  if [[ $LAB_KIND == kubeadm ]]; then   # the system containerd stays: empty its k8s.io namespace
+    for c in $(/usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io containers ls -q 2>/dev/null); do
+      /usr/bin/ctr -a "$CLUSTER_SOCK" -n k8s.io containers rm "$c" >/dev/null 2>&1 || true
+    done
+  fi
 fi
 # shellcheck disable=SC2046
 kill_tree $(shim_pids) $(cluster_containerd_pids)
@@ -59,9 +65,65 @@ ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | while read -r ifc; d
   case $ifc in cni0 | flannel.1 | veth*) ip link delete "$ifc" 2>/dev/null || true ;; esac
 done
 rm -rf "${CLUSTER_DIRS[@]}" /var/lib/kubelet /run/k3s /etc/rancher/agent /var/lib/rancher/rancher-system-agent
+[[ $LAB_KIND == kubeadm ]] && rm -rf /etc/rancher /var/lib/rancher /opt/cni
 rm -f /etc/systemd/system/*.wants/"$UNIT"
 
 # ---------------------------------------------------------------------- the node's state on disk
+seed_kubeadm_state() {  # kubeadm init/join's layout (the control plane's static pods, certs, etcd)
+  local pki=/var/lib/kubelet/pki stamp
+  stamp=$(date -u +%Y-%m-%d-%H-%M-%S)
+  put "$pki/kubelet-client-$stamp.pem" "$(base64 -d <<<"${LAB_KUBE_NODE_CERT_B64:-}")
+$(base64 -d <<<"${LAB_KUBE_NODE_KEY_B64:-}")"
+  chmod 600 "$pki/kubelet-client-$stamp.pem"
+  ln -sfn "$pki/kubelet-client-$stamp.pem" "$pki/kubelet-client-current.pem"
+  put /etc/kubernetes/pki/ca.crt "$(base64 -d <<<"${LAB_KUBE_CA_B64:-}")"
+  put /etc/kubernetes/pki/ca.key "-----BEGIN RSA PRIVATE KEY-----
+$(hex 64)
+-----END RSA PRIVATE KEY-----"
+  put /etc/kubernetes/kubelet.conf "apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    certificate-authority-data: ${LAB_KUBE_CA_B64:-}
+    server: ${LAB_KUBE_API:-https://10.250.255.1:6443}
+  name: kubernetes
+contexts:
+- context:
+    cluster: kubernetes
+    user: system:node:$LAB_NODE
+  name: system:node:$LAB_NODE@kubernetes
+current-context: system:node:$LAB_NODE@kubernetes
+users:
+- name: system:node:$LAB_NODE
+  user:
+    client-certificate: $pki/kubelet-client-current.pem
+    client-key: $pki/kubelet-client-current.pem"
+  put /etc/kubernetes/admin.conf "apiVersion: v1
+kind: Config
+clusters:
+- cluster: {server: 'https://10.250.255.1:6443'}
+  name: kubernetes
+users:
+- name: kubernetes-admin
+  user: {token: $(hex 32)}"
+  chmod 600 /etc/kubernetes/admin.conf /etc/kubernetes/kubelet.conf
+  for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+    put "/etc/kubernetes/manifests/$c.yaml" "apiVersion: v1
+kind: Pod
+metadata: {name: $c, namespace: kube-system}"
+  done
+  put /var/lib/kubelet/config.yaml "apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+cgroupDriver: systemd
+containerRuntimeEndpoint: unix:///run/containerd/containerd.sock
+staticPodPath: /etc/kubernetes/manifests"
+  put /var/lib/kubelet/kubeadm-flags.env "KUBELET_KUBEADM_ARGS=\"--container-runtime-endpoint=unix:///run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9\""
+  for f in member/snap/db member/wal/0000000000000000-0000000000000000.wal; do put "/var/lib/etcd/$f" "$(hex 256)"; done
+  put /etc/cni/net.d/10-flannel.conflist '{"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel"},{"type":"portmap"}]}'
+  mkdir -p /opt/cni/bin
+  for b in bridge flannel portmap host-local loopback; do standin "/opt/cni/bin/$b" 'exit 1'; done
+}
+if [[ $LAB_KIND == kubeadm ]]; then seed_kubeadm_state; else
 token="K10$(hex 64)::server:$(hex 32)"
 case $LAB_KIND in
   rke2) put "$ETC_DIR/config.yaml" "# written by rancher-system-agent (lab)
@@ -69,10 +131,13 @@ server: https://10.250.255.1:9345
 token: $token
 node-name: $LAB_NODE
 cni: canal" ;;
-  k3s) put "$ETC_DIR/config.yaml" "server: https://10.250.255.1:6443
+  k3s) # the data dir moved by a drop-in (read after config.yaml, so it wins)
+    put "$ETC_DIR/config.yaml" "server: https://10.250.255.1:6443
 token: $token
-data-dir: $DATA_DIR
-node-name: $LAB_NODE" ;;
+data-dir: /var/lib/rancher/k3s
+node-name: $LAB_NODE"
+    put "$ETC_DIR/config.yaml.d/50-data-dir.yaml" "# the big disk
+data-dir: $DATA_DIR" ;;
 esac
 chmod 600 "$ETC_DIR/config.yaml"
 put /etc/rancher/node/password "$(hex 32)"
@@ -130,9 +195,40 @@ kind: Pod
 metadata: {name: kube-proxy, namespace: kube-system}"
 put /var/lib/rancher/rancher-system-agent/applied/plan-$(alnum 5).json '{"lab":true}'
 mkdir -p /var/lib/rancher
+fi
 
 # ---------------------------------------------------------- units and the stand-in binaries
 case $LAB_KIND in
+  kubeadm)
+    standin /usr/bin/kubelet 'case ${1:-} in
+  --config=* | --kubeconfig=*) f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done ;;
+  *) echo "kubelet (lab stand-in): $*" >&2; exit 1 ;;
+esac'
+    standin /usr/bin/kubeadm 'echo "kubeadm (lab stand-in): not run by the lab" >&2; exit 1'
+    standin /usr/bin/kubectl 'echo "kubectl (lab stand-in): not available" >&2; exit 1'
+    put "$UNIT_DIR/$UNIT" "[Unit]
+Description=kubelet: The Kubernetes Node Agent
+Documentation=https://kubernetes.io/docs/
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+ExecStart=/usr/bin/kubelet
+Restart=always
+StartLimitInterval=0
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target"
+    put "$UNIT_DIR/$UNIT.d/10-kubeadm.conf" "# Note: This dropin only works with kubeadm and kubelet v1.11+
+[Service]
+Environment=\"KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf\"
+Environment=\"KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml\"
+EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
+EnvironmentFile=-/etc/default/kubelet
+ExecStart=
+ExecStart=/usr/bin/kubelet \$KUBELET_KUBECONFIG_ARGS \$KUBELET_CONFIG_ARGS \$KUBELET_KUBEADM_ARGS \$KUBELET_EXTRA_ARGS"
+    ;;
   rke2)
     standin /usr/local/bin/rke2 'case ${1:-} in
   server | agent) f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done ;;
@@ -209,16 +305,63 @@ systemctl enable "$UNIT" 2>/dev/null
 # and pods alive, no kubelet. K3s: still running, so a cleanup must stop it.
 main_cmd=(/usr/local/bin/rke2 server)
 [[ $LAB_KIND == k3s ]] && main_cmd=(/usr/local/bin/k3s server)
+[[ $LAB_KIND == kubeadm ]] && main_cmd=(/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --kubeconfig=/etc/kubernetes/kubelet.conf)
 setsid -f "${main_cmd[@]}" </dev/null >/dev/null 2>&1
-for ((i = 0; i < 50; i++)); do main=$(pids_of "${main_cmd[0]##*/}" server); main=${main%%$'\n'*}; [[ -n $main ]] && break; sleep 0.05; done
+for ((i = 0; i < 50; i++)); do main=$(pids_of "${main_cmd[0]##*/}" "${main_cmd[1]}"); main=${main%%$'\n'*}; [[ -n $main ]] && break; sleep 0.05; done
 LAB_MAIN_PID=$main systemctl start "$UNIT"
-if [[ $LAB_KIND == rke2 ]]; then kill -KILL "$main"; fi   # is-active: failed
+if [[ $LAB_KIND != k3s ]]; then kill -KILL "$main"; fi   # is-active: failed (the kubelet crashed)
+
+# The node's system containerd (Debian's /usr/bin/containerd with /etc/containerd/config.toml) and
+# its unit, started unless it answers already; kept running across reseeds.
+start_system_containerd() {
+  local kpid
+  if ! /usr/bin/ctr -a "$KEEPER_SOCK" version >/dev/null 2>&1; then
+    put "$KEEPER_CONFIG" "# lab: the node's system containerd; CRI off (no kubelet runs in the lab)
+version = 2
+root = \"$KEEPER_ROOT\"
+state = \"$KEEPER_STATE\"
+disabled_plugins = [\"io.containerd.grpc.v1.cri\"]
+[grpc]
+  address = \"$KEEPER_SOCK\""
+    mkdir -p "$KEEPER_ROOT" "$KEEPER_STATE"
+    setsid -f /usr/bin/containerd -c "$KEEPER_CONFIG" </dev/null >>/var/log/containerd-keeper.log 2>&1
+    wait_sock "$KEEPER_SOCK"
+  fi
+  kpid=$(pids_of containerd "$KEEPER_CONFIG"); kpid=${kpid%%$'\n'*}
+  [[ -f /lib/systemd/system/containerd.service ]] || put /etc/systemd/system/containerd.service "[Unit]
+Description=containerd container runtime
+[Service]
+ExecStart=/usr/bin/containerd
+KillMode=process
+[Install]
+WantedBy=multi-user.target"
+  systemctl enable containerd.service 2>/dev/null
+  LAB_MAIN_PID=$kpid systemctl start containerd.service
+}
+# The keeper task (and its image) in KEEPER_NAMESPACE of the system containerd, started unless running.
+keeper_task() {
+  local -a KCTR=(/usr/bin/ctr -a "$KEEPER_SOCK" -n "$KEEPER_NAMESPACE")
+  "${KCTR[@]}" images ls -q | grep -qxF "$LAB_IMAGE" || "${KCTR[@]}" images import --snapshotter native "$image_tar" >/dev/null
+  if ! "${KCTR[@]}" tasks ls 2>/dev/null | awk '$1 == "'"$KEEPER_TASK"'" && $3 == "RUNNING"' | grep -q . ||
+    ! mountpoint -q "$KEEPER_STATE/io.containerd.runtime.v2.task/$KEEPER_NAMESPACE/$KEEPER_TASK/rootfs"; then
+    "${KCTR[@]}" tasks kill -s KILL "$KEEPER_TASK" >/dev/null 2>&1 && sleep 0.2
+    "${KCTR[@]}" tasks rm -f "$KEEPER_TASK" >/dev/null 2>&1 || true
+    "${KCTR[@]}" containers rm "$KEEPER_TASK" >/dev/null 2>&1 || true
+    "${KCTR[@]}" run -d --snapshotter native --cgroup "$LAB_CGROUP_PARENT/keeper-$KEEPER_TASK" \
+      "$LAB_IMAGE" "$KEEPER_TASK" sleep 2147483647 >/dev/null
+  fi
+}
 
 # ------------------------------------------------------------- the cluster containerd and pods
-mkdir -p "$CLUSTER_STATE" "$DATA_DIR/agent/containerd"
-PATH="$BIN_DIR:$PATH" setsid -f "$BIN_DIR/containerd" -c "$CLUSTER_CONFIG" -a "$CLUSTER_SOCK" \
-  --state "$CLUSTER_STATE" --root "$CLUSTER_ROOT" </dev/null >>"$DATA_DIR/agent/containerd/containerd.log" 2>&1
-wait_sock "$CLUSTER_SOCK"
+if [[ $LAB_KIND == kubeadm ]]; then
+  start_system_containerd
+  BIN_DIR=/usr/bin
+else
+  mkdir -p "$CLUSTER_STATE" "$DATA_DIR/agent/containerd"
+  PATH="$BIN_DIR:$PATH" setsid -f "$BIN_DIR/containerd" -c "$CLUSTER_CONFIG" -a "$CLUSTER_SOCK" \
+    --state "$CLUSTER_STATE" --root "$CLUSTER_ROOT" </dev/null >>"$DATA_DIR/agent/containerd/containerd.log" 2>&1
+  wait_sock "$CLUSTER_SOCK"
+fi
 CTR=("$BIN_DIR/ctr" -a "$CLUSTER_SOCK" -n k8s.io)
 "${CTR[@]}" images import --snapshotter native "$image_tar" >/dev/null
 ip link add cni0 type bridge
@@ -257,36 +400,8 @@ keepers_json='{}'
 if [[ $LAB_KIND == rke2 ]]; then
   # A system containerd beside RKE2's (e.g. a build host): its own socket, root and unit, and a
   # task in a namespace of its own. nodescrub must leave all of it running.
-  if ! /usr/bin/ctr -a "$KEEPER_SOCK" version >/dev/null 2>&1; then
-    put "$KEEPER_CONFIG" "# lab: the node's system containerd (not the cluster's)
-version = 2
-root = \"$KEEPER_ROOT\"
-state = \"$KEEPER_STATE\"
-disabled_plugins = [\"io.containerd.grpc.v1.cri\"]
-[grpc]
-  address = \"$KEEPER_SOCK\""
-    mkdir -p "$KEEPER_ROOT" "$KEEPER_STATE"
-    setsid -f /usr/bin/containerd -c "$KEEPER_CONFIG" </dev/null >>/var/log/containerd-keeper.log 2>&1
-    wait_sock "$KEEPER_SOCK"
-  fi
-  kpid=$(pids_of containerd "$KEEPER_CONFIG"); kpid=${kpid%%$'\n'*}
-  [[ -f /lib/systemd/system/containerd.service ]] || put /etc/systemd/system/containerd.service "[Unit]
-Description=containerd container runtime
-[Service]
-ExecStart=/usr/bin/containerd
-KillMode=process
-[Install]
-WantedBy=multi-user.target"
-  systemctl enable containerd.service 2>/dev/null
-  LAB_MAIN_PID=$kpid systemctl start containerd.service
-  KCTR=(/usr/bin/ctr -a "$KEEPER_SOCK" -n "$KEEPER_NAMESPACE")
-  "${KCTR[@]}" images ls -q | grep -qxF "$LAB_IMAGE" || "${KCTR[@]}" images import --snapshotter native "$image_tar" >/dev/null
-  if ! "${KCTR[@]}" tasks ls 2>/dev/null | awk '$1 == "'"$KEEPER_TASK"'" && $3 == "RUNNING"' | grep -q .; then
-    "${KCTR[@]}" tasks rm -f "$KEEPER_TASK" >/dev/null 2>&1 || true
-    "${KCTR[@]}" containers rm "$KEEPER_TASK" >/dev/null 2>&1 || true
-    "${KCTR[@]}" run -d --snapshotter native --cgroup "$LAB_CGROUP_PARENT/keeper-$KEEPER_TASK" \
-      "$LAB_IMAGE" "$KEEPER_TASK" sleep 2147483647 >/dev/null
-  fi
+  start_system_containerd
+  keeper_task
   [[ -e /run/netns/backup-cni-net ]] || ip netns add backup-cni-net
   if ! ip link show cni0-keep >/dev/null 2>&1; then
     ip link add cni0-keep type bridge
@@ -300,6 +415,11 @@ WantedBy=multi-user.target"
   put /srv/rke2-backup/etcd-snapshot-lab.db "$(hex 64)"
   put /etc/rancher/rke2-backup/config.yaml "# an operator's copy: not the live config
 server: https://10.250.255.1:9345"
+elif [[ $LAB_KIND == kubeadm ]]; then
+  # Docker's containers on the same containerd (namespace moby): task, image and rootfs stay.
+  keeper_task
+  put /srv/kubeadm-backup/etcd-snapshot-lab.db "$(hex 64)"
+  put /etc/kubernetes-backup/admin.conf "# an operator's copy: not the live config"
 else
   put /etc/systemd/system/k3s-notes.service "[Unit]
 Description=Notes about the k3s cluster (not k3s)

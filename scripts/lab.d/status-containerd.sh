@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs INSIDE an rke2 or k3s lab node, as root (scripts/lab status pipes containerd-kind.sh + this
+# Runs INSIDE an rke2, k3s or kubeadm lab node, as root (scripts/lab status pipes containerd-kind.sh + this
 # through `bash -c`): the oracle for the containerd node kinds, independent of nodescrub. Read-only.
 # Prints {leftovers:{…}, keepers:{…}, dockerd:false, info:{…}} (info is reported, never judged).
 # clean (every leftover 0): no containerd-shim with `-namespace k8s.io`, no process of a k8s.io task, no cluster containerd (the one
 # with /run/k3s/containerd), no mount at/under /run/k3s, /run/netns/cni-*, the data dir or
 # /var/lib/kubelet, no cni-* netns, the cluster unit neither active nor enabled, /etc/rancher/<kind>,
-# /etc/rancher/node and the data dir gone.
+# /etc/rancher/node and the data dir gone. kubeadm: no k8s.io container or image left in the system
+# containerd (k8s_content; that containerd, its `moby` task and image are keepers), CLUSTER_DIRS gone.
 # Env: LAB_NODE, LAB_KIND, LAB_ETH0, LAB_EXPECT_SUMS (as status-node.sh).
 set -uo pipefail
 bool() { if "$@" >/dev/null 2>&1; then echo true; else echo false; fi; }
@@ -26,6 +27,7 @@ cni_netns=$(compgen -G '/run/netns/cni-*' | count)
 units=0
 unit_active "$UNIT" && units=$((units + 1))
 unit_enabled "$UNIT" && units=$((units + 1))
+k8s_content=$(k8s_content_count)
 directories=0
 for d in "${CLUSTER_DIRS[@]}"; do [[ -e $d || -L $d ]] && directories=$((directories + 1)); done
 
@@ -33,6 +35,7 @@ for d in "${CLUSTER_DIRS[@]}"; do [[ -e $d || -L $d ]] && directories=$((directo
 binaries=true
 for b in "${STANDINS[@]}"; do [[ -x $b ]] || binaries=false; done
 unit_files=$(bool unit_file_present "$UNIT")
+[[ $LAB_KIND == kubeadm ]] && unit_files=$(bool test -f "$UNIT_DIR/$UNIT" -a -f "$UNIT_DIR/$UNIT.d/10-kubeadm.conf")
 eth0=$(bool sh -c "ip -o -4 addr show dev eth0 | grep -qF ' $LAB_ETH0 ' && ip -o link show dev eth0 | grep -q 'state UP'")
 hostname=$(bool test "$(cat /etc/hostname 2>/dev/null)" = "$LAB_NODE")
 sums_ok() { local l; l=$(grep "^$1:" <<<"$LAB_EXPECT_SUMS" | cut -d: -f2-); [[ -n $l ]] && sha256sum -c --status <<<"$l"; }
@@ -56,6 +59,22 @@ if [[ $LAB_KIND == rke2 ]]; then
     --argjson backup_config "$(bool test -s /etc/rancher/rke2-backup/config.yaml)" \
     '{system_containerd:$system_containerd, keeper_task:$keeper_task, containerd_unit:$containerd_unit,
       backup_netns:$backup_netns, keep_bridge:$keep_bridge, backup_data:$backup_data, backup_config:$backup_config}')
+elif [[ $LAB_KIND == kubeadm ]]; then
+  keeper_task() {
+    /usr/bin/ctr -a "$KEEPER_SOCK" -n "$KEEPER_NAMESPACE" tasks ls 2>/dev/null | awk -v t="$KEEPER_TASK" '$1 == t && $3 == "RUNNING"' | grep -q .
+  }
+  keeper_image() { /usr/bin/ctr -a "$KEEPER_SOCK" -n "$KEEPER_NAMESPACE" images ls -q 2>/dev/null | grep -qxF "$LAB_IMAGE"; }
+  kind_keepers=$(jq -nc \
+    --argjson system_containerd "$(bool /usr/bin/ctr -a "$KEEPER_SOCK" version)" \
+    --argjson keeper_task "$(bool keeper_task)" \
+    --argjson keeper_image "$(bool keeper_image)" \
+    --argjson keeper_rootfs "$(bool mountpoint -q "$KEEPER_STATE/io.containerd.runtime.v2.task/$KEEPER_NAMESPACE/$KEEPER_TASK/rootfs")" \
+    --argjson containerd_unit "$(bool unit_enabled containerd.service)" \
+    --argjson containerd_config "$(bool test -s "$KEEPER_CONFIG")" \
+    --argjson backup_data "$(bool test -s /srv/kubeadm-backup/etcd-snapshot-lab.db)" \
+    --argjson backup_config "$(bool test -s /etc/kubernetes-backup/admin.conf)" \
+    '{system_containerd:$system_containerd, keeper_task:$keeper_task, keeper_image:$keeper_image, keeper_rootfs:$keeper_rootfs,
+      containerd_unit:$containerd_unit, containerd_config:$containerd_config, backup_data:$backup_data, backup_config:$backup_config}')
 else
   kind_keepers=$(jq -nc \
     --argjson notes_unit "$(bool unit_enabled k3s-notes.service)" \
@@ -70,11 +89,11 @@ interfaces=$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E
 unit_state=$( if unit_active "$UNIT"; then echo active; elif [[ -e $LAB_SYSTEMD_STATE/$UNIT.pid ]]; then echo failed; else echo inactive; fi )
 
 jq -nc --argjson shims "$shims" --argjson pod_processes "$pod_processes" --argjson cluster_containerd "$cluster_containerd" --argjson mounts "$mounts" \
-  --argjson cni_netns "$cni_netns" --argjson units "$units" --argjson directories "$directories" \
+  --argjson cni_netns "$cni_netns" --argjson units "$units" --argjson directories "$directories" --argjson k8s_content "$k8s_content" \
   --argjson common "$common" --argjson kind "$kind_keepers" --argjson interfaces "$interfaces" \
   --arg unit "$UNIT" --arg unit_state "$unit_state" --arg unit_enabled "$(unit_enabled "$UNIT" && echo enabled || echo disabled)" \
   '{dockerd:false,
     leftovers:{shims:$shims, pod_processes:$pod_processes, cluster_containerd:$cluster_containerd, mounts:$mounts, cni_netns:$cni_netns,
-      units:$units, directories:$directories},
+      units:$units, directories:$directories, k8s_content:$k8s_content},
     keepers:($common + $kind),
     info:{unit:$unit, active:$unit_state, enabled:$unit_enabled, interfaces:$interfaces}}'

@@ -21,7 +21,7 @@ lab_up() {
       --kinds=*) IFS=, read -r -a kinds <<<"${a#--kinds=}" ;;
       --no-faults) faults=0 ;;
       [0-9]*) [[ $a =~ ^[1-9][0-9]?$ ]] && ((a <= 60)) || die "up: N must be 1..60, got '$a'"; n=$a ;;
-      *) die "up: unknown argument '$a' (usage: scripts/lab up [N] [--no-faults] [--kinds rke2,k3s])" ;;
+      *) die "up: unknown argument '$a' (usage: scripts/lab up [N] [--no-faults] [--kinds rke2,k3s,kubeadm])" ;;
     esac
   done
   [[ ! -e $LAB_CONF ]] || die "a lab is already up in $LAB_DIR: run 'scripts/lab down' first"
@@ -178,7 +178,7 @@ lab_write_client_files() {
       echo "    hosts: [$(node_names faults | paste -sd, | sed 's/,/, /g')]"
     fi
     local g
-    for g in rke2 k3s containerd; do
+    for g in rke2 k3s kubeadm containerd; do
       [[ -n $(node_names "$g") ]] || continue
       echo "  $g:"
       echo "    hosts: [$(node_names "$g" | paste -sd, | sed 's/,/, /g')]"
@@ -194,7 +194,8 @@ lab_write_nodes_json() {
   while read -r name kind idx port user become pwenv fault expected real; do
     case $kind:$fault in
       rke2:-) desc="failed RKE2 server: unit rke2-server enabled but its main process dead; the cluster containerd (/run/k3s/containerd) runs 2 pods (real shims, cni-* netns); keepers: a system containerd with task notes-web in namespace keeper, backup dirs" ;;
-      k3s:-) desc="failed K3s server, data-dir /srv/k3s: unit k3s active and enabled; the cluster containerd runs 2 pods; near misses: k3s-notes.service, /run/k3s-notes, backup dirs" ;;
+      kubeadm:-) desc="failed kubeadm node: kubelet.service enabled but dead; the system containerd (/run/containerd) runs 2 pods in namespace k8s.io and keeps running; keepers: task notes-web and an image in namespace moby (docker's), containerd.service, /etc/containerd" ;;
+      k3s:-) desc="failed K3s server, data-dir /srv/k3s (set by config.yaml.d/50-data-dir.yaml over config.yaml): unit k3s active and enabled; the cluster containerd runs 2 pods; near misses: k3s-notes.service, /run/k3s-notes, backup dirs" ;;
       *:-) desc="healthy node, logs in as $user"; if ((become)); then desc+=" and uses sudo"; fi ;;
       docker-down) desc="docker installed, /var/lib/docker present, dockerd not running (stale /var/run/docker.sock): docker commands fail" ;;
       unreachable) desc="nothing listens on this port: connection refused" ;;

@@ -106,7 +106,7 @@ export function buildReadScript(marker: string, kubeconfigs: readonly string[] =
     `block addresses ip -o addr show`,
     // The well-known paths, then <data-dir>/agent/kubelet.kubeconfig of an RKE2/K3s with a custom data-dir.
     `kcs() { for kc in ${kubeconfigs.map(shellQuote).join(' ')}; do printf '%s\\n' "$kc"; done`,
-    `  for c in ${DATA_DIR_CONFIGS.map(shellQuote).join(' ')}; do [ -f "$c" ] || continue; ${READ_DATA_DIR}`,
+    `  for c in ${DATA_DIR_CONFIGS.map(shellQuote).join(' ')}; do ${READ_DATA_DIR}`,
     `    [ -n "$v" ] && printf '%s\\n' "$v/agent/kubelet.kubeconfig"; done; }`,
     `kcs | while IFS= read -r kc; do`,
     `  [ -f "$kc" ] || continue`,

@@ -15,7 +15,7 @@ const NEVER = new Set([
 export function customDataDirProblem(dist: DistributionFacts): string | null {
   if (!dist.customDataDir || dist.dataDirType === 'absent') return null;
   const { dataDir } = dist;
-  const where = `data-dir ${JSON.stringify(dataDir)} (from /etc/rancher/${dist.name}/config.yaml)`;
+  const where = `data-dir ${JSON.stringify(dataDir)} (from /etc/rancher/${dist.name}/config.yaml or config.yaml.d/)`;
   if (!dataDir.startsWith('/') || posix.normalize(dataDir) !== dataDir || dataDir.endsWith('/')) return `${where} is not a plain absolute path`;
   if (NEVER.has(dataDir)) return `${where} is a system directory`;
   if (dist.dataDirType !== 'directory') return `${where} is a ${dist.dataDirType}, not a directory`;

@@ -1,11 +1,11 @@
-// Helpers for the lab's containerd node kinds (rke2, k3s; issue 16): their status line, the seed's
+// Helpers for the lab's containerd node kinds (rke2, k3s, kubeadm; issue 16): their status line, the seed's
 // report and the by-hand reference cleanup. The oracle itself is scripts/lab.d/status-containerd.sh.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, labDir, labStatus, type LabRunOptions } from './lab.js';
 
-export type ContainerdKind = 'rke2' | 'k3s';
+export type ContainerdKind = 'rke2' | 'k3s' | 'kubeadm';
 
 /** Every count must be 0 for `clean` (see scripts/lab.d/README.md, "containerd node kinds"). */
 export const CONTAINERD_LEFTOVER_KEYS = [
@@ -16,11 +16,13 @@ export const CONTAINERD_LEFTOVER_KEYS = [
   'cni_netns',
   'units',
   'directories',
+  'k8s_content',
 ] as const;
 export type ContainerdLeftoverKey = (typeof CONTAINERD_LEFTOVER_KEYS)[number];
 
 const COMMON_KEEPERS = ['binaries', 'unit_files', 'eth0', 'hostname', 'users', 'sudoers', 'sshd_config'] as const;
-/** Every keeper must hold for `intact`; the RKE2 node has a system containerd, the K3s node near misses. */
+/** Every keeper must hold for `intact`; the RKE2 node has a system containerd, the K3s node near misses,
+ * the kubeadm node docker's `moby` namespace on its (system) containerd. */
 export const CONTAINERD_KEEPER_KEYS = {
   rke2: [
     ...COMMON_KEEPERS,
@@ -33,6 +35,17 @@ export const CONTAINERD_KEEPER_KEYS = {
     'backup_config',
   ],
   k3s: [...COMMON_KEEPERS, 'notes_unit', 'notes_tmpfs', 'backup_data', 'backup_config'],
+  kubeadm: [
+    ...COMMON_KEEPERS,
+    'system_containerd',
+    'keeper_task',
+    'keeper_image',
+    'keeper_rootfs',
+    'containerd_unit',
+    'containerd_config',
+    'backup_data',
+    'backup_config',
+  ],
 } as const satisfies Record<ContainerdKind, readonly string[]>;
 
 /** One `scripts/lab status` line of a containerd-kind node. */
@@ -65,7 +78,8 @@ export function containerdSeedReport(node: string, dir = labDir()): ContainerdSe
   return JSON.parse(readFileSync(join(dir, 'nodes', node, 'seed.json'), 'utf8')) as ContainerdSeedReport;
 }
 
-/** The by-hand cleanup of a failed RKE2/K3s node (rke2-killall-like); run it with `sh -s KIND DATA_DIR`. */
+/** The by-hand cleanup of a failed RKE2/K3s node (rke2-killall-like) or kubeadm node (kubeadm reset-like);
+ * run it with `sh -s KIND DATA_DIR`. */
 export const CONTAINERD_REFERENCE_CLEANUP = readFileSync(
   join(REPO_ROOT, 'scripts/lab.d/reference-cleanup-containerd.sh'),
   'utf8',

@@ -54,9 +54,7 @@ export const PROBED_DATA_PATHS: readonly string[] = CLUSTER_DATA.map((d) => d.pa
 
 // Per distribution whose config names a data-dir: each content path, its index in DATA_DIR_CONTENT, the path last.
 const CUSTOM_SCRIPT = CONTAINERD_DISTRIBUTIONS.map(
-  ({ name, config }) => `c=${shellQuote(config)}; v=
-if [ -f "$c" ]; then ${READ_DATA_DIR}
-fi
+  ({ name, config }) => `c=${shellQuote(config)}; ${READ_DATA_DIR}
 if [ -n "$v" ]; then i=0; for sub in ${DATA_DIR_CONTENT[name].map((d) => shellQuote(d.sub)).join(' ')}; do p=$v/$sub
   ${MEASURE}
   printf 'custom %s %s %s %s %s %s\\n' ${name} "$i" "$t" "$s" "$e" "$p"; i=$((i + 1)); done

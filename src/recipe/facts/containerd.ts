@@ -94,10 +94,9 @@ const DISTS = CONTAINERD_DISTRIBUTIONS.map((d) => `${d.name}:${d.config}:${d.dat
 
 const SCRIPT = `ctr=
 for d in ${DISTS}; do
-  n=\${d%%:*}; r=\${d#*:}; c=\${r%%:*}; dd=\${r#*:}; v=
-  if [ -f "$c" ]; then has=yes
-    ${READ_DATA_DIR}
-  else has=no; fi
+  n=\${d%%:*}; r=\${d#*:}; c=\${r%%:*}; dd=\${r#*:}
+  has=no; [ -f "$c" ] && has=yes
+  ${READ_DATA_DIR}
   [ -n "$v" ] && dd=$v
   p=$dd; ${PATH_TYPE_PROBE}
   [ "$has" = no ] && [ "$t" = absent ] && continue
