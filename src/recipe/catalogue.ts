@@ -122,6 +122,24 @@ export const CNI_CHAINS = [/^CNI-HOSTPORT-(?:SETMARK|MASQ|DNAT)$/, /^CNI-DN-[0-9
 export function isClusterChain(name: string): boolean {
   return name.startsWith('cali-') || name.startsWith('KUBE-') || CNI_CHAINS.some((pattern) => pattern.test(name));
 }
+/**
+ * nftables tables the cluster's network makes, by exact family and name, with their source:
+ * kube-proxy's nftables mode (pkg/proxy/nftables: `kube-proxy` in ip and ip6), Calico's nftables
+ * dataplane (felix: `calico`), flannel's nftables mode (pkg/trafficmngr/nftables: `flannel-ipv4`,
+ * `flannel-ipv6`). `inet calico`, `ip kube-proxy-keep` or a user's `inet filter` are not these.
+ */
+export const NFT_TABLES = [
+  { family: 'ip', name: 'kube-proxy', source: 'kube-proxy, nftables mode' },
+  { family: 'ip6', name: 'kube-proxy', source: 'kube-proxy, nftables mode' },
+  { family: 'ip', name: 'calico', source: 'Calico, nftables dataplane' },
+  { family: 'ip6', name: 'calico', source: 'Calico, nftables dataplane' },
+  { family: 'ip', name: 'flannel-ipv4', source: 'flannel, nftables mode' },
+  { family: 'ip6', name: 'flannel-ipv6', source: 'flannel, nftables mode' },
+] as const;
+export function clusterNftTable(family: string, name: string): (typeof NFT_TABLES)[number] | undefined {
+  return NFT_TABLES.find((t) => t.family === family && t.name === name);
+}
+
 /** Tables cleaned (security and others are left alone). */
 export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw'] as const;
 

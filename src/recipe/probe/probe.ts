@@ -8,6 +8,7 @@ import { iptablesFact } from '../facts/iptables.js';
 import { interfacesFact } from '../facts/interfaces.js';
 import { mountConfigFact } from '../facts/mount-config.js';
 import { mountsFact } from '../facts/mounts.js';
+import { nftablesFact } from '../facts/nftables.js';
 import { servicesFact } from '../facts/services.js';
 import { sshFact } from '../facts/ssh.js';
 import { ProbeParseError } from '../errors.js';
@@ -29,6 +30,7 @@ export const FACTS = {
   clusterData: clusterDataFact,
   interfaces: interfacesFact,
   iptables: iptablesFact,
+  nftables: nftablesFact,
 } as const;
 
 /** The built-in facts (everything but the user recipe's `custom` probes). */

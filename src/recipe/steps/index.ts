@@ -6,7 +6,8 @@ import { dockerStep } from './docker.js';
 import { interfacesStep } from './interfaces.js';
 import { iptablesStep } from './iptables.js';
 import { mountsStep } from './mounts.js';
+import { nftablesStep } from './nftables.js';
 import { stopServicesStep } from './stop-services.js';
 
 /** Reboot is the runner's (it needs to wait for the host), not a step here. */
-export const builtinSteps: Step[] = [stopServicesStep, containerdStep, dockerStep, mountsStep, directoriesStep, interfacesStep, iptablesStep];
+export const builtinSteps: Step[] = [stopServicesStep, containerdStep, dockerStep, mountsStep, directoriesStep, interfacesStep, iptablesStep, nftablesStep];

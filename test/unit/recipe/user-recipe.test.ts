@@ -22,7 +22,7 @@ describe('user recipe (--recipe)', () => {
 
   it('places steps before/after built-in ones, default first', () => {
     const { specs } = checkRecipeDocument(
-      { steps: [{ id: 'first', probe: 'p', apply: 'a' }, { id: 'late', probe: 'p', apply: 'a', after: 'iptables' }, { id: 'pre-mounts', probe: 'p', apply: 'a', before: 'mounts' }] },
+      { steps: [{ id: 'first', probe: 'p', apply: 'a' }, { id: 'late', probe: 'p', apply: 'a', after: 'nftables' }, { id: 'pre-mounts', probe: 'p', apply: 'a', before: 'mounts' }] },
       ids,
     );
     const order = placeUserSteps(builtinSteps, specs).map((s) => s.id);
