@@ -140,6 +140,26 @@ export function clusterNftTable(family: string, name: string): (typeof NFT_TABLE
   return NFT_TABLES.find((t) => t.family === family && t.name === name);
 }
 
+/**
+ * Runtime state of CNIs newer than the reference's list, removed whole: Cilium's state dir
+ * (`/run/cilium`, also reached as `/var/run/cilium`) and Weave Net's (`/var/lib/weave`: its IPAM
+ * and peer database). Calico's and flannel's (`/var/lib/calico`, `/run/flannel`, …) are among the 16.
+ */
+export const CNI_STATE_PATHS = [
+  { path: '/run/cilium', source: 'Cilium' },
+  { path: '/var/run/cilium', source: 'Cilium' },
+  { path: '/var/lib/weave', source: 'Weave Net' },
+] as const;
+/**
+ * Cilium's pinned BPF objects: maps pinned by tc under /sys/fs/bpf/tc/globals/ (named `cilium_` + …)
+ * and Cilium's own bpffs tree /sys/fs/bpf/cilium. Unpinning frees them once no program holds them.
+ */
+export const BPF_PIN_DIRECTORY = '/sys/fs/bpf/tc/globals';
+/** Mounts a CNI makes in its own state dir (Cilium's cgroup2 at /run/cilium/cgroupv2): unmounted with the rest. */
+export const CNI_MOUNT_TREES = ['/run/cilium'] as const;
+export const BPF_PIN_PREFIX = 'cilium_';
+export const BPF_CILIUM_TREE = '/sys/fs/bpf/cilium';
+
 /** Tables cleaned (security and others are left alone). */
 export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw'] as const;
 

@@ -1,4 +1,5 @@
 // The probe as a whole: every fact's sections in one script, and the typed Facts parsed back.
+import { cniStateFact } from '../facts/cni-state.js';
 import { containerdFact } from '../facts/containerd.js';
 import { dockerFact } from '../facts/docker.js';
 import { clusterDataFact } from '../facts/cluster-data.js';
@@ -29,6 +30,7 @@ export const FACTS = {
   directories: directoriesFact,
   clusterData: clusterDataFact,
   interfaces: interfacesFact,
+  cniState: cniStateFact,
   iptables: iptablesFact,
   nftables: nftablesFact,
 } as const;

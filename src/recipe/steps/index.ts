@@ -1,5 +1,6 @@
 // The built-in catalogue, in the order it runs: stop what re-creates state, then remove.
 import type { Step } from '../types.js';
+import { cniStateStep } from './cni-state.js';
 import { containerdStep } from './containerd.js';
 import { directoriesStep } from './directories.js';
 import { dockerStep } from './docker.js';
@@ -10,4 +11,4 @@ import { nftablesStep } from './nftables.js';
 import { stopServicesStep } from './stop-services.js';
 
 /** Reboot is the runner's (it needs to wait for the host), not a step here. */
-export const builtinSteps: Step[] = [stopServicesStep, containerdStep, dockerStep, mountsStep, directoriesStep, interfacesStep, iptablesStep, nftablesStep];
+export const builtinSteps: Step[] = [stopServicesStep, containerdStep, dockerStep, mountsStep, directoriesStep, interfacesStep, cniStateStep, iptablesStep, nftablesStep];

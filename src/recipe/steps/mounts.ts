@@ -3,7 +3,7 @@
 // filesystem there refuses the host unless --force: rm -rf through a live network mount has
 // destroyed user data before. A dedicated filesystem at /var/lib/kubelet or /var/lib/rancher (from
 // /etc/fstab or a mount unit) stays mounted: the directories step empties it in place.
-import { CONTAINERD_MOUNT_TREES, MOUNT_TREES, isSharedFilesystem } from '../catalogue.js';
+import { CNI_MOUNT_TREES, CONTAINERD_MOUNT_TREES, MOUNT_TREES, isSharedFilesystem } from '../catalogue.js';
 import type { Facts } from '../probe/probe.js';
 import { customDataDirProblem } from '../data-dir.js';
 import type { Mount } from '../facts/mounts.js';
@@ -16,11 +16,11 @@ import { unmountOrder } from './mount-order.js';
 
 const head = { id: 'mounts', title: 'Unmount kubelet and rancher mounts' };
 
-/** MOUNT_TREES, the containerd runtime trees (/run/k3s) and a custom RKE2/K3s data dir. */
+/** MOUNT_TREES, the containerd runtime trees (/run/k3s, …), Cilium's /run/cilium and a custom RKE2/K3s data dir. */
 export function mountTrees(facts: Facts): string[] {
   // Only a data dir that passed the checks (the directories step refuses the host over the others).
   const custom = facts.containerd.distributions.filter((d) => d.customDataDir && d.dataDirType === 'directory' && !customDataDirProblem(d)).map((d) => d.dataDir);
-  return [...MOUNT_TREES, ...CONTAINERD_MOUNT_TREES, ...custom];
+  return [...MOUNT_TREES, ...CONTAINERD_MOUNT_TREES, ...CNI_MOUNT_TREES, ...custom];
 }
 
 export function isUnderMountTrees(path: string, trees: readonly string[]): boolean {
