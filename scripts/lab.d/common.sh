@@ -51,7 +51,7 @@ lab_require() {
     ssh-keygen:openssh-client socat:socat busybox:busybox-static sudo:sudo dockerd:docker.io \
     tini:tini unshare:util-linux nsenter:util-linux setsid:util-linux findmnt:mount mount:mount \
     umount:mount mountpoint:util-linux useradd:passwd chpasswd:passwd jq:jq tar:tar \
-    sha256sum:coreutils timeout:coreutils openssl:openssl curl:curl; do
+    sha256sum:coreutils timeout:coreutils openssl:openssl curl:curl nft:nftables; do
     c=${pair%%:*}
     have "$c" || { missing+=("$c"); pkgs+=("${pair#*:}"); }
   done
