@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { INTERFACE_RULES, interfaceRule, isClusterChain, isClusterInterface, isSharedFilesystem, isVni } from '../../../src/recipe/catalogue.js';
 import { decodeMountField, encodeMountField } from '../../../src/recipe/facts/mounts.js';
-import { ruleTarget, tokenizeRule } from '../../../src/recipe/facts/iptables-save.js';
+import { ruleComments, ruleTarget, tokenizeRule } from '../../../src/recipe/facts/iptables-save.js';
+import { clusterComment } from '../../../src/recipe/steps/iptables.js';
 import { isAtOrBelow } from '../../../src/recipe/steps/common.js';
 import { unmountOrder } from '../../../src/recipe/steps/mount-order.js';
 import type { Mount } from '../../../src/recipe/facts/mounts.js';
@@ -86,6 +87,21 @@ describe('iptables-save rule tokens', () => {
     expect(ruleTarget(['-p', 'tcp', '-g', 'cali-x'])).toBe('cali-x');
     expect(ruleTarget(['-p', 'tcp'])).toBeNull();
     expect(tokenizeRule('-A X --comment "open')).toBeNull();
+  });
+  it('reads every -m comment --comment value, and only those', () => {
+    const tokens = tokenizeRule('-A X -m comment --comment "first one" -p tcp -m comment --comment cali:abc -j LOG --log-prefix "cali:no"') ?? [];
+    expect(ruleComments(tokens)).toEqual(['first one', 'cali:abc']);
+    expect(ruleComments(tokenizeRule('-A X --comment cali:x -j ACCEPT') ?? [])).toEqual([]);
+    expect(ruleComments(tokenizeRule('-A X -m comment --comment') ?? [])).toEqual([]);
+  });
+  it('takes a rule of a kept chain as Calico\'s or Cilium\'s by a comment that starts with cali: or cilium-feeder:', () => {
+    const rule = (line: string) => ({ chain: 'FORWARD', line, target: null });
+    expect(clusterComment(rule('-A FORWARD -m comment --comment "cali:wUHhoiAYhphO9Mso" -j ACCEPT'))).toEqual({ comment: 'cali:wUHhoiAYhphO9Mso', source: 'Calico' });
+    expect(clusterComment(rule('-A FORWARD -m comment --comment "cilium-feeder: CILIUM_FORWARD" -j ACCEPT'))?.source).toBe('Cilium');
+    for (const comment of ['calico-keep', 'keep cali:x', 'CALI:x', 'cali-x', 'cilium-feeder', 'cilium: accept']) {
+      expect(clusterComment(rule(`-A FORWARD -m comment --comment "${comment}" -j ACCEPT`))).toBeNull();
+    }
+    expect(clusterComment(rule('-A FORWARD -j LOG --log-prefix "cali:x"'))).toBeNull();
   });
 });
 
