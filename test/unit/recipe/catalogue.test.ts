@@ -1,4 +1,5 @@
 // The exact names the recipe may remove, and the small pure helpers steps rely on.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { INTERFACE_RULES, interfaceRule, isClusterChain, isClusterInterface, isSharedFilesystem, isVni } from '../../../src/recipe/catalogue.js';
 import { decodeMountField, encodeMountField } from '../../../src/recipe/facts/mounts.js';
@@ -40,6 +41,16 @@ describe('interface names', () => {
     expect(interfaceRule('cilium_vxlan')?.kinds).toEqual(['vxlan']);
     expect(interfaceRule('kube-ipvs0')?.kinds).toEqual(['dummy']);
     expect(interfaceRule('tunl0')?.kinds).toBeNull();
+  });
+  it('README\'s interface table names every rule', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('**Interface table**');
+    const table = readme.slice(start, readme.indexOf('**iptables table**', start));
+    expect(start).toBeGreaterThan(-1);
+    for (const { label } of INTERFACE_RULES) {
+      const plus = label.indexOf(' + ');
+      expect(table).toContain(plus === -1 ? `\`${label}\`` : `\`${label.slice(0, plus)}\`${label.slice(plus)}`);
+    }
   });
 });
 
