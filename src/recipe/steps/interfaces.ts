@@ -2,7 +2,8 @@
 // reports it, by link kind (see INTERFACE_RULES in catalogue.ts), plus every port of a cluster
 // cni0. Never `lo`, never the interface carrying the SSH session (nor anything tied to it), never a
 // near miss, never a link of another kind that shares a name (kept and named in the notes). tunl0
-// owned by the ipip module cannot be deleted: it is reported as going at reboot.
+// owned by the ipip module and an Open vSwitch datapath (Weave fastdp) cannot be deleted with ip:
+// they are reported as going at reboot.
 import { CNI_BRIDGE, INTERFACE_RULES, interfaceRule, type InterfaceRule } from '../catalogue.js';
 import type { InterfaceFacts, NetLink } from '../facts/interfaces.js';
 import { shellQuote } from '../quote.js';
@@ -18,9 +19,14 @@ export function deleteLinkCommand(name: string): string {
   return `if ip link show dev ${q} >/dev/null 2>&1; then ip link delete dev ${q}; fi`;
 }
 
-/** The ipip module's fallback device: only goes when the module is unloaded (at reboot). */
-function isIpipFallback(link: NetLink): boolean {
-  return link.name === 'tunl0' && (link.kind === 'ipip' || link.linkType === 'ipip');
+/** Why `ip link delete` cannot remove this link (it goes at reboot), or null when it can. */
+function undeletable(link: NetLink): string | null {
+  // The ipip module's fallback device: only goes when the module is unloaded.
+  if (link.name === 'tunl0' && (link.kind === 'ipip' || link.linkType === 'ipip')) return 'ipip fallback device: goes at reboot';
+  // The openvswitch module's datapath device has no rtnl dellink (EOPNOTSUPP); Weave removes it
+  // over the datapath genetlink family, which ip does not speak. Kernel datapaths end at reboot.
+  if (link.kind === 'openvswitch') return 'Open vSwitch datapath (ip cannot delete it): goes at reboot';
+  return null;
 }
 
 function describeLink(link: NetLink): string {
@@ -81,7 +87,7 @@ export const interfacesStep: Step = {
     'Deletes the interfaces CNIs and kube-proxy make, by exact name and (where ip reports it) link kind: ' +
     `${INTERFACE_RULES.map((r) => r.label).join(', ')} (hex lower case), and every port of the cluster's ${CNI_BRIDGE} ` +
     '(ip link delete; pod ends first). A link of another kind that shares a name is kept and named. ' +
-    'Never lo, never the interface carrying the SSH session or its peer/ports; tunl0 of kind ipip goes at reboot.',
+    'Never lo, never the interface carrying the SSH session or its peer/ports/bridge; tunl0 of kind ipip and an Open vSwitch datapath go at reboot.',
   plan(facts) {
     const interfaces = facts.interfaces;
     if (!interfaces.available) return failPlan(head, `cannot list interfaces: ${interfaces.error}`);
@@ -97,14 +103,19 @@ export const interfacesStep: Step = {
     for (const { link } of candidates) {
       const artifact: Artifact = { category: 'interfaces', name: link.name, detail: describeLink(link) };
       if (keep.has(link.name)) notes.push(`${link.name} carries the SSH session (or is tied to it): kept`);
-      else if (isIpipFallback(link)) deferred.push({ ...artifact, detail: 'ipip fallback device: goes at reboot' });
-      else artifacts.push(artifact);
+      else {
+        const why = undeletable(link);
+        if (why) deferred.push({ ...artifact, detail: why });
+        else artifacts.push(artifact);
+      }
     }
     notes.push(...kindNotes);
     return makePlan(
       head,
       { artifacts, commands: artifacts.map((a) => deleteLinkCommand(a.name)), notes, deferred },
-      deferred.length > 0 ? 'nothing to delete now (tunl0 goes at reboot)' : 'already clean: no cluster interfaces',
+      deferred.length > 0
+        ? `nothing to delete now (${deferred.map((a) => a.name).join(', ')} ${deferred.length === 1 ? 'goes' : 'go'} at reboot)`
+        : 'already clean: no cluster interfaces',
     );
   },
 };
