@@ -66,12 +66,13 @@ function pickLinks(interfaces: Extract<InterfaceFacts, { available: true }>): { 
     else byName.push({ link, rank: rule.pod ? 0 : 1 + INTERFACE_RULES.indexOf(rule) });
   }
   // The ports of the cluster's cni0 (not of a cni0 of another kind, which is kept): whatever their
-  // name, as the killall scripts do. From `ip -d -j`, a port without a kind is not a virtual link
-  // (a NIC: ip cannot delete it) and is kept.
+  // name, as the killall scripts do — except a name a rule has already decided (a port sharing a
+  // rule's name but not its kind stays kept). From `ip -d -j`, a port without a kind is not a
+  // virtual link (a NIC: ip cannot delete it) and is kept.
   const ports: Candidate[] = [];
   if (byName.some((c) => c.link.name === CNI_BRIDGE)) {
     for (const link of interfaces.links) {
-      if (link.master !== CNI_BRIDGE || byName.some((c) => c.link === link)) continue;
+      if (link.master !== CNI_BRIDGE || interfaceRule(link.name)) continue;
       if (interfaces.source === 'json' && link.kind === null) notes.push(`${link.name} is a port of ${CNI_BRIDGE} but not a virtual link: kept`);
       else ports.push({ link, rank: 0 });
     }
