@@ -98,21 +98,98 @@ export const CLEANUP_DIRECTORIES = [
 ] as const;
 
 /**
- * Interfaces the cluster creates, matched EXACTLY (the whole name):
- *   flannel.1 · cni0 · tunl0 · cali + 11 lowercase hex (calico: sha1 of the workload id, truncated)
- *   · veth + 8 lowercase hex (CNI bridge plugin: 4 random bytes).
- * Near misses (`cni1`, `flannel.2`, `vethernet0`, `veth12345`, `cali-keep`, `caliABCDEF01234`) stay.
+ * Interfaces the cluster creates, matched EXACTLY (the whole name), each with the link kind(s) the
+ * kernel reports for it (`ip -d -j link`: linkinfo.info_kind) and the CNI or proxy mode that makes
+ * it. A link whose name matches but whose reported kind differs is someone else's: kept, and named
+ * in the plan. Without a reported kind (`ip -o link` fallback) the name alone decides, as before.
+ * Near misses (`cni1`, `flannel.01`, `flannel-v7.1`, `vethernet0`, `veth12345`, `cali-keep`,
+ * `caliABCDEF01234`, `cilium_hostx`, `lxc` + 11 hex, `weave2`) stay.
+ *
+ * `pod` rules are the host ends of pod links: deleted first, then the devices in table order
+ * (overlays, bridges, tunnels). Besides these, every port of a cluster `cni0` is deleted whatever
+ * its name (CNI_BRIDGE, as rke2-killall.sh/k3s-killall.sh do).
  */
-export const INTERFACE_NAMES = ['flannel.1', 'cni0', 'tunl0'] as const;
-export const INTERFACE_PATTERNS = [/^cali[0-9a-f]{11}$/, /^veth[0-9a-f]{8}$/] as const;
-export function isClusterInterface(name: string): boolean {
-  return (INTERFACE_NAMES as readonly string[]).includes(name) || INTERFACE_PATTERNS.some((p) => p.test(name));
+export interface InterfaceRule {
+  /** The name, or the pattern as README shows it (`cali` + 11 hex). */
+  label: string;
+  matches(name: string): boolean;
+  /** Link kinds accepted when the kernel reports one; null: any (not checked). */
+  kinds: readonly string[] | null;
+  /** Who makes it (which CNI, which mode): shown in notes and README. */
+  source: string;
+  pod: boolean;
 }
 
-/** iptables chains the cluster owns: name starts with `cali-` (calico) or `KUBE-` (kube-proxy,
- * kubelet), case-sensitive; or is one the CNI plugins RKE2/K3s/kubeadm ship make (CNI_CHAINS).
- * Rules in other chains that jump to them are removed, nothing else. */
-export const CHAIN_PREFIXES = ['cali-', 'KUBE-', 'CNI-'] as const;
+/** A VXLAN network identifier: 1..16777215 (24 bits), decimal, no leading zero. */
+export function isVni(text: string): boolean {
+  return /^[1-9][0-9]{0,7}$/.test(text) && Number(text) <= 0xffffff;
+}
+const exact = (name: string) => (candidate: string) => candidate === name;
+const pattern = (re: RegExp) => (candidate: string) => re.test(candidate);
+const withVni = (prefix: string) => (candidate: string) => candidate.startsWith(prefix) && isVni(candidate.slice(prefix.length));
+
+function rule(label: string, matches: (name: string) => boolean, kinds: readonly string[] | null, source: string, pod = false): InterfaceRule {
+  return { label, matches, kinds, source, pod };
+}
+
+export const INTERFACE_RULES: readonly InterfaceRule[] = [
+  // Pod ends. Calico: `cali` + the first 11 hex of sha1(workload id). CNI bridge plugin: `veth` +
+  // 4 random bytes. Cilium: `lxc` + the first 12 hex of sha256(endpoint id) (pkg/datapath/connector,
+  // Endpoint2IfName: IFNAMSIZ - len("tmp") - 1), a veth or, in netkit mode, a netkit.
+  rule('cali + 11 hex', pattern(/^cali[0-9a-f]{11}$/), ['veth'], 'Calico (workload endpoints)', true),
+  rule('veth + 8 hex', pattern(/^veth[0-9a-f]{8}$/), ['veth'], 'the CNI bridge plugin (flannel, canal)', true),
+  rule('lxc + 12 hex', pattern(/^lxc[0-9a-f]{12}$/), ['veth', 'netkit'], 'Cilium (endpoints)', true),
+  rule('lxc_health', exact('lxc_health'), ['veth', 'netkit'], 'Cilium (health endpoint)', true),
+  // flannel (pkg/backend): vxlan `flannel.<VNI>` / `flannel-v6.<VNI>` (VNI 1 by default, 4096 on
+  // Windows-mixed clusters), wireguard `flannel-wg` / `flannel-wg-v6`; the bridge cni0 is the CNI
+  // bridge plugin's, which flannel (and canal, RKE2, K3s) configures.
+  rule('flannel.<VNI>', withVni('flannel.'), ['vxlan'], 'flannel (VXLAN backend)'),
+  rule('flannel-v6.<VNI>', withVni('flannel-v6.'), ['vxlan'], 'flannel (VXLAN backend, IPv6)'),
+  rule('flannel-wg', exact('flannel-wg'), ['wireguard'], 'flannel (WireGuard backend)'),
+  rule('flannel-wg-v6', exact('flannel-wg-v6'), ['wireguard'], 'flannel (WireGuard backend, IPv6)'),
+  rule('cni0', exact('cni0'), ['bridge'], 'the CNI bridge plugin (flannel, canal)'),
+  // The ipip module's fallback device, which Calico's IPIP mode configures. Its kind is not checked:
+  // the lab's kernel has no ipip, so the lab seeds an ifb named tunl0 (scripts/lab.d/seed-node.sh).
+  rule('tunl0', exact('tunl0'), null, 'Calico (IPIP mode)'),
+  rule('vxlan.calico', exact('vxlan.calico'), ['vxlan'], 'Calico (VXLAN mode)'),
+  rule('vxlan-v6.calico', exact('vxlan-v6.calico'), ['vxlan'], 'Calico (VXLAN mode, IPv6)'),
+  rule('wireguard.cali', exact('wireguard.cali'), ['wireguard'], 'Calico (WireGuard encryption)'),
+  rule('wg-v6.cali', exact('wg-v6.cali'), ['wireguard'], 'Calico (WireGuard encryption, IPv6)'),
+  rule('cilium_host', exact('cilium_host'), ['veth'], 'Cilium (host device pair)'),
+  rule('cilium_net', exact('cilium_net'), ['veth'], 'Cilium (host device pair)'),
+  rule('cilium_vxlan', exact('cilium_vxlan'), ['vxlan'], 'Cilium (VXLAN tunnel)'),
+  rule('cilium_geneve', exact('cilium_geneve'), ['geneve'], 'Cilium (Geneve tunnel)'),
+  rule('cilium_wg0', exact('cilium_wg0'), ['wireguard'], 'Cilium (WireGuard encryption)'),
+  rule('kube-ipvs0', exact('kube-ipvs0'), ['dummy'], 'kube-proxy (IPVS mode)'),
+  rule('nodelocaldns', exact('nodelocaldns'), ['dummy'], 'NodeLocal DNSCache'),
+  // Weave Net (net/bridge.go): `weave` is a bridge, or in fastdp mode without a bridge the Open
+  // vSwitch datapath itself; `datapath` is the fastdp datapath, `vxlan-6784` its VXLAN vport.
+  rule('weave', exact('weave'), ['bridge', 'openvswitch'], 'Weave Net'),
+  rule('datapath', exact('datapath'), ['openvswitch'], 'Weave Net (fastdp)'),
+  rule('vxlan-6784', exact('vxlan-6784'), ['vxlan'], 'Weave Net (fastdp)'),
+];
+
+/** The bridge whose every port goes too, whatever the port's name (a pod's host end). */
+export const CNI_BRIDGE = 'cni0';
+
+/** The rule a name matches, if any (at most one: the rules do not overlap). */
+export function interfaceRule(name: string): InterfaceRule | undefined {
+  return INTERFACE_RULES.find((r) => r.matches(name));
+}
+export function isClusterInterface(name: string): boolean {
+  return interfaceRule(name) !== undefined;
+}
+
+/**
+ * iptables chains the cluster owns, case-sensitive: name starts with `cali-` (Calico), `KUBE-`
+ * (kube-proxy, kubelet), `FLANNEL-` (flannel: FLANNEL-FWD, FLANNEL-POSTRTG), `CILIUM_` (Cilium:
+ * CILIUM_INPUT, CILIUM_FORWARD, CILIUM_POST_nat, CILIUM_PRE_mangle…), `OLD_CILIUM_` (Cilium's chains
+ * renamed while its agent restarts), `WEAVE-` (Weave Net: WEAVE-NPC*, WEAVE-EXPOSE, WEAVE-CANARY) or
+ * is `WEAVE` (its nat chain); or is one the CNI plugins RKE2/K3s/kubeadm ship make (CNI_CHAINS).
+ * `CILIUMX`, `FLANNELS`, `WEAVE2`, `calico-keep` are not.
+ */
+export const CHAIN_PREFIXES = ['cali-', 'KUBE-', 'CNI-', 'FLANNEL-', 'CILIUM_', 'OLD_CILIUM_', 'WEAVE-'] as const;
+export const CHAIN_NAMES = ['WEAVE'] as const;
 /**
  * containernetworking/plugins: portmap's CNI-HOSTPORT-{SETMARK,MASQ,DNAT} and per-container
  * `CNI-DN-` + 21 hex; the bridge plugin's ipMasq chain `CNI-` + 24 hex (a sha512 prefix, 28 chars in
@@ -120,8 +197,20 @@ export const CHAIN_PREFIXES = ['cali-', 'KUBE-', 'CNI-'] as const;
  */
 export const CNI_CHAINS = [/^CNI-HOSTPORT-(?:SETMARK|MASQ|DNAT)$/, /^CNI-DN-[0-9a-f]{21}$/, /^CNI-[0-9a-f]{24}$/, /^CNI-(?:FORWARD|ADMIN)$/] as const;
 export function isClusterChain(name: string): boolean {
-  return name.startsWith('cali-') || name.startsWith('KUBE-') || CNI_CHAINS.some((pattern) => pattern.test(name));
+  if ((CHAIN_NAMES as readonly string[]).includes(name)) return true;
+  if (name.startsWith('CNI-')) return CNI_CHAINS.some((p) => p.test(name));
+  return CHAIN_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
+/**
+ * Rules of chains that stay are removed when they jump to a removed chain, or when their iptables
+ * comment starts with one of these: Calico's rule ids (`cali:` + hash) and Cilium's feeder rules
+ * (`cilium-feeder: CILIUM_INPUT`). A comment merely containing `cali` (`calico-keep`) does not count.
+ */
+export const CLUSTER_RULE_COMMENTS = [
+  { prefix: 'cali:', source: 'Calico' },
+  { prefix: 'cilium-feeder:', source: 'Cilium' },
+] as const;
+
 /**
  * nftables tables the cluster's network makes, by exact family and name, with their source:
  * kube-proxy's nftables mode (pkg/proxy/nftables: `kube-proxy` in ip and ip6), Calico's nftables
@@ -155,10 +244,10 @@ export const CNI_STATE_PATHS = [
  * and Cilium's own bpffs tree /sys/fs/bpf/cilium. Unpinning frees them once no program holds them.
  */
 export const BPF_PIN_DIRECTORY = '/sys/fs/bpf/tc/globals';
-/** Mounts a CNI makes in its own state dir (Cilium's cgroup2 at /run/cilium/cgroupv2): unmounted with the rest. */
-export const CNI_MOUNT_TREES = ['/run/cilium'] as const;
 export const BPF_PIN_PREFIX = 'cilium_';
 export const BPF_CILIUM_TREE = '/sys/fs/bpf/cilium';
+/** Mounts a CNI makes in its own state dir (Cilium's cgroup2 at /run/cilium/cgroupv2): unmounted with the rest. */
+export const CNI_MOUNT_TREES = ['/run/cilium'] as const;
 
 /** Tables cleaned (security and others are left alone). */
 export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw'] as const;

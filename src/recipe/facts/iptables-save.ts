@@ -67,6 +67,15 @@ export function ruleTarget(tokens: string[]): string | null {
   return target;
 }
 
+/** The values of the rule's `-m comment --comment VALUE` matches, in order (a rule may carry several). */
+export function ruleComments(tokens: string[]): string[] {
+  const comments: string[] = [];
+  for (let i = 0; i + 3 < tokens.length; i++) {
+    if (tokens[i] === '-m' && tokens[i + 1] === 'comment' && tokens[i + 2] === '--comment') comments.push(tokens[i + 3]);
+  }
+  return comments;
+}
+
 export function parseSave(section: string, lines: string[], firstLine: number): SaveContent {
   const content: SaveContent = { tables: [], unrepresentable: [], warnings: [] };
   let table: IptablesTable | null = null;
