@@ -212,7 +212,7 @@ ip link add vethernet0 type veth peer name veth12345   # decoys: near misses of 
 ip link add cali-keep type veth peer name cali0123abcd
 ip link add caliABCDEF01234 type ifb                  # 11 hex digits, but upper case
 ip link add cni1 type bridge
-ip link add flannel.2 type vxlan id 2 dstport 8472 dev eth0 nolearning
+ip link add flannel.2 type bridge                      # the name of a flannel VXLAN device (VNI 2), but a bridge: kept
 for ifc in "${ifaces[@]}" "${DECOY_IFACES[@]}"; do ip link set "$ifc" up; done
 
 # ------------------------------------------------------------------------ step 5: iptables chains
