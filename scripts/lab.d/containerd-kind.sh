@@ -65,6 +65,54 @@ else
   CLUSTER_DIRS=("$ETC_DIR" /etc/rancher/node "$DATA_DIR")
 fi
 
+# Network leftovers of the CNIs and proxy modes these nodes ran (issue 17), each beside near misses
+# that must stay. RKE2: Cilium, and Calico VXLAN from before a CNI switch; K3s: flannel's IPv6,
+# other-VNI and nftables devices and kube-proxy's nftables mode; kubeadm: Weave Net. What the
+# kernel here cannot make (wireguard, dummy, geneve, openvswitch links, IPVS, BPF pins) is covered
+# by nodescrub's probe fixtures instead. NET_CHAINS are TABLE:CHAIN; NET_RULE_COMMENTS are comments
+# of rules in kept chains that must go; NFT_* are "FAMILY NAME".
+case $LAB_KIND in
+  rke2)
+    NET_LINKS=(cilium_host cilium_net cilium_vxlan lxc_health vxlan.calico)   # + one lxc<12 hex> (seed.json)
+    NET_DECOY_LINKS=(cilium_hostx lxcABCDEF012345 lxc-keep cilium_geneve)      # cilium_geneve: a bridge, not geneve
+    NET_CHAINS=(filter:CILIUM_INPUT filter:CILIUM_FORWARD filter:CILIUM_OUTPUT nat:CILIUM_POST_nat nat:CILIUM_PRE_nat
+      nat:CILIUM_OUTPUT_nat filter:cali-FORWARD)
+    NET_RULE_COMMENTS=('cilium-feeder: CILIUM_INPUT' 'cilium-feeder: CILIUM_FORWARD' 'cilium-feeder: CILIUM_OUTPUT'
+      'cilium-feeder: CILIUM_POST_nat' 'cilium-feeder: CILIUM_PRE_nat' 'cilium-feeder: CILIUM_OUTPUT_nat'
+      'cali:wUHhoiAYhphO9Mso' 'cali:S93hcgKJrXEqnTfs')
+    NET_DECOY_CHAINS=(filter:CILIUM-KEEP filter:MY-FIREWALL)
+    NET_DECOY_COMMENTS=('calico-keep: operator rule')
+    NFT_GONE=('ip calico' 'ip6 calico')
+    NFT_KEEP=('inet lab_user' 'inet calico')
+    CNI_STATE_GONE=(/run/cilium)
+    CNI_STATE_KEEP=(/run/cilium-keep)
+    ;;
+  k3s)
+    NET_LINKS=(flannel-v6.1 flannel.4096)                                      # + a port of cni0 with a foreign name (podnic7)
+    NET_DECOY_LINKS=(flannel.01 flannel-wg vethkeep03)                        # flannel-wg: a bridge, not wireguard
+    NET_CHAINS=(filter:FLANNEL-FWD nat:FLANNEL-POSTRTG)
+    NET_RULE_COMMENTS=()
+    NET_DECOY_CHAINS=(filter:FLANNELS-KEEP filter:MY-FIREWALL)
+    NET_DECOY_COMMENTS=('flanneld keep: operator rule')
+    NFT_GONE=('ip kube-proxy' 'ip6 kube-proxy' 'ip flannel-ipv4')
+    NFT_KEEP=('inet lab_user' 'ip kube-proxy-keep')
+    CNI_STATE_GONE=()
+    CNI_STATE_KEEP=()
+    ;;
+  kubeadm)
+    NET_LINKS=(weave vxlan-6784)
+    NET_DECOY_LINKS=(weave2 vxlan-6785)
+    NET_CHAINS=(nat:WEAVE filter:WEAVE-NPC filter:WEAVE-NPC-INGRESS filter:WEAVE-EXPOSE)
+    NET_RULE_COMMENTS=()
+    NET_DECOY_CHAINS=(filter:WEAVER-KEEP filter:MY-FIREWALL)
+    NET_DECOY_COMMENTS=()
+    NFT_GONE=()
+    NFT_KEEP=('inet lab_user')
+    CNI_STATE_GONE=(/var/lib/weave)
+    CNI_STATE_KEEP=(/var/lib/weave-backup)
+    ;;
+esac
+
 # Mount points (decoded) equal to or below one of the args, or (for a trailing *) starting with it.
 mounts_under() {
   awk '{print $5}' /proc/self/mountinfo | while read -r m; do

@@ -49,6 +49,22 @@ for f in /run/netns/cni-*; do [ -e "$f" ] && rm -f "$f"; done
 for i in $(ip -o link show master cni0 2>/dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//'); do ip link delete "$i" 2>/dev/null; done
 ip link delete cni0 2>/dev/null
 ip link delete flannel.1 2>/dev/null
+# the newer CNIs' devices, by exact name (lxc + 12 hex: Cilium's endpoints)
+for i in cilium_host cilium_vxlan lxc_health vxlan.calico flannel-v6.1 flannel.4096 weave vxlan-6784 \
+  $(ip -o link show | awk -F': ' '{ print $2 }' | sed 's/@.*//' | grep -E '^lxc[0-9a-f]{12}$'); do
+  ip link delete "$i" 2>/dev/null
+done
+# their chains, the rules that feed them and Calico's commented rules; the rest of each table stays
+ours='(CILIUM_|FLANNEL-|WEAVE-|WEAVE( |$)|cali-)'
+for t in filter nat mangle raw; do
+  iptables-save -t "$t" | grep -v -E -e "^:$ours" -e "^-A $ours" -e "-j $ours" -e 'cilium-feeder: |--comment "?cali:' |
+    iptables-restore -T "$t"
+done
+for t in 'ip calico' 'ip6 calico' 'ip kube-proxy' 'ip6 kube-proxy' 'ip flannel-ipv4' 'ip6 flannel-ipv6'; do
+  nft list table $t >/dev/null 2>&1 && nft delete table $t
+done
+mountpoint -q /run/cilium/cgroupv2 && umount /run/cilium/cgroupv2
+rm -rf /run/cilium /var/lib/weave
 # 5. state and config (binaries and unit files stay)
 if [ "$kind" = kubeadm ]; then rm -rf --one-file-system /etc/kubernetes /var/lib/kubelet /var/lib/etcd /etc/cni
 else rm -rf --one-file-system /run/k3s "$data_dir" "/etc/rancher/$kind" /etc/rancher/node /var/lib/kubelet; fi

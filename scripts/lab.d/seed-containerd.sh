@@ -67,6 +67,15 @@ done
 rm -rf "${CLUSTER_DIRS[@]}" /var/lib/kubelet /run/k3s /etc/rancher/agent /var/lib/rancher/rancher-system-agent
 [[ $LAB_KIND == kubeadm ]] && rm -rf /etc/rancher /var/lib/rancher /opt/cni
 rm -f /etc/systemd/system/*.wants/"$UNIT"
+# the network leftovers and their near misses (issue 17), all re-made below
+ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | while read -r ifc; do
+  case " ${NET_LINKS[*]} ${NET_DECOY_LINKS[*]} " in *" $ifc "*) ip link delete "$ifc" 2>/dev/null || true; continue ;; esac
+  case $ifc in lxc[0-9a-f]* | podnic7 | cilium_* | lxc*) ip link delete "$ifc" 2>/dev/null || true ;; esac
+done
+for t in filter nat mangle raw; do iptables -t "$t" -F; iptables -t "$t" -X; done
+for t in "${NFT_GONE[@]}" "${NFT_KEEP[@]}"; do nft delete table $t 2>/dev/null || true; done   # "FAMILY NAME": split on purpose
+mountpoint -q /run/cilium/cgroupv2 && umount /run/cilium/cgroupv2
+rm -rf "${CNI_STATE_GONE[@]}" "${CNI_STATE_KEEP[@]}"
 
 # ---------------------------------------------------------------------- the node's state on disk
 seed_kubeadm_state() {  # kubeadm init/join's layout (the control plane's static pods, certs, etcd)
@@ -395,6 +404,91 @@ for ((p = 1; p <= 2; p++)); do
 done
 put /var/lib/kubelet/cpu_manager_state '{"policyName":"none"}'
 
+# ------------------------------------------------------------------ network leftovers (issue 17)
+first_netns=$(jq -r .netns <<<"${pods_json[0]}")
+veth_pair() { ip link add "$1" type veth peer name "$2" ${3:+netns "$3"}; ip link set "$1" up; }
+extra_links=()
+case $LAB_KIND in
+  rke2)   # Cilium: host/net pair, overlay, an endpoint and the health endpoint; Calico VXLAN
+    veth_pair cilium_host cilium_net
+    ip link set cilium_net up
+    ip link add cilium_vxlan type vxlan external dstport 8473 && ip link set cilium_vxlan up
+    lxc="lxc$(hex 12)"
+    veth_pair "$lxc" eth1 "$first_netns"
+    veth_pair lxc_health eth2 "$first_netns"
+    extra_links+=("$lxc")
+    ip link add vxlan.calico type vxlan id 4096 dstport 4789 dev eth0 && ip link set vxlan.calico up
+    veth_pair cilium_hostx cilium_hosty
+    veth_pair lxcABCDEF012345 lxcABCDEF012346
+    veth_pair lxc-keep lxc-keep-p
+    ip link add cilium_geneve type bridge && ip link set cilium_geneve up
+    mkdir -p /run/cilium/state /run/cilium/cgroupv2 /run/cilium-keep
+    put /run/cilium/state/ep-$(hex 4).json '{"lab":true}'
+    mount -t cgroup2 none /run/cilium/cgroupv2
+    put /run/cilium-keep/notes "an operator's notes: not Cilium's"
+    ;;
+  k3s)    # flannel: IPv6 VXLAN, another VNI; a port of cni0 with a foreign name
+    ip link add flannel-v6.1 type vxlan id 1 dstport 8474 && ip link set flannel-v6.1 up
+    ip link add flannel.4096 type vxlan id 4096 dstport 8475 dev eth0 && ip link set flannel.4096 up
+    veth_pair podnic7 eth1 "$first_netns"
+    ip link set podnic7 master cni0
+    extra_links+=(podnic7)
+    ip link add flannel.01 type vxlan id 5 dstport 8476 && ip link set flannel.01 up
+    ip link add flannel-wg type bridge && ip link set flannel-wg up
+    veth_pair vethkeep03 vethkeep04
+    ;;
+  kubeadm) # Weave Net: its bridge and fast-datapath VXLAN
+    ip link add weave type bridge && ip link set weave up
+    ip link add vxlan-6784 type vxlan external dstport 6784 && ip link set vxlan-6784 up
+    ip link add weave2 type bridge && ip link set weave2 up
+    ip link add vxlan-6785 type vxlan external dstport 6785 && ip link set vxlan-6785 up
+    put /var/lib/weave/weave-netdata.db "$(hex 64)"
+    put /var/lib/weave-backup/weave-netdata.db "$(hex 64)"
+    ;;
+esac
+# iptables: the CNIs' chains, their feeder/jump rules from kept chains, and the operator's own.
+ipt() { iptables "$@"; }
+ipt -N MY-FIREWALL; ipt -A INPUT -j MY-FIREWALL; ipt -A MY-FIREWALL -p tcp --dport 22 -j ACCEPT
+for c in "${NET_DECOY_CHAINS[@]}" "${NET_CHAINS[@]}"; do
+  [[ ${c#*:} == MY-FIREWALL ]] && continue
+  ipt -t "${c%%:*}" -N "${c#*:}"
+done
+case $LAB_KIND in
+  rke2)
+    for c in INPUT FORWARD OUTPUT; do ipt -I "$c" -m comment --comment "cilium-feeder: CILIUM_$c" -j "CILIUM_$c"; done
+    ipt -t nat -I POSTROUTING -m comment --comment 'cilium-feeder: CILIUM_POST_nat' -j CILIUM_POST_nat
+    ipt -t nat -I PREROUTING -m comment --comment 'cilium-feeder: CILIUM_PRE_nat' -j CILIUM_PRE_nat
+    ipt -t nat -I OUTPUT -m comment --comment 'cilium-feeder: CILIUM_OUTPUT_nat' -j CILIUM_OUTPUT_nat
+    ipt -A CILIUM_INPUT -m mark --mark 0x200/0xf00 -j ACCEPT
+    ipt -I FORWARD -m comment --comment 'cali:wUHhoiAYhphO9Mso' -j cali-FORWARD
+    ipt -A FORWARD -m comment --comment 'cali:S93hcgKJrXEqnTfs' -m comment --comment 'Policy explicitly accepted packet.' -m mark --mark 0x10000/0x10000 -j ACCEPT
+    ipt -A FORWARD -m comment --comment 'calico-keep: operator rule' -s 192.0.2.0/24 -j ACCEPT
+    ipt -A CILIUM-KEEP -s 192.0.2.1 -j ACCEPT; ipt -A INPUT -j CILIUM-KEEP
+    ;;
+  k3s)
+    ipt -A FORWARD -m comment --comment 'flanneld forward' -j FLANNEL-FWD
+    ipt -A FLANNEL-FWD -s 10.42.0.0/16 -m comment --comment 'flanneld forward' -j ACCEPT
+    ipt -t nat -A POSTROUTING -m comment --comment 'flanneld masq' -j FLANNEL-POSTRTG
+    ipt -t nat -A FLANNEL-POSTRTG -s 10.42.0.0/16 -d 10.42.0.0/16 -m comment --comment 'flanneld masq' -j RETURN
+    ipt -A FORWARD -m comment --comment 'flanneld keep: operator rule' -s 192.0.2.0/24 -j ACCEPT
+    ipt -A FLANNELS-KEEP -s 192.0.2.1 -j ACCEPT; ipt -A INPUT -j FLANNELS-KEEP
+    ;;
+  kubeadm)
+    ipt -t nat -A POSTROUTING -j WEAVE
+    ipt -t nat -A WEAVE -s 10.32.0.0/12 ! -d 10.32.0.0/12 -j MASQUERADE
+    ipt -A FORWARD -o weave -m comment --comment 'NOTE: this must go before -j KUBE-FORWARD' -j WEAVE-NPC
+    ipt -A WEAVE-NPC -m state --state RELATED,ESTABLISHED -j ACCEPT; ipt -A WEAVE-NPC -j WEAVE-NPC-INGRESS
+    ipt -A FORWARD -i weave ! -o weave -j WEAVE-EXPOSE
+    ipt -A WEAVER-KEEP -s 192.0.2.1 -j ACCEPT; ipt -A INPUT -j WEAVER-KEEP
+    ;;
+esac
+# nftables: the proxy's/CNIs' tables, and tables of the operator that must stay.
+for t in "${NFT_GONE[@]}" "${NFT_KEEP[@]}"; do
+  nft add table $t                                     # "FAMILY NAME": split on purpose
+  nft add chain $t lab-chain '{ type filter hook forward priority 10; policy accept; }'
+  nft add rule $t lab-chain counter accept
+done
+
 # ------------------------------------------------------------------ keepers and near misses
 keepers_json='{}'
 if [[ $LAB_KIND == rke2 ]]; then
@@ -442,4 +536,5 @@ fi
 rm -f "$image_tar"
 
 printf '%s\n' "${pods_json[@]}" | jq -sc --arg kind "$LAB_KIND" --arg dataDir "$DATA_DIR" --arg unit "$UNIT" \
-  '{kind:$kind, dataDir:$dataDir, unit:$unit, pods:.}'
+  --argjson extraLinks "$(printf '%s\n' "${extra_links[@]}" | jq -R 'select(. != "")' | jq -sc .)" \
+  '{kind:$kind, dataDir:$dataDir, unit:$unit, pods:., extraLinks:$extraLinks}'

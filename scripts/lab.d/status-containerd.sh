@@ -28,6 +28,25 @@ units=0
 unit_active "$UNIT" && units=$((units + 1))
 unit_enabled "$UNIT" && units=$((units + 1))
 k8s_content=$(k8s_content_count)
+# Network leftovers (issue 17): the seeded links (plus any lxc<12 hex> endpoint and cni0's foreign
+# port podnic7), chains, rules in kept chains by their comment, nft tables, CNI state dirs.
+links=$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//')
+has_link() { grep -qxF -- "$1" <<<"$links"; }
+net_links=0
+for l in "${NET_LINKS[@]}"; do has_link "$l" && net_links=$((net_links + 1)); done
+net_links=$((net_links + $(grep -Ec '^(lxc[0-9a-f]{12}|podnic7)$' <<<"$links" || true)))
+saved=$(for t in filter nat mangle raw; do iptables-save -t "$t" 2>/dev/null; done)
+has_chain() { grep -qxF -- ":$1" <<<"$(awk '/^:/ {print $1}' <<<"$saved")"; }
+net_chains=0
+for c in "${NET_CHAINS[@]}"; do has_chain "${c#*:}" && net_chains=$((net_chains + 1)); done
+has_comment() { grep -qF -- "--comment \"$1\"" <<<"$saved" || grep -qF -- "--comment $1 " <<<"$saved"; }
+net_rules=0
+for c in "${NET_RULE_COMMENTS[@]}"; do has_comment "$c" && net_rules=$((net_rules + 1)); done
+tables=$(nft list tables 2>/dev/null | sed 's/^table //')
+nft_tables=0
+for t in "${NFT_GONE[@]}"; do grep -qxF -- "$t" <<<"$tables" && nft_tables=$((nft_tables + 1)); done
+cni_state=0
+for d in "${CNI_STATE_GONE[@]}"; do [[ -e $d || -L $d ]] && cni_state=$((cni_state + 1)); done
 directories=0
 for d in "${CLUSTER_DIRS[@]}"; do [[ -e $d || -L $d ]] && directories=$((directories + 1)); done
 
@@ -42,6 +61,20 @@ sums_ok() { local l; l=$(grep "^$1:" <<<"$LAB_EXPECT_SUMS" | cut -d: -f2-); [[ -
 users=$(bool sums_ok users)
 sudoers=$(bool sums_ok sudoers)
 sshd_config=$(bool sums_ok sshd)
+all_of() {  # TEST ITEM...: true when TEST holds for every item (an empty list holds)
+  local t=$1 i; shift
+  for i in "$@"; do "$t" "$i" || return 1; done
+}
+exists() { [[ -e $1 ]]; }
+nft_has() { grep -qxF -- "$1" <<<"$tables"; }
+net_keepers=$(jq -nc \
+  --argjson net_decoy_links "$(bool all_of has_link "${NET_DECOY_LINKS[@]}")" \
+  --argjson net_decoy_chains "$(bool all_of has_chain $(printf '%s\n' "${NET_DECOY_CHAINS[@]}" | sed 's/^[a-z]*://'))" \
+  --argjson net_decoy_rules "$(bool all_of has_comment "${NET_DECOY_COMMENTS[@]}")" \
+  --argjson nft_keep "$(bool all_of nft_has "${NFT_KEEP[@]}")" \
+  --argjson cni_state_keep "$(bool all_of exists "${CNI_STATE_KEEP[@]}")" \
+  '{net_decoy_links:$net_decoy_links, net_decoy_chains:$net_decoy_chains, net_decoy_rules:$net_decoy_rules,
+    nft_keep:$nft_keep, cni_state_keep:$cni_state_keep}')
 common=$(jq -nc --argjson binaries "$binaries" --argjson unit_files "$unit_files" --argjson eth0 "$eth0" \
   --argjson hostname "$hostname" --argjson users "$users" --argjson sudoers "$sudoers" --argjson sshd_config "$sshd_config" \
   '{binaries:$binaries, unit_files:$unit_files, eth0:$eth0, hostname:$hostname, users:$users, sudoers:$sudoers, sshd_config:$sshd_config}')
@@ -90,10 +123,13 @@ unit_state=$( if unit_active "$UNIT"; then echo active; elif [[ -e $LAB_SYSTEMD_
 
 jq -nc --argjson shims "$shims" --argjson pod_processes "$pod_processes" --argjson cluster_containerd "$cluster_containerd" --argjson mounts "$mounts" \
   --argjson cni_netns "$cni_netns" --argjson units "$units" --argjson directories "$directories" --argjson k8s_content "$k8s_content" \
+  --argjson net_links "$net_links" --argjson net_chains "$net_chains" --argjson net_rules "$net_rules" \
+  --argjson nft_tables "$nft_tables" --argjson cni_state "$cni_state" --argjson net "$net_keepers" \
   --argjson common "$common" --argjson kind "$kind_keepers" --argjson interfaces "$interfaces" \
   --arg unit "$UNIT" --arg unit_state "$unit_state" --arg unit_enabled "$(unit_enabled "$UNIT" && echo enabled || echo disabled)" \
   '{dockerd:false,
     leftovers:{shims:$shims, pod_processes:$pod_processes, cluster_containerd:$cluster_containerd, mounts:$mounts, cni_netns:$cni_netns,
-      units:$units, directories:$directories, k8s_content:$k8s_content},
-    keepers:($common + $kind),
+      units:$units, directories:$directories, k8s_content:$k8s_content,
+      net_links:$net_links, net_chains:$net_chains, net_rules:$net_rules, nft_tables:$nft_tables, cni_state:$cni_state},
+    keepers:($common + $kind + $net),
     info:{unit:$unit, active:$unit_state, enabled:$unit_enabled, interfaces:$interfaces}}'

@@ -118,6 +118,13 @@ describe('the containerd node kinds (rke2, k3s, kubeadm) on a private lab', () =
         units: kind === 'k3s' ? 2 : 1, // RKE2, kubeadm: failed (main process dead) but enabled; K3s: active and enabled
         directories: kind === 'kubeadm' ? 4 : 3,
         k8s_content: kind === 'kubeadm' ? 5 : 0, // 4 containers and 1 image in the system containerd's k8s.io
+        // issue 17 — RKE2: Cilium (host/net pair, vxlan, an lxc endpoint, lxc_health) and vxlan.calico; K3s:
+        // flannel-v6.1, flannel.4096, cni0's foreign port podnic7; kubeadm: Weave's bridge and vxlan-6784
+        net_links: { rke2: 6, k3s: 3, kubeadm: 2 }[kind],
+        net_chains: { rke2: 7, k3s: 2, kubeadm: 4 }[kind],
+        net_rules: kind === 'rke2' ? 8 : 0, // cilium-feeder: and cali: rules in kept chains
+        nft_tables: { rke2: 2, k3s: 3, kubeadm: 0 }[kind], // ip/ip6 calico; ip/ip6 kube-proxy + ip flannel-ipv4
+        cni_state: kind === 'k3s' ? 0 : 1, // /run/cilium; /var/lib/weave
       });
       expect(status.info).toMatchObject({ active: kind === 'k3s' ? 'active' : 'failed', enabled: 'enabled', interfaces: 4 });
       expect(containerdSeedReport(NODES[kind].name, dir).pods).toHaveLength(2);
@@ -269,6 +276,34 @@ describe('the containerd node kinds (rke2, k3s, kubeadm) on a private lab', () =
     expect(artifactNames(kubeadm, 'stop-services')).toContain('kubelet.service enabled');
     expect(artifactNames(kubeadm, 'directories').sort()).toEqual(['/etc/cni', '/etc/kubernetes', '/opt/cni', '/var/lib/etcd', '/var/lib/kubelet']);
     expect(kubeadm.data.map((d) => d.path)).toEqual(['/var/lib/etcd']);
+    // issue 17: each CNI's devices, chains, nft tables and state; the near misses are not listed
+    // (a device of the wrong kind is named in a note), the operator's tables and chains neither.
+    const links = (host: PlanHost) => artifactNames(host, 'interfaces');
+    expect(links(rke2)).toEqual(expect.arrayContaining(['cilium_host', 'cilium_net', 'cilium_vxlan', 'lxc_health', 'vxlan.calico']));
+    expect(links(rke2).filter((n) => /^lxc[0-9a-f]{12}$/.test(n))).toHaveLength(1);
+    expect(links(k3s)).toEqual(expect.arrayContaining(['flannel-v6.1', 'flannel.4096', 'podnic7']));
+    expect(links(kubeadm)).toEqual(expect.arrayContaining(['weave', 'vxlan-6784']));
+    for (const host of [rke2, k3s, kubeadm]) {
+      for (const decoy of ['cilium_hostx', 'lxcABCDEF012345', 'lxc-keep', 'cilium_geneve', 'flannel.01', 'flannel-wg', 'vethkeep03', 'weave2', 'vxlan-6785']) {
+        expect(links(host)).not.toContain(decoy);
+      }
+    }
+    expect(rke2.steps.find((s) => s.id === 'interfaces')?.notes).toContain('cilium_geneve is a bridge, not the geneve Cilium (Geneve tunnel) makes: kept');
+    expect(k3s.steps.find((s) => s.id === 'interfaces')?.notes).toContain('flannel-wg is a bridge, not the wireguard flannel (WireGuard backend) makes: kept');
+    const chains = (host: PlanHost) => artifactNames(host, 'iptables').filter((n) => !n.includes(': -A '));
+    expect(chains(rke2).map((n) => n.split('/').pop()).sort()).toEqual(
+      ['CILIUM_FORWARD', 'CILIUM_INPUT', 'CILIUM_OUTPUT', 'CILIUM_OUTPUT_nat', 'CILIUM_POST_nat', 'CILIUM_PRE_nat', 'cali-FORWARD'],
+    );
+    expect(artifactNames(rke2, 'iptables').filter((n) => /--comment (cali:|"cilium-feeder: )/.test(n))).toHaveLength(8);
+    expect(artifactNames(rke2, 'iptables').some((n) => n.includes('calico-keep') || n.includes('CILIUM-KEEP') || n.includes('MY-FIREWALL'))).toBe(false);
+    expect(chains(k3s).map((n) => n.split('/').pop()).sort()).toEqual(['FLANNEL-FWD', 'FLANNEL-POSTRTG']);
+    expect(chains(kubeadm).map((n) => n.split('/').pop()).sort()).toEqual(['WEAVE', 'WEAVE-EXPOSE', 'WEAVE-NPC', 'WEAVE-NPC-INGRESS']);
+    expect(artifactNames(rke2, 'nftables')).toEqual(['nft ip calico', 'nft ip6 calico']);
+    expect(artifactNames(k3s, 'nftables')).toEqual(['nft ip kube-proxy', 'nft ip6 kube-proxy', 'nft ip flannel-ipv4']);
+    expect(artifactNames(kubeadm, 'nftables')).toEqual([]);
+    expect(artifactNames(rke2, 'cni-state')).toEqual(['/run/cilium']);
+    expect(artifactNames(rke2, 'mounts')).toContain('/run/cilium/cgroupv2');
+    expect(artifactNames(kubeadm, 'cni-state')).toEqual(['/var/lib/weave']);
     expect(artifactNames(rke2, 'stop-services')).toContain('rke2-server.service enabled');
     expect(artifactNames(k3s, 'stop-services')).toContain('k3s.service enabled');
     expect(artifactNames(rke2, 'directories')).toEqual(expect.arrayContaining(['/etc/rancher/rke2', '/etc/rancher/node', '/var/lib/rancher']));
@@ -321,6 +356,8 @@ describe('the containerd node kinds (rke2, k3s, kubeadm) on a private lab', () =
     const killEveryShim = `kill -KILL $(ps -eo pid=,args= | awk '$2 ~ /containerd-shim/ { print $1 }')`; // inside the node only
     expect(exec('rke2', `${killEveryShim}; ip link delete cni0-keep`).exitCode).toBe(0);
     expect(exec('k3s', 'umount /run/k3s-notes && systemctl disable k3s-notes; rm -rf /srv/k3s-backup').exitCode).toBe(0);
+    // flannel's devices removed by prefix (`flannel*`): the bridge that only shares the name goes too.
+    expect(exec('k3s', 'ip link delete flannel-wg').exitCode).toBe(0);
     // kubeadm reset done with a broad brush: every namespace's images go, every task rootfs is unmounted.
     const everyNamespace = `for ns in $(ctr ns ls -q); do for i in $(ctr -n $ns images ls -q); do ctr -n $ns images rm $i >/dev/null; done; done
       for m in $(findmnt -rn -o TARGET | grep '^/run/containerd/io.containerd.runtime.v2.task/'); do umount -l $m; done`;
@@ -331,7 +368,7 @@ describe('the containerd node kinds (rke2, k3s, kubeadm) on a private lab', () =
     });
     expect(statusOf('k3s')).toMatchObject({
       intact: false,
-      keepers: { notes_tmpfs: false, notes_unit: false, backup_data: false, binaries: true },
+      keepers: { notes_tmpfs: false, notes_unit: false, backup_data: false, binaries: true, net_decoy_links: false, nft_keep: true },
     });
     expect(statusOf('kubeadm')).toMatchObject({
       intact: false,

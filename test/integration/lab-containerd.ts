@@ -17,10 +17,29 @@ export const CONTAINERD_LEFTOVER_KEYS = [
   'units',
   'directories',
   'k8s_content',
+  'net_links',
+  'net_chains',
+  'net_rules',
+  'nft_tables',
+  'cni_state',
 ] as const;
 export type ContainerdLeftoverKey = (typeof CONTAINERD_LEFTOVER_KEYS)[number];
 
-const COMMON_KEEPERS = ['binaries', 'unit_files', 'eth0', 'hostname', 'users', 'sudoers', 'sshd_config'] as const;
+const COMMON_KEEPERS = [
+  'binaries',
+  'unit_files',
+  'eth0',
+  'hostname',
+  'users',
+  'sudoers',
+  'sshd_config',
+  // the network near misses of issue 17 (an empty list holds)
+  'net_decoy_links',
+  'net_decoy_chains',
+  'net_decoy_rules',
+  'nft_keep',
+  'cni_state_keep',
+] as const;
 /** Every keeper must hold for `intact`; the RKE2 node has a system containerd, the K3s node near misses,
  * the kubeadm node docker's `moby` namespace on its (system) containerd. */
 export const CONTAINERD_KEEPER_KEYS = {
