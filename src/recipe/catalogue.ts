@@ -249,6 +249,9 @@ export const BPF_CILIUM_TREE = '/sys/fs/bpf/cilium';
 /** Mounts a CNI makes in its own state dir (Cilium's cgroup2 at /run/cilium/cgroupv2): unmounted with the rest. */
 export const CNI_MOUNT_TREES = ['/run/cilium'] as const;
 
+/** kube-proxy's IPVS mode binds every service IP to this dummy device; its virtual services go with it. */
+export const IPVS_INTERFACE = 'kube-ipvs0';
+
 /** Tables cleaned (security and others are left alone). */
 export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw'] as const;
 

@@ -6,6 +6,7 @@ import { clusterDataFact } from '../facts/cluster-data.js';
 import { directoriesFact } from '../facts/directories.js';
 import { probeFact, toolsFact } from '../facts/host.js';
 import { iptablesFact } from '../facts/iptables.js';
+import { ipvsFact } from '../facts/ipvs.js';
 import { interfacesFact } from '../facts/interfaces.js';
 import { mountConfigFact } from '../facts/mount-config.js';
 import { mountsFact } from '../facts/mounts.js';
@@ -33,6 +34,7 @@ export const FACTS = {
   cniState: cniStateFact,
   iptables: iptablesFact,
   nftables: nftablesFact,
+  ipvs: ipvsFact,
 } as const;
 
 /** The built-in facts (everything but the user recipe's `custom` probes). */
