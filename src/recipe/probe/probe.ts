@@ -13,6 +13,7 @@ import { mountsFact } from '../facts/mounts.js';
 import { nftablesFact } from '../facts/nftables.js';
 import { servicesFact } from '../facts/services.js';
 import { sshFact } from '../facts/ssh.js';
+import { tcBpfFact } from '../facts/tc-bpf.js';
 import { ProbeParseError } from '../errors.js';
 import { renderProbeScript } from './script.js';
 import { SectionReader, type FactDefinition, type ProbeSection } from './section.js';
@@ -32,6 +33,7 @@ export const FACTS = {
   clusterData: clusterDataFact,
   interfaces: interfacesFact,
   cniState: cniStateFact,
+  tcBpf: tcBpfFact,
   iptables: iptablesFact,
   nftables: nftablesFact,
   ipvs: ipvsFact,

@@ -10,6 +10,7 @@ import { ipvsStep } from './ipvs.js';
 import { mountsStep } from './mounts.js';
 import { nftablesStep } from './nftables.js';
 import { stopServicesStep } from './stop-services.js';
+import { tcBpfStep } from './tc-bpf.js';
 
 /** Reboot is the runner's (it needs to wait for the host), not a step here. */
-export const builtinSteps: Step[] = [stopServicesStep, containerdStep, dockerStep, mountsStep, directoriesStep, ipvsStep, interfacesStep, cniStateStep, iptablesStep, nftablesStep];
+export const builtinSteps: Step[] = [stopServicesStep, containerdStep, dockerStep, mountsStep, directoriesStep, ipvsStep, tcBpfStep, interfacesStep, cniStateStep, iptablesStep, nftablesStep];
