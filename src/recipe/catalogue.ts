@@ -249,6 +249,16 @@ export const BPF_CILIUM_TREE = '/sys/fs/bpf/cilium';
 /** Mounts a CNI makes in its own state dir (Cilium's cgroup2 at /run/cilium/cgroupv2): unmounted with the rest. */
 export const CNI_MOUNT_TREES = ['/run/cilium'] as const;
 
+/**
+ * Cilium's tc programs on the host's own devices (eth0…: NodePort, host firewall, masquerading):
+ * named `cil_` + … since Cilium 1.12 (`cil_from_netdev-eth0`), `bpf_netdev_`/`bpf_host`/`bpf_overlay`
+ * + … before (the object file's name). Its own devices (cilium_*, lxc*) take theirs with them.
+ */
+export const CILIUM_TC_PROGRAM = /^(?:cil_|bpf_netdev|bpf_host|bpf_overlay)[A-Za-z0-9_.:\[\]-]{0,120}$/;
+
+/** kube-proxy's IPVS mode binds every service IP to this dummy device; its virtual services go with it. */
+export const IPVS_INTERFACE = 'kube-ipvs0';
+
 /** Tables cleaned (security and others are left alone). */
 export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw'] as const;
 

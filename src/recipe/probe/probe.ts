@@ -6,12 +6,14 @@ import { clusterDataFact } from '../facts/cluster-data.js';
 import { directoriesFact } from '../facts/directories.js';
 import { probeFact, toolsFact } from '../facts/host.js';
 import { iptablesFact } from '../facts/iptables.js';
+import { ipvsFact } from '../facts/ipvs.js';
 import { interfacesFact } from '../facts/interfaces.js';
 import { mountConfigFact } from '../facts/mount-config.js';
 import { mountsFact } from '../facts/mounts.js';
 import { nftablesFact } from '../facts/nftables.js';
 import { servicesFact } from '../facts/services.js';
 import { sshFact } from '../facts/ssh.js';
+import { tcBpfFact } from '../facts/tc-bpf.js';
 import { ProbeParseError } from '../errors.js';
 import { renderProbeScript } from './script.js';
 import { SectionReader, type FactDefinition, type ProbeSection } from './section.js';
@@ -31,8 +33,10 @@ export const FACTS = {
   clusterData: clusterDataFact,
   interfaces: interfacesFact,
   cniState: cniStateFact,
+  tcBpf: tcBpfFact,
   iptables: iptablesFact,
   nftables: nftablesFact,
+  ipvs: ipvsFact,
 } as const;
 
 /** The built-in facts (everything but the user recipe's `custom` probes). */
