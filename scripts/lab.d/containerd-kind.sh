@@ -90,9 +90,11 @@ case $LAB_KIND in
   k3s)
     NET_LINKS=(flannel-v6.1 flannel.4096)                                      # + a port of cni0 with a foreign name (podnic7)
     NET_DECOY_LINKS=(flannel.01 flannel-wg vethkeep03)                        # flannel-wg: a bridge, not wireguard
-    NET_CHAINS=(filter:FLANNEL-FWD nat:FLANNEL-POSTRTG)
+    # + the CNI plugins' chains (portmap: hostport DNAT; bridge: ipMasq) with their jumps
+    NET_CHAINS=(filter:FLANNEL-FWD nat:FLANNEL-POSTRTG nat:CNI-HOSTPORT-DNAT nat:CNI-HOSTPORT-SETMARK
+      nat:CNI-HOSTPORT-MASQ nat:CNI-DN-4b1f8a0c2d3e5f6a7b8c9 nat:CNI-0a1b2c3d4e5f6a7b8c9d0e1f)
     NET_RULE_COMMENTS=()
-    NET_DECOY_CHAINS=(filter:FLANNELS-KEEP filter:MY-FIREWALL)
+    NET_DECOY_CHAINS=(filter:FLANNELS-KEEP filter:MY-FIREWALL nat:CNI-KEEP)
     NET_DECOY_COMMENTS=('flanneld keep: operator rule')
     NFT_GONE=('ip kube-proxy' 'ip6 kube-proxy' 'ip flannel-ipv4')
     NFT_KEEP=('inet lab_user' 'ip kube-proxy-keep')

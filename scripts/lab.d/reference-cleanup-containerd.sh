@@ -55,7 +55,7 @@ for i in cilium_host cilium_vxlan lxc_health vxlan.calico flannel-v6.1 flannel.4
   ip link delete "$i" 2>/dev/null
 done
 # their chains, the rules that feed them and Calico's commented rules; the rest of each table stays
-ours='(CILIUM_|FLANNEL-|WEAVE-|WEAVE( |$)|cali-)'
+ours='(CILIUM_|FLANNEL-|WEAVE-|WEAVE( |$)|cali-|CNI-(HOSTPORT-|DN-|[0-9a-f]{24}( |$)))'
 for t in filter nat mangle raw; do
   iptables-save -t "$t" | grep -v -E -e "^:$ours" -e "^-A $ours" -e "-j $ours" -e 'cilium-feeder: |--comment "?cali:' |
     iptables-restore -T "$t"

@@ -472,6 +472,19 @@ case $LAB_KIND in
     ipt -t nat -A FLANNEL-POSTRTG -s 10.42.0.0/16 -d 10.42.0.0/16 -m comment --comment 'flanneld masq' -j RETURN
     ipt -A FORWARD -m comment --comment 'flanneld keep: operator rule' -s 192.0.2.0/24 -j ACCEPT
     ipt -A FLANNELS-KEEP -s 192.0.2.1 -j ACCEPT; ipt -A INPUT -j FLANNELS-KEEP
+    # a pod with a hostPort (portmap) and the bridge plugin's masquerade chain
+    ipt -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT
+    ipt -t nat -A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT
+    ipt -t nat -A POSTROUTING -m comment --comment 'CNI portfwd requiring masquerade' -j CNI-HOSTPORT-MASQ
+    ipt -t nat -A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE
+    ipt -t nat -A CNI-HOSTPORT-DNAT -p tcp -m comment --comment 'dnat name: "cbr0" id: "lab"' -m multiport --dports 8080 -j CNI-DN-4b1f8a0c2d3e5f6a7b8c9
+    ipt -t nat -A CNI-DN-4b1f8a0c2d3e5f6a7b8c9 -p tcp -s 10.42.0.0/24 --dport 8080 -j CNI-HOSTPORT-SETMARK
+    ipt -t nat -A CNI-DN-4b1f8a0c2d3e5f6a7b8c9 -p tcp --dport 8080 -j DNAT --to-destination 10.42.0.11:80
+    ipt -t nat -A CNI-HOSTPORT-SETMARK -j MARK --set-xmark 0x2000/0x2000
+    ipt -t nat -A POSTROUTING -s 10.42.0.11 -m comment --comment 'name: "cbr0" id: "lab"' -j CNI-0a1b2c3d4e5f6a7b8c9d0e1f
+    ipt -t nat -A CNI-0a1b2c3d4e5f6a7b8c9d0e1f -d 10.42.0.0/24 -j ACCEPT
+    ipt -t nat -A CNI-0a1b2c3d4e5f6a7b8c9d0e1f ! -d 224.0.0.0/4 -j MASQUERADE
+    ipt -t nat -A CNI-KEEP -s 192.0.2.1 -j RETURN; ipt -t nat -A PREROUTING -j CNI-KEEP
     ;;
   kubeadm)
     ipt -t nat -A POSTROUTING -j WEAVE

@@ -121,7 +121,7 @@ describe('the containerd node kinds (rke2, k3s, kubeadm) on a private lab', () =
         // issue 17 — RKE2: Cilium (host/net pair, vxlan, an lxc endpoint, lxc_health) and vxlan.calico; K3s:
         // flannel-v6.1, flannel.4096, cni0's foreign port podnic7; kubeadm: Weave's bridge and vxlan-6784
         net_links: { rke2: 6, k3s: 3, kubeadm: 2 }[kind],
-        net_chains: { rke2: 7, k3s: 2, kubeadm: 4 }[kind],
+        net_chains: { rke2: 7, k3s: 7, kubeadm: 4 }[kind], // K3s: flannel's 2 and the CNI plugins' 5
         net_rules: kind === 'rke2' ? 8 : 0, // cilium-feeder: and cali: rules in kept chains
         nft_tables: { rke2: 2, k3s: 3, kubeadm: 0 }[kind], // ip/ip6 calico; ip/ip6 kube-proxy + ip flannel-ipv4
         cni_state: kind === 'k3s' ? 0 : 1, // /run/cilium; /var/lib/weave
@@ -296,7 +296,11 @@ describe('the containerd node kinds (rke2, k3s, kubeadm) on a private lab', () =
     );
     expect(artifactNames(rke2, 'iptables').filter((n) => /--comment "?(cali:|cilium-feeder: )/.test(n))).toHaveLength(8);
     expect(artifactNames(rke2, 'iptables').some((n) => n.includes('calico-keep') || n.includes('CILIUM-KEEP') || n.includes('MY-FIREWALL'))).toBe(false);
-    expect(chains(k3s).map((n) => n.split('/').pop()).sort()).toEqual(['FLANNEL-FWD', 'FLANNEL-POSTRTG']);
+    expect(chains(k3s).map((n) => n.split('/').pop()).sort()).toEqual([
+      'CNI-0a1b2c3d4e5f6a7b8c9d0e1f', 'CNI-DN-4b1f8a0c2d3e5f6a7b8c9', 'CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK',
+      'FLANNEL-FWD', 'FLANNEL-POSTRTG',
+    ]);
+    expect(artifactNames(k3s, 'iptables').some((n) => n.includes('CNI-KEEP') || n.includes('FLANNELS-KEEP'))).toBe(false);
     expect(chains(kubeadm).map((n) => n.split('/').pop()).sort()).toEqual(['WEAVE', 'WEAVE-EXPOSE', 'WEAVE-NPC', 'WEAVE-NPC-INGRESS']);
     expect(artifactNames(rke2, 'nftables')).toEqual(['nft ip calico', 'nft ip6 calico']);
     expect(artifactNames(k3s, 'nftables')).toEqual(['nft ip kube-proxy', 'nft ip6 kube-proxy', 'nft ip flannel-ipv4']);
