@@ -2,14 +2,22 @@
 import type { HostResult } from '../run/results.js';
 import { statusLabel } from './status-label.js';
 
-/** XML 1.0 text: escape markup and drop characters XML cannot carry at all. */
+/**
+ * An XML 1.0 attribute value: markup escaped, characters XML cannot carry at all dropped (the C0
+ * controls but tab, newline and carriage return; lone surrogates; U+FFFE/U+FFFF), every other
+ * character kept (astral ones too: emoji in a reason stay). Tab, newline and carriage return are
+ * written as character references, since a parser turns them into spaces in an attribute otherwise.
+ */
 export function escapeXml(text: string): string {
   return text
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/gu, '')
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+    .replace(/"/g, '&quot;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
 }
 
 export function renderJunit(results: readonly HostResult[]): string {

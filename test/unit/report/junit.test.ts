@@ -32,4 +32,21 @@ describe('junit', () => {
     expect(first.testcase[1].failure.message).toBe('umount "/var/lib/kubelet/<x>" & co: busy');
     expect(second.testcase.failure.type).toBe('unreachable');
   });
+
+  it('keeps every character XML can carry (astral ones too) and writes newlines in attributes as &#10;, so a parser gets them back', () => {
+    const reason = 'refused: 🚫 the API server said\nNode "n1" Ready\r\n\tsince 10:00 — 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 & <tags>';
+    const xml = renderJunit([{ name: 'nöde-🦊', address: 'a', status: 'refused', failure: 'refused', reason, durationMs: 1, steps: [] }]);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('said&#10;Node');
+    expect(xml).not.toMatch(/said\nNode/);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true }).parse(xml);
+    expect(doc.testsuites.testsuite.name).toBe('nöde-🦊');
+    expect(doc.testsuites.testsuite.testcase.failure.message).toBe(reason);
+  });
+
+  it('drops only what XML 1.0 cannot carry: C0 controls, lone surrogates, U+FFFE and U+FFFF', () => {
+    const xml = renderJunit([{ name: 'n', address: 'a', status: 'refused', failure: 'refused', reason: 'a\u0001b\uD800c\uFFFEd\uFFFFe', durationMs: 1, steps: [] }]);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('message="abcde"');
+  });
 });
