@@ -12,10 +12,16 @@ export function parsePositiveInt(flag: string, value: unknown): number {
   return Number(text);
 }
 
-/** Seconds as given by a human (`30`, `1.5`), returned in milliseconds. */
+/** The longest duration any flag takes: 7 days. (Node's timers overflow past 2^31 - 1 ms, ≈ 24.8 days,
+ * and fire at once: an unbounded --pause would silently not pause.) */
+export const MAX_SECONDS = 7 * 24 * 3600;
+
+/** Seconds as given by a human (`30`, `1.5`), at most MAX_SECONDS, returned in milliseconds. */
 export function parseSeconds(flag: string, value: unknown): number {
   const text = String(value);
-  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new UsageError(`${flag}: expected seconds > 0, got "${text}"`);
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0 || Number(text) > MAX_SECONDS) {
+    throw new UsageError(`${flag}: expected seconds > 0 and at most ${MAX_SECONDS} (7 days), got "${text}"`);
+  }
   return Math.round(Number(text) * 1000);
 }
 

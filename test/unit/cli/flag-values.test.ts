@@ -12,7 +12,11 @@ describe('flag values', () => {
   it('seconds, fractional allowed, returned in milliseconds', () => {
     expect(parseSeconds('--step-timeout', '1.5')).toBe(1500);
     expect(parseSeconds('--pause', 30)).toBe(30_000);
-    expect(() => parseSeconds('--step-timeout', 'soon')).toThrow('--step-timeout: expected seconds > 0, got "soon"');
+    expect(() => parseSeconds('--step-timeout', 'soon')).toThrow('--step-timeout: expected seconds > 0 and at most 604800 (7 days), got "soon"');
+    // Past 2^31 - 1 ms Node's timers fire at once: a --pause of 3000000 s would not pause at all.
+    expect(() => parseSeconds('--pause', '3000000')).toThrow('--pause: expected seconds > 0 and at most 604800 (7 days), got "3000000"');
+    expect(parseSeconds('--reboot-timeout', '604800')).toBe(604_800_000);
+    expect(() => parseSeconds('--reboot-timeout', '604800.5')).toThrow('at most 604800');
     expect(() => parseSeconds('--step-timeout', '0')).toThrow('got "0"');
   });
 

@@ -12,7 +12,7 @@ describe('fleet options', () => {
   it('names the flag and the offending value', () => {
     expect(() => normalizeFleetOptions({ concurrency: '0' })).toThrow(new UsageError('--concurrency: expected a whole number ≥ 1, got "0"'));
     expect(() => normalizeFleetOptions({ hostKeyPolicy: 'yolo' })).toThrow('--host-key-policy: expected one of strict, accept-new, off, got "yolo"');
-    expect(() => normalizeFleetOptions({ stepTimeout: 'soon' })).toThrow('--step-timeout: expected seconds > 0, got "soon"');
+    expect(() => normalizeFleetOptions({ stepTimeout: 'soon' })).toThrow('--step-timeout: expected seconds > 0 and at most 604800 (7 days), got "soon"');
     expect(() => normalizeFleetOptions({ batch: '0' })).toThrow('--batch: expected N, P% (1-100) or a comma list of them, got "0"');
     expect(() => normalizeFleetOptions({ shard: '4/3' })).toThrow('--shard: expected K/N with 1 ≤ K ≤ N, got "4/3"');
   });

@@ -27,6 +27,6 @@ describe('normalizeGuardOptions', () => {
     expect(() => normalizeGuardOptions({ backup: false, backupFetch: 'out' })).toThrow('--no-backup contradicts --backup-fetch: choose one');
   });
   it('refuses a bad --live-heartbeat', () => {
-    expect(() => normalizeGuardOptions({ liveHeartbeat: 'soon' })).toThrow('--live-heartbeat: expected seconds > 0, got "soon"');
+    expect(() => normalizeGuardOptions({ liveHeartbeat: 'soon' })).toThrow('--live-heartbeat: expected seconds > 0 and at most 604800 (7 days), got "soon"');
   });
 });
