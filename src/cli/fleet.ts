@@ -16,6 +16,7 @@ import type { FleetCliOptions } from './options.js';
 import { interruptFromTerminal } from './interrupt.js';
 import { readAdminKubeconfig } from './read-kubeconfig.js';
 import { confirmTyped } from './prompt.js';
+import { checkLocalPaths } from './local-paths.js';
 
 export interface Terminal {
   stdout: NodeJS.WriteStream;
@@ -36,6 +37,7 @@ export async function executeFleet(
   terminal: Terminal,
   signal: AbortSignal,
 ): Promise<FleetOutcome> {
+  checkLocalPaths(options, mode);
   const steps = options.recipe ? loadUserRecipe(options.recipe, builtinSteps) : builtinSteps;
   const observers: EmitEvent[] = [];
   const hooks = mode === 'verify' ? undefined : buildHostHooks(options.guards, options.stepTimeout, adminKubeconfig(options));
