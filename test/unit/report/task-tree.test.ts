@@ -47,6 +47,31 @@ describe('task tree', () => {
   });
 });
 
+describe('task tree marks', () => {
+  it('a host that is not ok never gets a green tick, even when none of its lines failed', async () => {
+    const tty = fakeTty();
+    const tree = startTaskTree(['good', 'refused', 'late'], treeLines('run', ['docker'], false), 'run', tty.stream, { concurrency: 3 });
+    tree.observe({ type: 'run-started', hosts: ['good', 'refused', 'late'], mode: 'run', at: '' });
+    for (const host of ['good', 'refused']) {
+      tree.observe({ type: 'host-started', host });
+      tree.observe({ type: 'phase-finished', host, phase: 'connect', ok: true, message: 'connected' });
+    }
+    tree.observe({ type: 'host-finished', host: 'good', result: result('good', {}) });
+    // Refused by a guard after connecting: no line failed, the host did.
+    tree.observe({ type: 'host-finished', host: 'refused', result: result('refused', { status: 'refused', failure: 'refused', reason: 'live node: Ready' }) });
+    tree.observe({ type: 'run-finished', results: [], interrupted: true }); // `late` never started
+    await tree.finished;
+    const last = tty.frames().pop() ?? '';
+    const mark = (host: string) => last.split('\n').find((l) => l.includes(`${host}: `))?.trim().charAt(0);
+    expect(mark('good')).toBe('✔');
+    expect(['✖', '⚠']).toContain(mark('refused'));
+    expect(['✖', '⚠']).toContain(mark('late'));
+    expect(last).toContain('late: not started');
+    expect(last).toContain('refused: refused — live node: Ready');
+    expect(last).toContain('discover: not run — refused');
+  });
+});
+
 describe('task tree on a big fleet (compact layout)', () => {
   it('chooses the layout from the terminal height', () => {
     const lines = treeLines('run', ['a', 'b', 'c', 'd', 'e', 'f'], false).length; // 9
