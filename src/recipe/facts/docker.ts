@@ -9,7 +9,7 @@
 // values are JSON; a bind path may be `/srv/a,b`), so which container uses which volume, and which
 // labels it carries, could not be read back exactly — and that decides what may be removed.
 import { ok, fail, type Result } from '../../errors.js';
-import { bodyLines, firstErrorLine, parseFail, parseKeyValues, parseYesNo, type FactDefinition, type SectionOutput, type SectionReader } from '../probe/section.js';
+import { bodyLines, firstErrorLine, noAnswer, parseFail, TIMED_OUT, parseKeyValues, parseYesNo, type FactDefinition, type SectionOutput, type SectionReader } from '../probe/section.js';
 import { parseJsonLines, stringField, type JsonRecord } from './json-lines.js';
 
 export interface DockerContainer {
@@ -150,7 +150,9 @@ function listOutput(read: SectionReader, id: string): Result<string> {
   const output = read.get(id);
   if (output.status === 0) return ok(output.stdout);
   if (output.status === 'skipped') return parseFail(id, 'skipped although docker ps answered');
-  return fail(`${id.replace('docker-', 'docker listing ')} failed: ${firstErrorLine(output)}`);
+  const command = id === 'docker-volumes' ? 'docker volume ls' : 'docker images';
+  if (output.status === TIMED_OUT) return fail(`docker answers docker ps, but ${noAnswer(command, LIST_TIMEOUT_S)}`);
+  return fail(`${command} failed: ${firstErrorLine(output)}`);
 }
 
 export const dockerFact: FactDefinition<DockerFacts> = {
@@ -185,7 +187,7 @@ __ns_t ${LIST_TIMEOUT_S} docker container inspect --format '${INSPECT_TEMPLATE}'
     const listing = read.get('docker-containers');
     if (listing.status === 'skipped') parseFail('docker-containers', 'skipped although the docker CLI is installed');
     if (listing.status !== 0 && !onlyVanished(listing)) {
-      const why = listing.status === 124 ? `docker ps or inspect timed out after ${LIST_TIMEOUT_S}s` : daemonErrorLine(listing);
+      const why = listing.status === TIMED_OUT ? noAnswer('docker ps (or docker container inspect)', LIST_TIMEOUT_S) : daemonErrorLine(listing);
       return { status: 'unreachable', error: `docker is installed but the daemon does not answer: ${why}` };
     }
     const volumes = listOutput(read, 'docker-volumes');

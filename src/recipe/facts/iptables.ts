@@ -1,7 +1,7 @@
 // iptables and ip6tables rules, per backend: both `*-legacy-save` and `*-nft-save` when the host has
 // both variants (rules may hide in either), else the plain `*-save`. Each section also says whether
 // the matching `*-restore` exists, since cleaning feeds iptables-restore.
-import { bodyLines, firstErrorLine, parseFail, type FactDefinition, type ProbeSection, type SectionReader } from '../probe/section.js';
+import { bodyLines, firstErrorLine, noAnswer, parseFail, TIMED_OUT, type FactDefinition, type ProbeSection, type SectionReader } from '../probe/section.js';
 import { parseSave, type IptablesTable } from './iptables-save.js';
 
 export type IptablesFamily = 'ipv4' | 'ipv6';
@@ -71,7 +71,8 @@ function parseDump(read: SectionReader, family: IptablesFamily, base: string, ba
     warnings: [],
   };
   if (output.status !== 0) {
-    const why = output.status === 124 ? 'timed out after 15s' : firstErrorLine(output);
+    if (output.status === TIMED_OUT) return { ...dump, error: noAnswer(dump.saveCommand, 15) };
+    const why = firstErrorLine(output);
     if (NO_KERNEL_SUPPORT.test(why)) return { ...dump, warnings: [`no kernel support: ${why}`] };
     return { ...dump, error: `${dump.saveCommand} failed: ${why}` };
   }

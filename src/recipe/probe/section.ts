@@ -71,6 +71,14 @@ export function parseYesNo(section: string, key: string, value: string): boolean
   return parseFail(section, `${key} must be yes or no, got ${JSON.stringify(value.slice(0, 40))}`);
 }
 
+/** Exit status of `timeout` when it had to stop the command (the probe's `__ns_t`). */
+export const TIMED_OUT = 124;
+
+/** How a probe command stopped by its timeout is reported: as a timeout, never as "exit status 124". */
+export function noAnswer(command: string, seconds: number): string {
+  return `${command} gave no answer within ${seconds} s`;
+}
+
 /** The first meaningful line of stderr (or stdout), for a failure reason. */
 export function firstErrorLine(output: SectionOutput): string {
   const line = `${output.stderr}\n${output.stdout}`.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
