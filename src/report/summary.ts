@@ -1,7 +1,7 @@
 // The end-of-run summary: one row per host with what was removed per category, then totals.
 import type { HostResult } from '../run/results.js';
 import { statusLabel } from './status-label.js';
-import { CATEGORY_COLUMNS, countByCategory } from './categories.js';
+import { CATEGORY_COLUMNS, countByCategory, countWords } from './categories.js';
 import { renderTable, type Column } from './table.js';
 
 /** What the per-category columns count: removed artifacts (run) or artifacts still there (verify). */
@@ -19,14 +19,16 @@ export function renderSummary(results: readonly HostResult[], counting: SummaryC
   const totals = new Map<string, number>();
   const rows = results.map((result) => {
     const counts = countByCategory(counting === 'removed' ? result.steps.flatMap((step) => step.removed) : leftovers(result));
+    // A host never probed (unreachable, auth failed, not started) has no counts: "—", not a clean 0.
+    const reached = result.plan !== undefined || result.steps.length > 0;
     const cells = CATEGORY_COLUMNS.map(({ category }) => {
       totals.set(category, (totals.get(category) ?? 0) + (counts[category] ?? 0));
-      return String(counts[category] ?? 0);
+      return reached ? String(counts[category] ?? 0) : '—';
     });
     return [result.name, statusLabel(result), ...cells, formatDuration(result.durationMs), result.reason ?? ''];
   });
   const table = renderTable(columns, rows);
-  const removed = CATEGORY_COLUMNS.map(({ category }) => `${totals.get(category) ?? 0} ${category}`).join(', ');
+  const removed = CATEGORY_COLUMNS.map(({ category }) => countWords(category, totals.get(category) ?? 0)).join(', ');
   return `${table}\n\n${renderTotals(results)}\n${counting}: ${removed}`;
 }
 

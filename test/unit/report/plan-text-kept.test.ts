@@ -28,7 +28,7 @@ describe("plan output: what is not the cluster's", () => {
   });
 
   it('the table counts them in the notes; a refusal already names them', () => {
-    expect(renderPlanTable([host(keptStep)])).toContain("docker: keeps 1 containers, 1 volumes not the cluster's");
+    expect(renderPlanTable([host(keptStep)])).toContain("docker: keeps 1 container, 1 volume not the cluster's");
     const refused: StepPlan = { ...keptStep, noop: undefined, refusal: "1 container is not the cluster's: registry …" };
     const table = renderPlanTable([host(refused, [`docker: ${refused.refusal}`])]);
     expect(table).toContain("docker: 1 container is not the cluster's: registry …");

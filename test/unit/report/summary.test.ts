@@ -34,9 +34,12 @@ describe('summary', () => {
     expect(lines[0]).toMatch(/^host\s+status\s+svc\s+ctrs\s+vols/);
     expect(lines[1]).toMatch(/^node1\s+ok\s+0\s+2\s+1\s+0/);
     expect(lines[2]).toMatch(/^node9\s+unreachable\s.*connection refused \(127\.0\.0\.1:2299\)$/);
+    // Never probed: no counts at all, not a row of zeros that reads as "nothing there".
+    expect(lines[2]).toMatch(/^node9\s+unreachable(\s+—){8}\s/);
+    expect(lines[3]).toMatch(/^node8\s+host-key-rejected(\s+—){8}\s/);
     expect(lines[3]).toMatch(/^node8\s+host-key-rejected\s/);
     expect(text).toContain('3 hosts: 1 ok, 1 unreachable, 1 host-key-rejected');
-    expect(text).toContain('removed: 0 services, 2 containers, 1 volumes');
+    expect(text).toContain('removed: 0 services, 2 containers, 1 volume, 0 images');
   });
 
   it('counts totals by precise status', () => {
@@ -48,7 +51,7 @@ describe('summary', () => {
 describe('line output', () => {
   it('prefixes every line with the host and contains no escape codes', () => {
     const line = formatEventLine({ type: 'step-finished', host: 'node1', result: ok.steps[0] }, false);
-    expect(line).toBe('node1: docker: removed 2 containers, 1 volumes');
+    expect(line).toBe('node1: docker: removed 2 containers, 1 volume');
     expect(line).not.toMatch(/\u001b/);
     expect(formatEventLine({ type: 'host-finished', host: 'node9', result: down }, false)).toBe(
       'node9: unreachable: connection refused (127.0.0.1:2299) (12ms)',

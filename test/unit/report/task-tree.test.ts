@@ -40,7 +40,7 @@ describe('task tree', () => {
     await tree.finished;
     const out = tty.text();
     expect(out).toContain('nodescrub run: 2/2 done, 0 running, 1 failed');
-    expect(out).toContain('docker: removed 1 containers, 1 volumes');
+    expect(out).toContain('docker: removed 1 container, 1 volume');
     expect(out).toContain('node2: unreachable — connection refused');
     expect(out).toContain('node1: ok [backup: /var/backups/nodescrub/node1.tar.gz]');
     expect(out).toContain('connect: connection refused');
@@ -91,7 +91,7 @@ describe('task tree on a big fleet (compact layout)', () => {
     const live = tty.frames().at(-1)!;
     expect(live.split('\n').length).toBeLessThanOrEqual(40);
     expect(live).toContain('nodescrub run: 0/300 done, 100 running (');
-    expect(live).toContain('h1: docker: removing 1 containers');
+    expect(live).toContain('h1: docker: removing 1 container');
     expect(live).toContain('h2: connect: …');
     expect(live).not.toContain('h300');
 
