@@ -1,9 +1,11 @@
 // Wires one fleet pass: connector, observers (tree or lines, logs, report), scheduler.
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { HostSpec } from '../inventory/types.js';
 import { builtinSteps, loadUserRecipe } from '../recipe/index.js';
 import { createHostLogs } from '../report/host-logs.js';
-import { createReportWriter } from '../report/json-report.js';
+import { completeReport, createReportWriter, startReport, type ReportHost, type RunReport } from '../report/json-report.js';
+import { readReport } from '../report/read-report.js';
 import { renderJunit } from '../report/junit.js';
 import { createLineOutput } from '../report/line-output.js';
 import { OUTPUT_FORMATS } from '../report/output-formats.js';
@@ -17,6 +19,9 @@ import { interruptFromTerminal } from './interrupt.js';
 import { readAdminKubeconfig } from './read-kubeconfig.js';
 import { confirmTyped } from './prompt.js';
 import { checkLocalPaths } from './local-paths.js';
+
+/** A pass's outcome with its complete report (what --report holds at the end, and --json prints). */
+export type FleetRun = FleetOutcome & { report: RunReport };
 
 export interface Terminal {
   stdout: NodeJS.WriteStream;
@@ -36,8 +41,10 @@ export async function executeFleet(
   options: FleetCliOptions,
   terminal: Terminal,
   signal: AbortSignal,
-): Promise<FleetOutcome> {
+): Promise<FleetRun> {
   checkLocalPaths(options, mode);
+  const started = startReport(mode, reportedOptions(options));
+  const carried = carriedHosts(options);
   const steps = options.recipe ? loadUserRecipe(options.recipe, builtinSteps) : builtinSteps;
   const observers: EmitEvent[] = [];
   const hooks = mode === 'verify' ? undefined : buildHostHooks(options.guards, options.stepTimeout, adminKubeconfig(options));
@@ -55,7 +62,7 @@ export async function executeFleet(
   const stream = OUTPUT_FORMATS[options.output].stream;
   if (stream) observers.push(stream((line) => terminal.stdout.write(line), connector.mask));
   if (options.logDir) observers.push(createHostLogs(options.logDir, connector.mask));
-  const report = options.report && mode !== 'plan' ? createReportWriter(options.report, mode, reportedOptions(options)) : undefined;
+  const report = options.report && mode !== 'plan' ? createReportWriter(options.report, started, undefined, carried) : undefined;
   if (report) observers.push(report.observe);
   const emit = fanOut(observers);
   try {
@@ -78,11 +85,18 @@ export async function executeFleet(
     });
     report?.finish(outcome);
     if (options.junit && mode !== 'plan') writeFileSync(options.junit, connector.mask(renderJunit(outcome.results)));
-    return outcome;
+    return { ...outcome, report: completeReport(started, outcome, undefined, carried) };
   } finally {
     await tree?.finished;
     await connector.close();
   }
+}
+
+/** `--retry-failed X --report X`: the hosts of X are kept (read before X is rewritten), so the ok
+ * ones are not lost from the record; any other --report holds this pass alone. */
+function carriedHosts(options: FleetCliOptions): ReportHost[] {
+  if (!options.retryFailed || !options.report || resolve(options.retryFailed) !== resolve(options.report)) return [];
+  return readReport(options.retryFailed).hosts;
 }
 
 /** --pause-on-fail's question. Ctrl-C there interrupts the run (exit 130); Ctrl-D or any answer but `yes` stops it (exit 3). */

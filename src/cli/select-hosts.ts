@@ -26,7 +26,7 @@ export function loadSelection(options: SelectionOptions): { inventory: Inventory
   const load = options.sshConfig ? { sshConfig: { file: options.sshConfig, config: readSshConfigFile(options.sshConfig) } } : {};
   const inventory = options.inventory ? loadAnyInventory(options.inventory, process.env, load) : inventoryFromHostList(options.hosts ?? '', {}, process.env, load);
   let hosts = limitHosts(inventory, options.limit);
-  if (options.retryFailed) hosts = keepRetryHosts(hosts, options.retryFailed);
+  if (options.retryFailed) hosts = keepRetryHosts(inventory, hosts, options.retryFailed, options.limit !== undefined);
   if (options.shard) hosts = selectShard(hosts, options.shard);
   if (hosts.length === 0) throw new UsageError('no host selected');
   return { inventory, hosts };
@@ -41,8 +41,9 @@ export function limitHosts(inventory: Inventory, limitText?: string): HostSpec[]
 }
 
 /** Hosts not ok in the report; if the report is incomplete (the run was killed), also every selected
- * host it does not mention — it was never finished. */
-function keepRetryHosts(hosts: HostSpec[], reportFile: string): HostSpec[] {
+ * host it does not mention — it was never finished. `--limit` narrows them, as it narrows --shard:
+ * a host to retry outside the limit is left for another pass; one missing from the inventory is an error. */
+function keepRetryHosts(inventory: Inventory, hosts: HostSpec[], reportFile: string, limited: boolean): HostSpec[] {
   const report = readReport(reportFile);
   const wanted = new Set(hostsToRetry(report));
   if (!report.complete) {
@@ -50,8 +51,10 @@ function keepRetryHosts(hosts: HostSpec[], reportFile: string): HostSpec[] {
     return hosts.filter((host) => wanted.has(host.name) || !mentioned.has(host.name));
   }
   if (wanted.size === 0) throw new UsageError(`--retry-failed ${reportFile}: nothing to retry, every host in it ended ok`);
-  const known = new Set(hosts.map((host) => host.name));
+  const known = new Set(inventory.hosts.map((host) => host.name));
   const missing = [...wanted].filter((name) => !known.has(name));
-  if (missing.length > 0) throw new UsageError(`--retry-failed ${reportFile}: host "${missing[0]}" is not in the selected inventory`);
-  return hosts.filter((host) => wanted.has(host.name));
+  if (missing.length > 0) throw new UsageError(`--retry-failed ${reportFile}: host "${missing[0]}" is not in the inventory`);
+  const kept = hosts.filter((host) => wanted.has(host.name));
+  if (kept.length === 0 && limited) throw new UsageError(`--retry-failed ${reportFile}: none of its ${wanted.size} host(s) to retry is within --limit`);
+  return kept;
 }

@@ -92,24 +92,44 @@ export function writeReportFile(file: string, report: RunReport): void {
   renameSync(temp, file);
 }
 
+/**
+ * `--retry-failed X --report X`: the new report keeps the hosts of X this pass did not run (the ok
+ * ones), each retried host replacing its old entry in place; hosts new to it come after.
+ */
+export function withCarriedHosts(carried: readonly ReportHost[], current: readonly ReportHost[]): ReportHost[] {
+  const now = new Map(current.map((host) => [host.name, host]));
+  const merged = carried.map((host) => now.get(host.name) ?? host);
+  const known = new Set(carried.map((host) => host.name));
+  return [...merged, ...current.filter((host) => !known.has(host.name))];
+}
+
+/** A report not yet complete: what a run writes before its first host finishes. */
+export function startReport(command: string, options: Record<string, unknown>, startedAt = new Date().toISOString()): RunReport {
+  return { version: REPORT_VERSION, kind: 'nodescrub-report', command, options, startedAt, complete: false, interrupted: false, hosts: [], totals: computeTotals([]) };
+}
+
+/** The complete report of a finished pass: what --report writes last and what --json prints. */
+export function completeReport(
+  started: RunReport,
+  outcome: { results: readonly HostResult[]; stopped?: string; interrupted: boolean },
+  finishedAt = new Date().toISOString(),
+  carried: readonly ReportHost[] = [],
+): RunReport {
+  const hosts = withCarriedHosts(carried, outcome.results.map(toReportHost));
+  return { ...started, stopped: outcome.stopped, interrupted: outcome.interrupted, finishedAt, complete: true, hosts, totals: computeTotals(hosts) };
+}
+
 /** An observer keeping the report file current; `finish` writes the final version. */
-export function createReportWriter(file: string, command: string, options: Record<string, unknown>, throttleMs = 1000) {
-  const report: RunReport = {
-    version: REPORT_VERSION,
-    kind: 'nodescrub-report',
-    command,
-    options,
-    startedAt: new Date().toISOString(),
-    complete: false,
-    interrupted: false,
-    hosts: [],
-    totals: computeTotals([]),
-  };
+export function createReportWriter(file: string, started: RunReport, throttleMs = 1000, carried: readonly ReportHost[] = []) {
+  const report: RunReport = { ...started, hosts: [] };
   let lastWrite = 0;
   let order: string[] = [];
   const flush = () => {
+    const hosts = report.hosts;
+    report.hosts = withCarriedHosts(carried, hosts);
     report.totals = computeTotals(report.hosts);
     writeReportFile(file, report);
+    report.hosts = hosts;
     lastWrite = Date.now();
   };
   flush();

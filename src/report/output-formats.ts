@@ -3,7 +3,7 @@
 // here; the CLI's `--output` choices are this table's names.
 import type { EmitEvent } from '../run/events.js';
 import type { HostResult } from '../run/results.js';
-import { computeTotals, toReportHost } from './json-report.js';
+import type { RunReport } from './json-report.js';
 import { createNdjsonOutput } from './ndjson.js';
 import { planToJson, renderPlanDetail, renderPlanTable } from './plan-text.js';
 import { renderSummary } from './summary.js';
@@ -19,26 +19,27 @@ export interface OutputFormat {
   stream?: (write: (line: string) => void, mask: (text: string) => string) => EmitEvent;
   /** `plan`'s output; `detail` is --detail. */
   plan(results: HostResult[], detail: boolean): FormatOutput;
-  /** The end of `verify` (counting what is left) and `run` (what was removed). */
-  results(results: HostResult[], kind: 'nodescrub-run' | 'nodescrub-verify'): FormatOutput;
+  /** The end of `verify` (counting what is left) and `run` (what was removed); `report` is the
+   * versioned document --report writes (json prints exactly it). */
+  results(results: HostResult[], report: RunReport): FormatOutput;
 }
 
-const counting = (kind: 'nodescrub-run' | 'nodescrub-verify') => (kind === 'nodescrub-verify' ? 'left' : 'removed');
+const counting = (report: RunReport) => (report.command === 'verify' ? 'left' : 'removed');
 
 const FORMATS = {
   text: {
     plan: (results, detail) => ({ stdout: `${renderPlanTable(results)}\n${detail ? `\n${renderPlanDetail(results)}\n` : ''}` }),
-    results: (results, kind) => ({ stdout: `\n${renderSummary(results, counting(kind))}\n` }),
+    results: (results, report) => ({ stdout: `\n${renderSummary(results, counting(report))}\n` }),
   },
   json: {
     plan: (results) => ({ stdout: `${JSON.stringify(planToJson(results), null, 2)}\n` }),
-    results: (results, kind) => ({ stdout: `${JSON.stringify(resultsDocument(kind, results), null, 2)}\n`, stderr: `${renderSummary(results, counting(kind))}\n` }),
+    results: (results, report) => ({ stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: `${renderSummary(results, counting(report))}\n` }),
   },
   ndjson: {
     stream: (write, mask) => createNdjsonOutput(write, mask),
     // stdout carries the events only: the human part goes to stderr.
     plan: (results) => ({ stderr: `${renderPlanTable(results)}\n` }),
-    results: (results, kind) => ({ stderr: `${renderSummary(results, counting(kind))}\n` }),
+    results: (results, report) => ({ stderr: `${renderSummary(results, counting(report))}\n` }),
   },
 } satisfies Record<string, OutputFormat>;
 
@@ -47,9 +48,3 @@ export type OutputFormatName = keyof typeof FORMATS;
 export const OUTPUT_FORMATS: Record<OutputFormatName, OutputFormat> = FORMATS;
 
 export const OUTPUT_FORMAT_NAMES = Object.keys(FORMATS) as OutputFormatName[];
-
-/** `--json` for run/verify: the report's host shape (documented in README), not the internal result. */
-function resultsDocument(kind: string, results: HostResult[]) {
-  const hosts = results.map(toReportHost);
-  return { version: 1, kind, hosts, totals: computeTotals(hosts) };
-}

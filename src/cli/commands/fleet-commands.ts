@@ -2,10 +2,9 @@
 import { RunAbortedError } from '../../errors.js';
 import { renderPlanTable } from '../../report/plan-text.js';
 import { OUTPUT_FORMATS, type FormatOutput } from '../../report/output-formats.js';
-import type { HostResult } from '../../run/results.js';
 import { exitCodeForOutcome, exitCodeForResults, EXIT } from '../exit-codes.js';
 import { splitIntoBatches } from '../../run/batches.js';
-import { executeFleet, type Terminal } from '../fleet.js';
+import { executeFleet, type FleetRun, type Terminal } from '../fleet.js';
 import type { FleetCliOptions } from '../options.js';
 import { confirmTyped } from '../prompt.js';
 import { loadSelection } from '../select-hosts.js';
@@ -27,7 +26,7 @@ export async function planCommand(options: FleetCliOptions, ctx: CommandContext)
 export async function verifyCommand(options: FleetCliOptions, ctx: CommandContext): Promise<number> {
   const { hosts } = loadSelection(options);
   const outcome = await executeFleet('verify', hosts, options, ctx.terminal, ctx.signal);
-  writeResults(outcome.results, options, ctx, 'nodescrub-verify');
+  writeResults(outcome, options, ctx);
   return exitCodeForOutcome(outcome);
 }
 
@@ -52,14 +51,14 @@ export async function runCommand(options: FleetCliOptions, ctx: CommandContext):
     if (answer === 'no') throw new RunAbortedError('not confirmed; nothing was changed');
   }
   const outcome = await executeFleet('run', hosts, options, ctx.terminal, ctx.signal);
-  writeResults(outcome.results, options, ctx, 'nodescrub-run');
+  writeResults(outcome, options, ctx);
   // Interrupted (Ctrl-C at --pause-on-fail's question too): the interruption line says what happened.
   if (outcome.stopped && !outcome.interrupted) ctx.terminal.stderr.write(`nodescrub: ${outcome.stopped}; remaining hosts were skipped\n`);
   return exitCodeForOutcome(outcome);
 }
 
-function writeResults(results: HostResult[], options: FleetCliOptions, ctx: CommandContext, kind: 'nodescrub-run' | 'nodescrub-verify'): void {
-  writeOutput(OUTPUT_FORMATS[options.output].results(results, kind), ctx);
+function writeResults(outcome: FleetRun, options: FleetCliOptions, ctx: CommandContext): void {
+  writeOutput(OUTPUT_FORMATS[options.output].results(outcome.results, outcome.report), ctx);
   if (ctx.signal.aborted) ctx.terminal.stderr.write('nodescrub: interrupted: hosts not started are reported skipped\n');
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { createReportWriter } from '../../../src/report/json-report.js';
+import { createReportWriter, startReport } from '../../../src/report/json-report.js';
 import type { HostResult } from '../../../src/run/results.js';
 
 const schema = JSON.parse(readFileSync(join(process.cwd(), 'docs/report.schema.json'), 'utf8'));
@@ -21,7 +21,7 @@ const down: HostResult = { name: 'a', address: '10.0.0.1', status: 'unreachable'
 describe('JSON report', () => {
   it('is written as hosts finish, complete and in run order at the end, and matches docs/report.schema.json', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'report-')), 'r.json');
-    const writer = createReportWriter(file, 'run', { limit: 'x' }, 0);
+    const writer = createReportWriter(file, startReport('run', { limit: 'x' }), 0);
     writer.observe({ type: 'run-started', hosts: ['a', 'b'], mode: 'run', at: '' });
     writer.observe({ type: 'host-finished', host: 'b', result: ok });
     const partial = JSON.parse(readFileSync(file, 'utf8'));

@@ -4,8 +4,11 @@ import { describe, expect, it } from '@jest/globals';
 import { normalizeFleetOptions } from '../../../src/cli/options.js';
 import { OUTPUT_FORMAT_NAMES, OUTPUT_FORMATS } from '../../../src/report/output-formats.js';
 import type { HostResult } from '../../../src/run/results.js';
+import { completeReport, startReport } from '../../../src/report/json-report.js';
 
 const results: HostResult[] = [{ name: 'node1', address: '127.0.0.1', status: 'ok', steps: [], durationMs: 5, plan: { steps: [], refusals: [], failures: [] } }];
+
+const report = (command: string) => completeReport(startReport(command, { limit: 'node1' }), { results, interrupted: false });
 
 describe('output formats', () => {
   it('has text, json and ndjson, and the CLI accepts exactly those names', () => {
@@ -18,7 +21,7 @@ describe('output formats', () => {
     for (const name of OUTPUT_FORMAT_NAMES) {
       const format = OUTPUT_FORMATS[name];
       expect(format.plan(results, false)).toBeDefined();
-      expect(format.results(results, 'nodescrub-run')).toBeDefined();
+      expect(format.results(results, report('run'))).toBeDefined();
     }
   });
 
@@ -31,10 +34,12 @@ describe('output formats', () => {
     const text = OUTPUT_FORMATS.text.plan(results, true);
     expect(text.stdout).toContain('node1');
     expect(text.stderr).toBeUndefined();
-    const json = OUTPUT_FORMATS.json.results(results, 'nodescrub-verify');
-    expect(JSON.parse(json.stdout!)).toMatchObject({ version: 1, kind: 'nodescrub-verify', hosts: [{ name: 'node1', status: 'ok' }] });
+    const json = OUTPUT_FORMATS.json.results(results, report('verify'));
+    // run/verify --json print the very document --report writes (retry-failed and report merge take it).
+    expect(JSON.parse(json.stdout!)).toEqual(report('verify'));
+    expect(JSON.parse(json.stdout!)).toMatchObject({ version: 1, kind: 'nodescrub-report', command: 'verify', complete: true, hosts: [{ name: 'node1', status: 'ok' }] });
     expect(json.stderr).toContain('node1');
-    const ndjson = OUTPUT_FORMATS.ndjson.results(results, 'nodescrub-run');
+    const ndjson = OUTPUT_FORMATS.ndjson.results(results, report('run'));
     expect(ndjson.stdout).toBeUndefined();
     expect(ndjson.stderr).toContain('node1');
   });
