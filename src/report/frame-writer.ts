@@ -2,7 +2,9 @@
 //
 // log-update (listr2's updater) re-wraps every frame with wrap-ansi, measuring each character with
 // string-width: about half the CPU of a frame (measured at M=1000). Compact frames are already cut to
-// the width, so this writer only counts rows, with a cheap width that never under-counts.
+// the width, so this writer only counts rows, with a per-code-point width table lookup.
+
+import { eastAsianWidth } from 'get-east-asian-width';
 
 const ESC = '\u001b[';
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
@@ -15,22 +17,25 @@ export function eraseLines(count: number): string {
 }
 
 /**
- * Columns a line takes, never fewer than the terminal draws: code points below U+1100 and the
- * punctuation, symbol and Braille blocks (U+2000–U+2BFF: icons, spinner, … and —) are one column;
- * anything else counts as two, the most any character takes.
+ * Columns a line takes, by the Unicode East Asian Width table (get-east-asian-width, the table
+ * string-width uses): one column, or two for wide and fullwidth characters. Ambiguous ones (…, —)
+ * count one, as terminals draw them outside CJK locales.
  */
 export function displayWidth(line: string): number {
   const visible = line.replace(ANSI, '');
   let width = 0;
   for (const char of visible) {
     const code = char.codePointAt(0)!;
-    width += code < 0x1100 || (code >= 0x2000 && code <= 0x2bff) ? 1 : 2;
+    // ASCII and Latin first (most of every frame); then the Unicode East Asian Width table, where
+    // wide (W) and fullwidth (F) take two columns — CJK, and symbols like ⌚ ⏳ ✅ ❌ ⭐ in U+2000–2BFF.
+    width += code < 0x1100 ? 1 : eastAsianWidth(code);
   }
   return width;
 }
 
-/** Terminal rows a frame occupies at `columns`, wrapped lines included. */
+/** Terminal rows a frame occupies at `columns`, wrapped lines included (a 0-column pty counts as 1). */
 export function frameRows(frame: string, columns: number): number {
+  columns = Math.max(1, columns);
   let rows = 0;
   for (const line of frame.split('\n')) rows += Math.max(1, Math.ceil(displayWidth(line) / columns));
   return rows;

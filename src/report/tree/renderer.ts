@@ -54,7 +54,7 @@ export function compactRenderer(output: ProcessOutput, stream: NodeJS.WriteStrea
 
     protected override format(message: string, icon: string, level: number): string[] {
       const line = icon ? `${icon} ${message}` : message;
-      const room = Math.min(size().columns, process.stdout.columns ?? 80) - level * 2 - 2; // as listr2 cuts
+      const room = Math.max(8, Math.min(size().columns, process.stdout.columns || 80)) - level * 2 - 2; // as listr2 cuts
       if (message.trim() === '' || message.includes('\n') || displayWidth(line) > room) return super.format(message, icon, level);
       return [' '.repeat(level * 2) + line];
     }

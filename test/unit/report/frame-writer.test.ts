@@ -14,6 +14,18 @@ describe('frame writer', () => {
     expect(displayWidth('🔥 x')).toBe(4); // emoji: two columns
   });
 
+  it('counts the wide symbols of U+2000–U+2BFF as two columns, the others there as one (East Asian Width)', () => {
+    // Wide (W) in Unicode's table: the terminal draws each in two columns.
+    for (const wide of ['⌚', '⏳', '✅', '❌', '⭐', '☕', '⚡', '⛔']) expect({ wide, width: displayWidth(wide) }).toEqual({ wide, width: 2 });
+    // Narrow or ambiguous: one column (the tree's own icons, arrows, dashes, Braille spinner).
+    for (const narrow of ['✔', '✖', '⚠', '↓', '❯', '—', '…', '⠋', '◼']) expect({ narrow, width: displayWidth(narrow) }).toEqual({ narrow, width: 1 });
+  });
+
+  it('survives a 0-column pty (counts a row per line, never divides by zero)', () => {
+    expect(frameRows('abc\ndef', 0)).toBe(6);
+    expect(Number.isFinite(frameRows('x', 0))).toBe(true);
+  });
+
   it('counts the rows of wrapped lines', () => {
     expect(frameRows('abc\ndef', 80)).toBe(2);
     expect(frameRows('x'.repeat(80), 80)).toBe(1);
