@@ -51,7 +51,12 @@ export async function executeFleet(
   let tree: TaskTree | undefined;
   const connector = createConnector(hosts, options, (host, message) => emit({ type: 'warning', host, message }));
   await connector.unlockKeys(signal);
-  if (terminal.interactive) {
+  if (options.quiet) {
+    // -q: nothing while it runs but warnings; the summary and any --output document still come.
+    observers.push((event) => {
+      if (event.type === 'warning') terminal.stderr.write(`${connector.mask(`${event.host ? `${event.host}: ` : ''}warning: ${event.message}`)}\n`);
+    });
+  } else if (terminal.interactive) {
     const lines = treeLines(mode, steps.map((step) => step.id), options.reboot);
     tree = startTaskTree(hosts.map((h) => h.name), lines, mode, terminal.stderr, { concurrency: options.concurrency, mask: connector.mask });
     observers.push(tree.observe);

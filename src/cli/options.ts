@@ -11,6 +11,11 @@ import { normalizeGuardOptions } from './guard-options.js';
 export interface FleetCliOptions {
   inventory?: string;
   hosts?: string;
+  /** -u, -p, --private-key, -J: defaults for the --hosts list (ssh's flags). */
+  user?: string;
+  port?: string;
+  privateKey?: string;
+  jump?: string;
   limit?: string;
   concurrency: number;
   handshakes: number;
@@ -30,7 +35,10 @@ export interface FleetCliOptions {
    * per line on stdout, the human output on stderr; wins over --json). */
   output: OutputFormatName;
   detail: boolean;
-  verbose: boolean;
+  /** -v: a line per remote command; -vv: their output too. */
+  verbose: number;
+  /** -q: no progress lines or tree, only the result. */
+  quiet: boolean;
   batches?: BatchSize[];
   maxFail?: Budget;
   maxUnreachable?: Budget;
@@ -53,9 +61,14 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
   return {
     inventory: optionalString(raw.inventory),
     hosts: optionalString(raw.hosts),
+    user: optionalString(raw.user),
+    port: optionalString(raw.port),
+    privateKey: optionalString(raw.privateKey),
+    jump: optionalString(raw.jump),
     // An empty --limit (an unset shell variable: --limit "$RACK") must not mean "every host".
     limit: typeof raw.limit === 'string' ? raw.limit : undefined,
-    concurrency: parsePositiveInt('--concurrency', raw.concurrency ?? '20'),
+    // -f/--forks is Ansible's name for it.
+    concurrency: raw.forks !== undefined ? parsePositiveInt('--forks', raw.forks) : parsePositiveInt('--concurrency', raw.concurrency ?? '20'),
     handshakes: parsePositiveInt('--handshakes', raw.handshakes ?? '10'),
     connectTimeout: parseSeconds('--connect-timeout', raw.connectTimeout ?? '10'),
     stepTimeout: parseSeconds('--step-timeout', raw.stepTimeout ?? '120'),
@@ -69,7 +82,8 @@ export function normalizeFleetOptions(raw: Record<string, unknown>): FleetCliOpt
     yes: raw.yes === true,
     output: outputFormat(raw),
     detail: raw.detail === true,
-    verbose: raw.verbose === true,
+    verbose: verbosity(raw.verbose),
+    quiet: raw.quiet === true,
     batches: raw.batch === undefined ? undefined : parseBatchSpec(String(raw.batch)),
     maxFail: raw.maxFail === undefined ? undefined : parseBudget('--max-fail', String(raw.maxFail)),
     maxUnreachable: raw.maxUnreachable === undefined ? undefined : parseBudget('--max-unreachable', String(raw.maxUnreachable)),
@@ -100,4 +114,10 @@ function otherContainers(raw: Record<string, unknown>): { allContainers: boolean
     throw new UsageError('--all-containers and --keep-other-containers: choose one (remove every container, or leave the ones that are not the cluster\'s)');
   }
   return { allContainers, keepOtherContainers };
+}
+
+/** -v counted by commander (`-vv` = 2); `true` from a plain boolean option counts 1. */
+export function verbosity(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return value === true ? 1 : 0;
 }

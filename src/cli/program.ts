@@ -14,10 +14,23 @@ export interface ProgramIo {
   setExitCode(code: number): void;
 }
 
+/** The command's options with the program's -v count added to its own. */
+function withGlobal(program: Command, raw: Record<string, unknown>): Record<string, unknown> {
+  const global = program.opts<{ verbose?: number }>().verbose ?? 0;
+  return { ...raw, verbose: (typeof raw.verbose === 'number' ? raw.verbose : 0) + global };
+}
+
+/** -v given N times counts N (`-vv`, `-v -v`). */
+const increase = (_value: string, previous: number): number => previous + 1;
+
 function addSelection(command: Command): Command {
   return command
     .option('-i, --inventory <file>', 'inventory file (YAML)')
-    .option('--hosts <list>', 'comma-separated hosts without an inventory: [user@]host[:port],…')
+    .option('--hosts <list>', 'comma-separated hosts without an inventory: [user@]host[:port],[user@][::1]:port,…')
+    .option('-u, --user <name>', 'with --hosts: login user of every host without user@ (default root)')
+    .option('-p, --port <n>', 'with --hosts: SSH port of every host without :port (default 22)')
+    .option('--private-key <file>', 'with --hosts: the identity (private key) file (ssh -i; -k stays free: it means "ask for the password" in Ansible)')
+    .option('-J, --jump <[user@]host[:port]>', 'with --hosts: the jump host (ssh -J)')
     .option('-l, --limit <pattern>', 'hosts, groups, globs, ranges, comma lists; !name excludes')
     .option('--shard <K/N>', 'work on the K-th of N stable shards of the selected hosts (CI matrix)')
     .option('--ssh-config <file>', 'OpenSSH client config (e.g. ~/.ssh/config) for what the inventory leaves at defaults');
@@ -26,6 +39,7 @@ function addSelection(command: Command): Command {
 function addConnection(command: Command): Command {
   return command
     .option('-c, --concurrency <n>', 'hosts worked on at once', '20')
+    .option('-f, --forks <n>', 'the same as --concurrency (Ansible\'s name)')
     .option('--handshakes <n>', 'SSH handshakes at once', '10')
     .option('--connect-timeout <seconds>', 'SSH connect/handshake timeout', '10')
     .option('--step-timeout <seconds>', 'kill a remote step after this long', '120')
@@ -33,7 +47,8 @@ function addConnection(command: Command): Command {
     .option('--known-hosts <file>', 'OpenSSH known_hosts file (default ~/.ssh/known_hosts)')
     .option('--log-dir <dir>', 'write a log per host with every command sent (secrets masked)')
     .option('--recipe <file>', 'YAML file of extra steps (probe, apply per name) placed before/after built-in steps')
-    .option('-v, --verbose', 'one line per remote command too')
+    .option('-v, --verbose', 'one line per remote command too; twice (-vv): their output as well', increase, 0)
+    .option('-q, --quiet', 'no progress lines or tree while it runs (warnings and the result still come)')
     .addOption(new Option('--output <format>', 'text, json (as --json), or ndjson: one JSON event per line on stdout').choices(OUTPUT_FORMAT_NAMES).default('text'));
 }
 
@@ -56,7 +71,9 @@ function addBackup(command: Command): Command {
 export function buildProgram(io: ProgramIo): Command {
   const program = new Command('nodescrub')
     .description('Clean failed Kubernetes/Rancher nodes across a fleet over SSH: discover, plan, scrub, verify.')
-    .version('0.1.0')
+    .version('0.1.0', '-V, --version')
+    // -v before the command (`nodescrub -v run …`) counts like -v after it, as in ssh and ansible.
+    .option('-v, --verbose', 'more output: one line per remote command; twice (-vv): their output too', increase, 0)
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', '\nExample:\n  nodescrub plan -i inventory.yaml --limit rack3\n  nodescrub run -i inventory.yaml --limit rack3 --yes');
 
@@ -69,7 +86,7 @@ export function buildProgram(io: ProgramIo): Command {
     .option('--all-containers', "plan removing every container and volume, the cluster's or not")
     .option('--keep-other-containers', "plan cleaning the cluster's containers and leaving the others")
     .addHelpText('after', '\nExample:\n  nodescrub plan -i inventory.yaml --limit "node[01-05]" --detail')
-    .action(async (raw) => io.setExitCode(await planCommand(normalizeFleetOptions(raw), io.context)));
+    .action(async (raw) => io.setExitCode(await planCommand(normalizeFleetOptions(withGlobal(program, raw)), io.context)));
 
   addBackup(addLiveNodeGuard(addConnection(addSelection(program.command('run')))))
     .description('clean the selected hosts: discover, stop, remove, verify')
@@ -90,7 +107,7 @@ export function buildProgram(io: ProgramIo): Command {
     .option('--junit <file>', 'write a JUnit XML file: a testsuite per host, a testcase per step')
     .option('--retry-failed <report>', 'only the hosts that were not ok in that report')
     .addHelpText('after', '\nExample:\n  nodescrub run -i inventory.yaml --limit rack3 -c 10 --log-dir logs/ --yes')
-    .action(async (raw) => io.setExitCode(await runCommand(normalizeFleetOptions(raw), io.context)));
+    .action(async (raw) => io.setExitCode(await runCommand(normalizeFleetOptions(withGlobal(program, raw)), io.context)));
 
   addConnection(addSelection(program.command('verify')))
     .description('check that each host is clean (read-only); exit 0 only if all are')
@@ -100,7 +117,7 @@ export function buildProgram(io: ProgramIo): Command {
     .option('--report <file>', 'write the result as versioned JSON')
     .option('--junit <file>', 'write a JUnit XML file')
     .addHelpText('after', '\nExample:\n  nodescrub verify -i inventory.yaml --limit rack3 --json > verify.json')
-    .action(async (raw) => io.setExitCode(await verifyCommand(normalizeFleetOptions(raw), io.context)));
+    .action(async (raw) => io.setExitCode(await verifyCommand(normalizeFleetOptions(withGlobal(program, raw)), io.context)));
 
   addSelection(program.command('hosts'))
     .description('list the selected hosts with their effective settings (never secrets)')

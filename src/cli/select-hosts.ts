@@ -1,9 +1,9 @@
 // Which hosts a command works on: an inventory file (-i) or an ad-hoc list (--hosts), narrowed by
 // --limit, then by --retry-failed (hosts not ok in a previous report) and --shard K/N.
 import { UsageError } from '../errors.js';
-import { parseLimit } from './flag-values.js';
+import { parseLimit, parsePositiveInt } from './flag-values.js';
 import { readSshConfigFile } from './read-ssh-config.js';
-import { inventoryFromHostList } from '../inventory/adhoc.js';
+import { inventoryFromHostList, type HostListDefaults } from '../inventory/adhoc.js';
 import { selectHosts } from '../inventory/limit.js';
 import { loadAnyInventory } from '../inventory/detect.js';
 import { selectShard, type Shard } from '../inventory/shard.js';
@@ -13,6 +13,10 @@ import { hostsToRetry, readReport } from '../report/read-report.js';
 export interface SelectionOptions {
   inventory?: string;
   hosts?: string;
+  user?: string;
+  port?: string;
+  privateKey?: string;
+  jump?: string;
   limit?: string;
   retryFailed?: string;
   shard?: Shard;
@@ -22,14 +26,36 @@ export interface SelectionOptions {
 export function loadSelection(options: SelectionOptions): { inventory: Inventory; hosts: HostSpec[] } {
   if (options.inventory && options.hosts) throw new UsageError('give either -i/--inventory or --hosts, not both');
   if (!options.inventory && !options.hosts) throw new UsageError('no hosts: give -i INVENTORY or --hosts a,b,c');
+  const defaults = hostListDefaults(options); // checked first: -u with -i is refused before any file is read
   // --ssh-config fills, during normalisation, what the inventory and the flags leave unwritten.
   const load = options.sshConfig ? { sshConfig: { file: options.sshConfig, config: readSshConfigFile(options.sshConfig) } } : {};
-  const inventory = options.inventory ? loadAnyInventory(options.inventory, process.env, load) : inventoryFromHostList(options.hosts ?? '', {}, process.env, load);
+  const inventory = options.inventory
+    ? loadAnyInventory(options.inventory, process.env, load)
+    : inventoryFromHostList(options.hosts ?? '', defaults, process.env, load);
   let hosts = limitHosts(inventory, options.limit);
   if (options.retryFailed) hosts = keepRetryHosts(inventory, hosts, options.retryFailed, options.limit !== undefined);
   if (options.shard) hosts = selectShard(hosts, options.shard);
   if (hosts.length === 0) throw new UsageError('no host selected');
   return { inventory, hosts };
+}
+
+/** -u/-p/--private-key/-J: what ssh's flags set, for every host of --hosts (an inventory has defaults:). */
+function hostListDefaults(options: SelectionOptions): HostListDefaults {
+  const given = (['user', 'port', 'privateKey', 'jump'] as const).filter((key) => options[key] !== undefined);
+  if (options.inventory && given.length > 0) {
+    const flag = { user: '-u/--user', port: '-p/--port', privateKey: '--private-key', jump: '-J/--jump' }[given[0]];
+    throw new UsageError(`${flag} applies to --hosts only; with -i set it in the inventory's defaults:`);
+  }
+  const defaults: HostListDefaults = {};
+  if (options.user !== undefined) defaults.user = options.user;
+  if (options.port !== undefined) {
+    const port = parsePositiveInt('--port', options.port);
+    if (port > 65535) throw new UsageError(`--port: expected a port 1..65535, got "${options.port}"`);
+    defaults.port = port;
+  }
+  if (options.privateKey !== undefined) defaults.identityFile = options.privateKey;
+  if (options.jump !== undefined) defaults.jumpHost = options.jump;
+  return defaults;
 }
 
 /** --limit PATTERN over the loaded inventory (checked after it loads, so its problems come first);

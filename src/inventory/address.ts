@@ -5,9 +5,10 @@ import { isIP } from 'node:net';
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const USER_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/;
 
-/** Names are letters, digits and `.-_`: safe in --limit patterns, file names and log prefixes. */
+/** Names are letters, digits and `.-_` (safe in --limit patterns, file names and log prefixes), or
+ * an IPv6 address for a host known only by it (--limit takes it as one term). */
 export function isHostName(text: string): boolean {
-  return HOST_NAME.test(text);
+  return HOST_NAME.test(text) || isIP(text) === 6;
 }
 
 /** A DNS name or an IP literal; never starting with `-`, so it can't pass for an option anywhere. */

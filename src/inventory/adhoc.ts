@@ -70,7 +70,10 @@ function parseHostItem(item: string): Record<string, unknown> | string {
   const portText = colon > rest.lastIndexOf(']') ? rest.slice(colon + 1) : undefined;
   const name = portText === undefined ? rest : rest.slice(0, colon);
   if (name === '') return 'no host';
-  const host: Record<string, unknown> = { name };
+  // An IPv6 address is written in brackets, as ssh and URLs do (`root@[fd00::5]:22`): the brackets
+  // only delimit it from the port; a bracket without a colon inside stays a name range (`node[01-03]`).
+  const ipv6 = /^\[([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)\]$/.exec(name);
+  const host: Record<string, unknown> = ipv6 ? { name: ipv6[1], address: ipv6[1] } : { name };
   if (user !== undefined) host.user = user;
   if (portText !== undefined) {
     const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;

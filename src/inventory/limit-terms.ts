@@ -1,4 +1,5 @@
 // `--limit` syntax: terms separated by `,` or `:` (Ansible), each maybe prefixed by `!` or `&`.
+import { isIP } from 'node:net';
 
 /** How a term combines: add its hosts, keep only its hosts, or remove its hosts. */
 export type LimitOperation = 'include' | 'intersect' | 'exclude';
@@ -19,23 +20,32 @@ export interface LimitPattern {
   terms: readonly [LimitTerm, ...LimitTerm[]];
 }
 
-/** Splits on `,` and `:` outside brackets (`node[1,3]` and `node[01:05]` stay whole); blanks are skipped. */
+/** Splits on `,` and `:` outside brackets (`node[1,3]` and `node[01:05]` stay whole); blanks are
+ * skipped. A comma-separated part that is an IPv6 address (a host's name) is one term: its `:` are
+ * the address's own, so `--limit fd00::5,!fd00::6` works. */
 export function parseLimitTerms(pattern: string): LimitTerm[] {
-  const terms: LimitTerm[] = [];
+  return splitOutsideBrackets(pattern, ',').flatMap((part) => {
+    const bare = part.trim().replace(/^[!&]\s*/, '');
+    return isIP(bare) === 6 ? [part] : splitOutsideBrackets(part, ':');
+  }).map((written) => written.trim()).filter((written) => written !== '').map(toTerm);
+}
+
+function splitOutsideBrackets(text: string, separator: string): string[] {
+  const parts: string[] = [];
   let depth = 0;
   let current = '';
-  for (const char of `${pattern},`) {
+  for (const char of text) {
     if (char === '[') depth++;
     if (char === ']') depth = Math.max(0, depth - 1);
-    if (depth === 0 && (char === ',' || char === ':')) {
-      const written = current.trim();
-      if (written !== '') terms.push(toTerm(written));
+    if (depth === 0 && char === separator) {
+      parts.push(current);
       current = '';
     } else {
       current += char;
     }
   }
-  return terms;
+  parts.push(current);
+  return parts;
 }
 
 function toTerm(written: string): LimitTerm {

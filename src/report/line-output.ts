@@ -7,11 +7,18 @@ import { formatDuration } from './summary.js';
 
 export type WriteLine = (line: string) => void;
 
-/** An event observer that writes lines; `verbose` adds every command's exit status. */
-export function createLineOutput(write: WriteLine, options: { verbose?: boolean } = {}): (event: RunEvent) => void {
+/** An event observer that writes lines; `verbose` 1 (-v) adds every command's exit status, 2 (-vv)
+ * also its output, line by line (as recorded: secret output is already reduced to its size). */
+export function createLineOutput(write: WriteLine, options: { verbose?: number } = {}): (event: RunEvent) => void {
+  const level = options.verbose ?? 0;
   return (event) => {
-    const line = formatEventLine(event, options.verbose ?? false);
+    const line = formatEventLine(event, level >= 1);
     if (line !== undefined) write(line);
+    if (level >= 2 && event.type === 'command') {
+      for (const [stream, text] of [['stdout', event.stdout], ['stderr', event.stderr]] as const) {
+        for (const out of text.split('\n')) if (out !== '') write(`${event.host}: ${event.stepId}: ${stream}| ${out}`);
+      }
+    }
   };
 }
 

@@ -34,9 +34,10 @@ describe('output formats', () => {
     const text = OUTPUT_FORMATS.text.plan(results, true);
     expect(text.stdout).toContain('node1');
     expect(text.stderr).toBeUndefined();
-    const json = OUTPUT_FORMATS.json.results(results, report('verify'));
+    const verify = report('verify');
+    const json = OUTPUT_FORMATS.json.results(results, verify);
     // run/verify --json print the very document --report writes (retry-failed and report merge take it).
-    expect(JSON.parse(json.stdout!)).toEqual(report('verify'));
+    expect(JSON.parse(json.stdout!)).toEqual(verify);
     expect(JSON.parse(json.stdout!)).toMatchObject({ version: 1, kind: 'nodescrub-report', command: 'verify', complete: true, hosts: [{ name: 'node1', status: 'ok' }] });
     expect(json.stderr).toContain('node1');
     const ndjson = OUTPUT_FORMATS.ndjson.results(results, report('run'));
