@@ -32,3 +32,18 @@ test('without the env vars and key, it says exactly what is missing', () => {
     'inventory.example.yaml: defaults.identityFile: expected a readable key file, got "~/.ssh/id_ed25519" (no such file: /nonexistent-home/.ssh/id_ed25519)',
   ]);
 });
+
+test("its own header's check line works as written once the variables are set and the key exists", async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { resolve } = await import('node:path');
+  const header = (await import('node:fs')).readFileSync('inventory.example.yaml', 'utf8').split('\n').slice(0, 6).join('\n');
+  expect(header).toContain('Check it with:   nodescrub hosts -i inventory.example.yaml');
+  for (const name of Object.keys(ENV)) expect(header).toContain(name); // the line names every variable to set
+  writeHomeKey(home());
+  const run = spawnSync(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), 'hosts', '-i', 'inventory.example.yaml'], {
+    encoding: 'utf8',
+    env: { ...process.env, ...ENV, HOME: home() },
+  });
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(run.stdout).toContain('worker7');
+}, 60_000);
