@@ -49,6 +49,8 @@ function addConnection(command: Command): Command {
     .option('--recipe <file>', 'YAML file of extra steps (probe, apply per name) placed before/after built-in steps')
     .option('-v, --verbose', 'one line per remote command too; twice (-vv): their output as well', increase, 0)
     .option('-q, --quiet', 'no progress lines or tree while it runs (warnings and the result still come)')
+    // listr2's colours (colorette) read --no-color from argv and NO_COLOR from the environment themselves.
+    .option('--no-color', 'no colours in the live tree (also NO_COLOR=1)')
     .addOption(new Option('--output <format>', 'text, json (as --json), or ndjson: one JSON event per line on stdout').choices(OUTPUT_FORMAT_NAMES).default('text'));
 }
 

@@ -51,6 +51,9 @@ export function startTaskTree(
   options: TaskTreeOptions,
 ): TaskTree {
   const mask = options.mask ?? ((text: string) => text);
+  // A pty that reports 0 columns (a container's console, `script` without a size): listr2 wraps at
+  // process.stdout.columns and would put every character on a line of its own. Take it as 80.
+  for (const tty of [process.stdout, stream]) if (tty.isTTY && !tty.columns) tty.columns = 80;
   const rows = stream.rows && stream.rows > 0 ? stream.rows : 24;
   const layout = chooseLayout(hosts.length, lineIds.length, options.concurrency, rows);
   const counters: Counters = { done: 0, running: 0, failed: 0 };

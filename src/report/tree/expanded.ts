@@ -29,7 +29,7 @@ export function expandedView(hosts: readonly string[], lineIds: readonly string[
         // before any line failed would get a green tick. Its first line not run says why instead.
         if (status !== 'ok' && !s.lineFailed) {
           const next = [...s.lines].find(([, slot]) => !slot.isSettled);
-          if (next) next[1].finish({ kind: status === 'skipped' ? 'skip' : 'fail', title: mask(`${next[0]}: not run — ${statusLabel(event.result)}`) });
+          if (next) next[1].finish({ kind: status === 'skipped' ? 'skip' : 'fail', title: mask(`${next[0]}: ${statusLabel(event.result)}`) });
         }
         settle(s, status === 'ok' ? 'not needed' : 'not run');
         s.host.setTitle(mask(hostTitle(host, event.result, s.notes)));

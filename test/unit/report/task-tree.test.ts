@@ -68,7 +68,7 @@ describe('task tree marks', () => {
     expect(['✖', '⚠']).toContain(mark('late'));
     expect(last).toContain('late: not started');
     expect(last).toContain('refused: refused — live node: Ready');
-    expect(last).toContain('discover: not run — refused');
+    expect(last).toContain('discover: refused');
   });
 });
 
