@@ -33,7 +33,7 @@ function addSelection(command: Command): Command {
     .option('-J, --jump <[user@]host[:port]>', 'with --hosts: the jump host (ssh -J)')
     .option('-l, --limit <pattern>', 'hosts, groups, globs, ranges, comma lists; !name excludes')
     .option('--shard <K/N>', 'work on the K-th of N stable shards of the selected hosts (CI matrix)')
-    .option('--ssh-config <file>', 'OpenSSH client config (e.g. ~/.ssh/config) for what the inventory leaves at defaults');
+    .option('--ssh-config <file>', 'OpenSSH client config for what the inventory leaves unwritten (default ~/.ssh/config if it exists; none: no config)');
 }
 
 function addConnection(command: Command): Command {

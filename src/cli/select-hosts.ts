@@ -2,7 +2,7 @@
 // --limit, then by --retry-failed (hosts not ok in a previous report) and --shard K/N.
 import { UsageError } from '../errors.js';
 import { parseLimit, parsePositiveInt } from './flag-values.js';
-import { readSshConfigFile } from './read-ssh-config.js';
+import { readSshConfigFile, sshConfigPath } from './read-ssh-config.js';
 import { inventoryFromHostList, type HostListDefaults } from '../inventory/adhoc.js';
 import { selectHosts } from '../inventory/limit.js';
 import { loadAnyInventory } from '../inventory/detect.js';
@@ -27,11 +27,15 @@ export function loadSelection(options: SelectionOptions): { inventory: Inventory
   if (options.inventory && options.hosts) throw new UsageError('give either -i/--inventory or --hosts, not both');
   if (!options.inventory && !options.hosts) throw new UsageError('no hosts: give -i INVENTORY or --hosts a,b,c');
   const defaults = hostListDefaults(options); // checked first: -u with -i is refused before any file is read
-  // --ssh-config fills, during normalisation, what the inventory and the flags leave unwritten.
-  const load = options.sshConfig ? { sshConfig: { file: options.sshConfig, config: readSshConfigFile(options.sshConfig) } } : {};
+  // --ssh-config (default ~/.ssh/config, as ssh and Ansible read it) fills, during normalisation,
+  // what the inventory and the flags leave unwritten. What it says that cannot be honoured is warned.
+  const configFile = sshConfigPath(options.sshConfig);
+  const load = configFile ? { sshConfig: { file: configFile, config: readSshConfigFile(configFile) } } : {};
   const inventory = options.inventory
     ? loadAnyInventory(options.inventory, process.env, load)
     : inventoryFromHostList(options.hosts ?? '', defaults, process.env, load);
+  // Once each (a value used by many hosts is noted per host).
+  for (const note of new Set(load.sshConfig?.config.notes ?? [])) process.stderr.write(`nodescrub: warning: ${note}\n`);
   let hosts = limitHosts(inventory, options.limit);
   if (options.retryFailed) hosts = keepRetryHosts(inventory, hosts, options.retryFailed, options.limit !== undefined);
   if (options.shard) hosts = selectShard(hosts, options.shard);

@@ -26,7 +26,12 @@ export interface WrittenSettings {
  * Throws InventoryError for a ProxyJump nodescrub cannot follow (several hops).
  */
 export function fillFromSshConfig(spec: HostSpec, written: WrittenSettings, source: SshConfigSource, home: string): HostSpec {
-  const found = resolveSshConfig(source.config, spec.name, home);
+  // %r is the remote user the host gets anyway: the written one, else the built-in default.
+  const found = resolveSshConfig(source.config, spec.name, {
+    home,
+    remoteUser: spec.user,
+    note: (message) => source.config.notes.push(`${source.file}: ${message}`),
+  });
   const next: HostSpec = { ...spec };
   if (found.hostName !== undefined && !written.address) next.address = found.hostName;
   if (found.port !== undefined && !written.port) next.port = found.port;

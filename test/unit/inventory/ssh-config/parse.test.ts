@@ -1,7 +1,7 @@
 // The ssh_config subset: first value wins, patterns with * ? and !, tokens in IdentityFile.
 
 import { describe, expect, it } from '@jest/globals';
-import { parseJumpTarget, parseSshConfig, readSshConfig, resolveSshConfig } from '../../../../src/inventory/ssh-config/parse.js';
+import { parseJumpTarget, parseSshConfig, readSshConfig, resolveSshConfig, splitArguments } from '../../../../src/inventory/ssh-config/parse.js';
 
 const config = parseSshConfig(`
 Host bastion
@@ -58,11 +58,41 @@ describe('resolveSshConfig', () => {
     expect(resolveSshConfig(parseSshConfig('Host x\n  User=alice'), 'x').user).toBe('alice');
   });
 
-  it('notes Match and Include instead of guessing', () => {
+  it('notes Match, and an Include it cannot follow, instead of guessing', () => {
     expect(config.notes).toEqual([
       'line 15: Match blocks are not supported; ignored up to the next Host',
-      'line 22: Include is not supported; ignored',
+      'line 22: Include cannot be followed here; ignored',
     ]);
+  });
+
+  it('follows Include in place, through the resolver, naming each file in its notes', () => {
+    const files: Record<string, string> = {
+      'conf.d/a': 'Host web*\n  User weba\nMatch host x\n',
+      'conf.d/b': 'Host web1\n  Port 2201\nInclude loop\n',
+      loop: 'Include loop\n',
+    };
+    const parsed = parseSshConfig('Include conf.d/*\nHost *\n  User fallback\n', {
+      source: 'cfg',
+      include: (pattern) => Object.keys(files).filter((f) => (pattern.endsWith('*') ? f.startsWith(pattern.slice(0, -1)) : f === pattern)).map((f) => ({ file: f, text: files[f] })),
+    });
+    expect(resolveSshConfig(parsed, 'web1')).toMatchObject({ user: 'weba', port: 2201 });
+    expect(resolveSshConfig(parsed, 'db1').user).toBe('fallback');
+    expect(parsed.notes).toContain('conf.d/a: line 3: Match blocks are not supported; ignored up to the next Host');
+    expect(parsed.notes).toContain('loop: line 1: Include nested deeper than 16; ignored');
+  });
+
+  it('reads arguments as ssh does: double or single quotes, backslash escapes', () => {
+    expect(splitArguments('"a b" \'c d\' e\\ f "g\\"h" i')).toEqual(['a b', 'c d', 'e f', 'g"h', 'i']);
+    const quoted = parseSshConfig("Host q\n  IdentityFile '~/.ssh/my key'\n");
+    expect(resolveSshConfig(quoted, 'q', { home: '/home/me' }).identityFile).toBe('/home/me/.ssh/my key');
+  });
+
+  it('%u is the local user and %r the remote one; an unknown token is kept and noted', () => {
+    const tokens = parseSshConfig('Host a\n  IdentityFile ~/.ssh/%u-for-%r-%h\nHost b\n  User ops\n  IdentityFile /k/%r-%C\n');
+    const notes: string[] = [];
+    expect(resolveSshConfig(tokens, 'a', { home: '/h', localUser: 'alice', remoteUser: 'root' }).identityFile).toBe('/h/.ssh/alice-for-root-a');
+    expect(resolveSshConfig(tokens, 'b', { home: '/h', localUser: 'alice', note: (n) => notes.push(n) }).identityFile).toBe('/k/ops-%C');
+    expect(notes).toEqual(['IdentityFile /k/%r-%C: %C is not supported; left as written']);
   });
 
   it('lets lines before the first Host apply to every host, first (as in OpenSSH)', () => {
