@@ -1,6 +1,7 @@
 // What shell completion needs to know, read from the commander program itself so the scripts can't
 // drift from the real flags: sub-commands, their options, and how each value completes.
 import type { Command, Option } from 'commander';
+import { builtinSteps } from '../../recipe/index.js';
 
 /** How a value completes: a file path, a directory, --limit names from the inventory, fixed words, or free text. */
 export type ValueKind = 'file' | 'directory' | 'hosts' | 'words' | 'text';
@@ -34,8 +35,9 @@ export interface CommandSpec {
   argument?: ValueSpec;
 }
 
-const FILE_OPTIONS = ['--inventory', '--known-hosts', '--ssh-config', '--report', '--junit', '--retry-failed'];
-const DIRECTORY_OPTIONS = ['--log-dir'];
+const FILE_OPTIONS = ['--inventory', '--known-hosts', '--ssh-config', '--report', '--junit', '--retry-failed', '--recipe', '--kubeconfig', '--private-key'];
+// (--backup-dir is a path on the hosts, not here: it completes as text.)
+const DIRECTORY_OPTIONS = ['--log-dir', '--backup-fetch'];
 const HOSTS_OPTIONS = ['--limit'];
 const FILE_ARGUMENTS = ['file', 'files', 'report', 'reports'];
 
@@ -46,8 +48,10 @@ export function describeCommand(command: Command): CommandSpec {
   const argument = command.registeredArguments[0];
   const spec: CommandSpec = { name: command.name(), description: command.description(), options: help.visibleOptions(command).map(describeOption), commands };
   if (argument !== undefined) {
-    const kind: ValueKind = argument.argChoices !== undefined ? 'words' : FILE_ARGUMENTS.includes(argument.name()) ? 'file' : 'text';
-    spec.argument = { kind, name: argument.name(), words: argument.argChoices ?? [], variadic: argument.variadic };
+    // `explain [step]`: the built-in steps' ids (explain itself names them when one is wrong).
+    const words = argument.argChoices ?? (argument.name() === 'step' ? builtinSteps.map((step) => step.id) : undefined);
+    const kind: ValueKind = words !== undefined ? 'words' : FILE_ARGUMENTS.includes(argument.name()) ? 'file' : 'text';
+    spec.argument = { kind, name: argument.name(), words: words ?? [], variadic: argument.variadic };
   }
   return spec;
 }

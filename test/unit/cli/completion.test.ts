@@ -78,6 +78,16 @@ describe('bash', () => {
     expect(complete('nodescrub', 'run', '--output', 'n')).toEqual(['ndjson']);
     expect(complete('nodescrub', 'plan', '-i', 'test/fixtures/inventory/ansible/equivalent.')).toEqual([INI, 'test/fixtures/inventory/ansible/equivalent.native.yaml', YAML]);
     expect(complete('nodescrub', 'plan', '--concurrency', '')).toEqual([]);
+    // Every flag that names a local file completes paths; --backup-fetch a directory.
+    for (const flag of ['--recipe', '--kubeconfig', '--private-key', '--known-hosts', '--ssh-config']) {
+      expect({ flag, offered: complete('nodescrub', 'run', flag, 'test/fixtures/inventory/ansible/equivalent.i') }).toEqual({ flag, offered: [INI] });
+    }
+    expect(complete('nodescrub', 'run', '--backup-fetch', 'test/fixtures/inventory/ans')).toEqual(['test/fixtures/inventory/ansible']);
+  });
+
+  test('explain completes the built-in step names', () => {
+    expect(complete('nodescrub', 'explain', '')).toEqual(expect.arrayContaining(['stop-services', 'containerd', 'docker', 'mounts', 'directories', 'interfaces', 'iptables', 'nftables']));
+    expect(complete('nodescrub', 'explain', 'ip')).toEqual(['ipvs', 'iptables']);
   });
 
   test('--limit: host and group names from the -i inventory (INI and YAML)', () => {
