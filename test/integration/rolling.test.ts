@@ -28,7 +28,7 @@ describe('rolling resets and CI reports', () => {
   it('--batch 2 --max-fail 1 stops after the batch that exceeds the budget: exit 3, the rest skipped', () => {
     const report = join(out, 'batch.json');
     const junit = join(out, 'batch.xml');
-    const run = runCli(['run', ...labArgs('--yes', '--batch', '2', '--max-fail', '1', '--step-timeout', '10', '--report', report, '--junit', junit)]);
+    const run = runCli(['run', ...labArgs('--yes', '--batch', '2', '--max-fail', '1', '--step-timeout', '20', '--report', report, '--junit', junit)]);
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toMatch(/failure budget exceeded: \d+ failed > --max-fail 1; remaining hosts were skipped/);
 
