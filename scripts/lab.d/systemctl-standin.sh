@@ -9,7 +9,8 @@
 # `stop` kills the MAIN process only, like rke2-server/k3s units with KillMode=process: containerd,
 # its shims and the pods survive a stop, exactly the problem nodescrub has to handle.
 # Verbs: is-active, is-enabled, is-failed, start (lab internal: needs LAB_MAIN_PID), stop, enable,
-# disable (both with --now), daemon-reload, reset-failed, show -p ActiveState|UnitFileState.
+# disable (both with --now), daemon-reload, reset-failed, show -p ActiveState,UnitFileState,… [--] UNIT…
+# (one block per unit, blank lines between, as systemctl prints them).
 set -uo pipefail
 STATE=/run/lab-systemd
 UNIT_DIRS=(/etc/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system)
@@ -64,6 +65,7 @@ while (($#)); do
     --no-pager | --no-block | --no-ask-password | --system | --no-reload) ;;
     -p | --property) props=$2; shift ;;
     --property=*) props=${1#*=} ;;
+    --) shift; for u in "$@"; do args+=("$(unit_name "$u")"); done; break ;;
     -*) echo "systemctl (lab stand-in): unsupported option $1" >&2; exit 1 ;;
     *) if [[ -z $verb ]]; then verb=$1; else args+=("$(unit_name "$1")"); fi ;;
   esac
@@ -93,7 +95,10 @@ case $verb in
   reset-failed) for u in "${args[@]}"; do [[ $(active_state "$u") == failed ]] && rm -f "$STATE/$u.pid"; done ;;
   daemon-reload) ;;
   show)
+    first=1
     for u in "${args[@]}"; do
+      ((first)) || echo   # a blank line between units, as systemctl prints them
+      first=0
       IFS=, read -r -a ps <<<"${props:-ActiveState,UnitFileState}"
       for p in "${ps[@]}"; do
         case $p in

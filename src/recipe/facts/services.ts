@@ -29,6 +29,20 @@ export interface ServiceFacts {
 }
 
 const units = WATCHED_UNITS.map(shellQuote).join(' ');
+
+/**
+ * sh: turns `systemctl show -p ActiveState,UnitFileState -- UNIT…` (one block per unit, in argument
+ * order, blank lines between) into `unit NAME ACTIVE ENABLED` lines: one systemctl start for every
+ * watched unit instead of an is-active/is-enabled pair each (issue 20). An empty value is `unknown`,
+ * what the pair printed for a unit that does not exist.
+ */
+export const SHOW_TO_UNIT_LINES = `awk -v units=${shellQuote(WATCHED_UNITS.join(' '))} '
+  function flush() { if (seen) printf "unit %s %s %s\\n", u[i], (a == "" ? "unknown" : a), (e == "" ? "unknown" : e); i++; a = e = ""; seen = 0 }
+  BEGIN { split(units, u, " "); i = 1 }
+  /^$/ { flush(); next }
+  /^ActiveState=/ { a = substr($0, 13); seen = 1 }
+  /^UnitFileState=/ { e = substr($0, 15); seen = 1 }
+  END { flush() }'`;
 const processes = WATCHED_PROCESSES.map(shellQuote).join('|');
 
 function parseUnits(lines: string[]): UnitState[] {
@@ -57,11 +71,9 @@ export const servicesFact: FactDefinition<ServiceFacts> = {
       id: 'services',
       // Only when systemd runs: systemctl without it fails slowly or talks to nothing.
       script: `if __ns_has systemctl && [ -d /run/systemd/system ]; then echo 'systemd yes'; else echo 'systemd no'; exit 0; fi
-for u in ${units}; do
-  a=$(__ns_t 5 systemctl is-active "$u" 2>/dev/null | head -n 1)
-  e=$(__ns_t 5 systemctl is-enabled "$u" 2>/dev/null | head -n 1)
-  printf 'unit %s %s %s\\n' "$u" "\${a:-unknown}" "\${e:-unknown}"
-done`,
+out=$(__ns_t 5 systemctl show -p ActiveState,UnitFileState -- ${units} 2>/dev/null | ${SHOW_TO_UNIT_LINES})
+# No answer from systemd is not "nothing runs": the probe fails and the host with it (fail closed).
+[ -n "$out" ] && printf '%s\\n' "$out" || echo 'show-error'`,
     },
     {
       id: 'processes',
@@ -83,9 +95,12 @@ exit 0`,
     const systemd = parseYesNo('services', 'systemd', lines[0].replace(/^systemd /, ''));
     if (!lines[0].startsWith('systemd ')) parseFail('services', 'first line is not "systemd yes|no"', 1);
     if (!systemd && lines.length > 1) parseFail('services', 'unit lines without systemd', 2);
+    if (lines[1] === 'show-error') parseFail('services', 'systemd runs but `systemctl show` gave no answer within 5 s: cannot tell which cluster units run');
+    const units = parseUnits(lines.slice(1));
+    if (systemd && units.length !== WATCHED_UNITS.length) parseFail('services', `systemctl show described ${units.length} of ${WATCHED_UNITS.length} units`);
     return {
       systemd,
-      units: parseUnits(lines.slice(1)),
+      units,
       processes: parseProcesses(bodyLines(read.get('processes').stdout)),
     };
   },
