@@ -52,14 +52,29 @@ export const directoriesFact: FactDefinition<DirectoryFacts> = {
   sections: [
     {
       id: 'directories',
-      // du is bounded per path (a huge tree must not stall the probe) and stays on one filesystem.
-      script: `for p in ${CLEANUP_DIRECTORIES.map(shellQuote).join(' ')}; do
+      // One stat, one du and one lsattr over the paths that exist (not three processes per path, issue 20);
+      // each result is looked up by its path with builtins. du is bounded as a whole (a huge tree must
+      // not stall the probe: past it the sizes are unknown) and stays on one filesystem.
+      script: `set --
+for p in ${CLEANUP_DIRECTORIES.map(shellQuote).join(' ')}; do ${PATH_TYPE_PROBE}; [ "$t" = absent ] || set -- "$@" "$p"; done
+ids=; sizes=; attrs=
+if [ $# -gt 0 ]; then
+  ids=$(stat -c '%d:%i %n' "$@" 2>/dev/null)
+  sizes=$(__ns_t 10 du -skx "$@" 2>/dev/null)
+  __ns_has lsattr && attrs=$(lsattr -d "$@" 2>/dev/null)
+fi
+# The first word of the line of $1 (text) that ends in a blank + $2 (path), or -.
+__ns_word_for() { w=-; while IFS= read -r l; do case $l in *" $2" | *"	$2") w=\${l%%[ 	]*}; break ;; esac; done <<__NS_EOF
+$1
+__NS_EOF
+}
+for p in ${CLEANUP_DIRECTORIES.map(shellQuote).join(' ')}; do
   ${PATH_TYPE_PROBE}
   s=-; a=-; i=-
-  if [ "$t" != absent ]; then i=$(stat -c '%d:%i' "$p" 2>/dev/null) || i=-; fi
+  if [ "$t" != absent ]; then __ns_word_for "$ids" "$p"; i=$w; fi
   if [ "$t" = directory ] || [ "$t" = file ]; then
-    s=$(__ns_t 5 du -skx "$p" 2>/dev/null); s=\${s%%[!0-9]*}; [ -n "$s" ] || s=-
-    if __ns_has lsattr; then a=$(lsattr -d "$p" 2>/dev/null) && a=\${a%% *} || a=-; fi
+    __ns_word_for "$sizes" "$p"; s=\${w%%[!0-9]*}; [ -n "$s" ] || s=-
+    [ -n "$attrs" ] && { __ns_word_for "$attrs" "$p"; a=$w; }
   fi
   ${EMPTY_PROBE}
   printf 'dir %s %s %s %s %s %s\\n' "$p" "$t" "$s" "$a" "\${i:--}" "$e"
