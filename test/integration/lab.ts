@@ -64,8 +64,8 @@ export function labRunOk(args: string[], options: LabRunOptions = {}): LabRunRes
 
 export interface LabNode {
   name: string;
-  /** rke2 / k3s: the containerd node kinds (scripts/lab up --kinds, up-kind; see lab-containerd.ts). */
-  kind: 'healthy' | 'fault' | 'rke2' | 'k3s';
+  /** rke2 / k3s / kubeadm: the containerd node kinds (scripts/lab up --kinds, up-kind; see lab-containerd.ts). */
+  kind: 'healthy' | 'fault' | 'rke2' | 'k3s' | 'kubeadm';
   fault: 'docker-down' | 'unreachable' | 'badkey' | 'hang' | 'sudo-nopass' | null;
   /** The per-host status nodescrub should report for this node. */
   expectedStatus: 'ok' | 'step-failed' | 'unreachable' | 'host-key-rejected' | 'timed-out' | 'auth-failed';
