@@ -60,3 +60,12 @@ test('--retry-failed X --report X: the ok hosts of X stay, each retried host rep
   expect(after.totals).toMatchObject({ hosts: 5, byStatus: { ok: 4, unreachable: 1 } });
   expect(after.complete).toBe(true);
 });
+
+test('what `run --json` prints on stdout is a report --retry-failed takes', async () => {
+  const { OUTPUT_FORMATS } = await import('../../../src/report/output-formats.js');
+  const results = [result('a', 'ok'), result('b', 'unreachable'), result('c', 'ok'), result('d', 'ok'), result('e', 'unreachable')];
+  const stdout = OUTPUT_FORMATS.json.results(results, completeReport(startReport('run', {}), { results, interrupted: false })).stdout!;
+  const file = join(dir, 'from-json.json');
+  writeFileSync(file, stdout);
+  expect(names({ inventory, retryFailed: file })).toEqual(['b', 'e']);
+});
