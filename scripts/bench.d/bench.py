@@ -30,6 +30,12 @@ LAB = os.path.join(REPO, "scripts", "lab")
 CLI = os.path.join(REPO, "dist", "cli", "main.js")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 CURVE = "curve25519-sha256"
+# What an operator types instead of nodescrub plan (issue 20): the plain listings of what the
+# procedure removes, one ssh per host with pdsh — no parsing, no guards, no plan.
+LISTING_DIRS = ("/etc/ceph /etc/cni /etc/kubernetes /opt/cni /opt/rke /run/secrets/kubernetes.io /run/calico /run/flannel "
+                "/var/lib/calico /var/lib/etcd /var/lib/cni /var/lib/kubelet /var/lib/rancher /var/log/containers /var/log/pods /var/run/calico")
+LISTING = ("docker ps -a; docker volume ls; ip link; iptables-save; ip6tables-save; cat /proc/self/mountinfo; "
+           f"ls -ld {LISTING_DIRS}; echo nodescrub-listing-done")
 
 # Which probe facts each recipe step reads: Ansible runs one shell task per step, each task the
 # probe sections of its facts. Together the six tasks run every section of nodescrub's probe once.
@@ -261,6 +267,13 @@ def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers)
         return argv
 
     peers["pdsh"] = {"label": f"pdsh -R ssh -f {c} (kex {CURVE})", "argv": pdsh(CURVE), "check": check_pdsh, "kex": CURVE}
+
+    def pdsh_listing(limit=None):
+        targets = ",".join(limit) if limit else f"^{hosts_file}"
+        return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(fleet, CURVE)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, LISTING]
+
+    peers["pdsh-listing"] = {"label": f"pdsh -R ssh -f {c}: the operator's listing commands (docker ps, ip link, iptables-save…)",
+                             "argv": pdsh_listing, "check": check_listing, "kex": CURVE}
     peers["pssh"] = {"label": f"parallel-ssh -p {c} (kex {CURVE})", "argv": pssh(CURVE), "check": check_pssh, "kex": CURVE}
     if "pdsh" in kex_default_peers:
         peers["pdsh-defaultkex"] = {"label": f"pdsh -R ssh -f {c} (OpenSSH default kex)", "argv": pdsh(None), "check": check_pdsh, "kex": "OpenSSH default (sntrup761x25519-sha512)"}
@@ -300,6 +313,11 @@ def check_run(out, hosts, code):
 def check_pdsh(out, hosts, code):
     done = len(re.findall(r"end:guard-kubelet-files:", out))  # the last section of the probe
     return None if code == 0 and done == hosts else f"exit {code}, {done}/{hosts} complete probe outputs"
+
+
+def check_listing(out, hosts, code):
+    done = len(re.findall(r": nodescrub-listing-done$", out, re.M))
+    return None if done == hosts else f"exit {code}, {done}/{hosts} complete listings"  # a failing docker ps is fine
 
 
 def check_pssh(out, hosts, code):
@@ -429,6 +447,11 @@ def targets(summary, scaling):
 
     if plan and pdsh:
         add("plan wall ÷ pdsh wall (same probe, same C, curve25519)", plan["wall"] / pdsh["wall"], 1.0)
+    listing = summary.get("pdsh-listing")
+    if plan and listing:
+        add("plan wall ÷ pdsh-listing wall (the operator's own listing commands)", plan["wall"] / listing["wall"], 0.75)
+    if run and listing:
+        add("run wall (clean fleet) ÷ pdsh-listing wall", run["wall"] / listing["wall"], 0.8)
     if run and pdsh:
         add("run wall ÷ pdsh probe wall", run["wall"] / pdsh["wall"], 1.5)
     if run and ansible:
