@@ -38,14 +38,15 @@ LISTING = ("docker ps -a; docker volume ls; ip link; iptables-save; ip6tables-sa
            f"ls -ld {LISTING_DIRS}; echo nodescrub-listing-done")
 
 # Which probe facts each recipe step reads: Ansible runs one shell task per step, each task the
-# probe sections of its facts. Together the six tasks run every section of nodescrub's probe once.
+# probe sections of its facts. Together the seven tasks run every section of nodescrub's probe once.
 STEP_FACTS = [
     ("stop-services", ["probe", "tools", "services"]),
+    ("containerd", ["containerd"]),
     ("docker", ["docker"]),
-    ("mounts", ["mounts"]),
-    ("directories", ["directories"]),
-    ("interfaces", ["ssh", "interfaces"]),
-    ("iptables", ["iptables"]),
+    ("mounts", ["mounts", "mountConfig"]),
+    ("directories", ["directories", "clusterData", "cniState"]),
+    ("interfaces", ["ssh", "interfaces", "ipvs", "tcBpf"]),
+    ("iptables", ["iptables", "nftables"]),
 ]
 
 
@@ -284,7 +285,7 @@ def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers)
         return ["env", f"ANSIBLE_CONFIG={work}/ansible.cfg", "ANSIBLE_NOCOLOR=1", f"ANSIBLE_SSH_CONTROL_PATH_DIR={work}/cp-{secrets.token_hex(4)}",
                 "ansible-playbook", "-i", f"{work}/ansible-inventory.ini", f"{work}/playbook.yml", *(["--limit", ",".join(limit)] if limit else [])]
 
-    peers["ansible"] = {"label": f"ansible-playbook forks={c}, pipelining, ControlPersist, 6 shell tasks (kex {CURVE})", "argv": ansible,
+    peers["ansible"] = {"label": f"ansible-playbook forks={c}, pipelining, ControlPersist, 7 shell tasks (kex {CURVE})", "argv": ansible,
                         "check": check_ansible, "kex": CURVE}
     return peers
 
