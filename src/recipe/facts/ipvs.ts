@@ -29,7 +29,9 @@ const FLAGS: Record<string, IpvsProtocol> = { '-t': 'tcp', '-u': 'udp', '--sctp-
 // A kernel without the IPVS module (or a container without it): nothing can be there.
 const NO_KERNEL_SUPPORT = /Protocol not available|Can't initialize ipvs|modprobe/i;
 
-const SCRIPT = `if __ns_has ipvsadm; then echo 'ipvsadm yes'
+// Without kube-ipvs0 there is nothing of kube-proxy's to find: no ipvsadm process on such hosts (issue 20).
+const SCRIPT = `[ -e /sys/class/net/${IPVS_INTERFACE} ] || { echo 'interface no'; exit 0; }
+if __ns_has ipvsadm; then echo 'ipvsadm yes'
   out=$(__ns_t 15 ipvsadm -Sn 2>&1); rc=$?
   if [ $rc -eq 0 ]; then printf '%s\\n' "$out" | sed -n 's/^-A /service /p'
   else printf 'error %s %s\\n' "$rc" "$(printf '%s' "$out" | head -n 1)"; fi
@@ -57,7 +59,12 @@ export const ipvsFact: FactDefinition<IpvsFacts> = {
   parse(read) {
     const facts: IpvsFacts = { ipvsadm: false, services: null, error: null, interfaceAddresses: [] };
     const services: IpvsService[] = [];
-    bodyLines(read.get('ipvs').stdout).forEach((line, i) => {
+    const lines = bodyLines(read.get('ipvs').stdout);
+    if (lines[0] === 'interface no') {
+      if (lines.length > 1) parseFail('ipvs', `unexpected line ${JSON.stringify(lines[1].slice(0, 80))}`, 2);
+      return { ...facts, services: [] }; // not read, and nothing to read: no kube-proxy service can be bound
+    }
+    lines.forEach((line, i) => {
       const lineNo = i + 1;
       const [word] = line.split(' ', 1);
       const rest = line.slice(word.length + 1);
