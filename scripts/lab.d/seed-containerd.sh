@@ -31,6 +31,9 @@ standin() {  # PATH BODY: an executable stand-in script
 $2"
   chmod 755 "$1"
 }
+# The body of a stand-in that runs as a unit's main process: it blocks forever on a fifo of its own
+# (no child, no CPU) until the lab or nodescrub stops it.
+RUN_AS_MAIN='f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done'
 image_tar=/tmp/lab-image.oci.tar
 cat >"$image_tar"
 
@@ -210,7 +213,7 @@ fi
 case $LAB_KIND in
   kubeadm)
     standin /usr/bin/kubelet 'case ${1:-} in
-  --config=* | --kubeconfig=*) f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done ;;
+  --config=* | --kubeconfig=*) '"$RUN_AS_MAIN"' ;;
   *) echo "kubelet (lab stand-in): $*" >&2; exit 1 ;;
 esac'
     standin /usr/bin/kubeadm 'echo "kubeadm (lab stand-in): not run by the lab" >&2; exit 1'
@@ -240,7 +243,7 @@ ExecStart=/usr/bin/kubelet \$KUBELET_KUBECONFIG_ARGS \$KUBELET_CONFIG_ARGS \$KUB
     ;;
   rke2)
     standin /usr/local/bin/rke2 'case ${1:-} in
-  server | agent) f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done ;;
+  server | agent) '"$RUN_AS_MAIN"' ;;
   *) echo "rke2 (lab stand-in): $*" >&2; exit 1 ;;
 esac'
     standin /usr/local/bin/rke2-killall.sh 'echo "rke2-killall.sh (lab stand-in): not run by the lab" >&2; exit 1'
@@ -277,7 +280,7 @@ ExecStopPost=-/bin/sh -c \"systemd-cgls /system.slice/%n | grep -Eo '[0-9]+ (con
     standin /usr/local/bin/k3s 'me=${0##*/}; [[ $me == k3s ]] && { me=${1:-}; shift || true; }
 case $me in
   ctr) CONTAINERD_ADDRESS=${CONTAINERD_ADDRESS:-'"$CLUSTER_SOCK"'} CONTAINERD_NAMESPACE=${CONTAINERD_NAMESPACE:-k8s.io} exec '"$BIN_DIR"'/ctr "$@" ;;
-  server | agent) f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done ;;
+  server | agent) '"$RUN_AS_MAIN"' ;;
   *) echo "k3s $me (lab stand-in): not available" >&2; exit 1 ;;
 esac'
     for l in kubectl crictl ctr; do ln -sfn k3s "/usr/local/bin/$l"; done
@@ -534,7 +537,7 @@ Description=Notes about the k3s cluster (not k3s)
 ExecStart=/usr/local/bin/k3s-notes
 [Install]
 WantedBy=multi-user.target"
-  standin /usr/local/bin/k3s-notes 'f=/run/lab-systemd/main.$$; mkfifo "$f"; exec {fd}<>"$f"; rm -f "$f"; while :; do read -r -u "$fd" _ || true; done'
+  standin /usr/local/bin/k3s-notes "$RUN_AS_MAIN"
   systemctl enable k3s-notes.service 2>/dev/null
   setsid -f /usr/local/bin/k3s-notes </dev/null >/dev/null 2>&1
   for ((i = 0; i < 50; i++)); do np=$(pids_of k3s-notes); np=${np%%$'\n'*}; [[ -n $np ]] && break; sleep 0.05; done

@@ -8,13 +8,18 @@ import type { Connector } from '../transport/connector.js';
 import type { FleetCliOptions } from './options.js';
 import { promptPassphrase } from './prompt.js';
 
+/** The known_hosts file a fleet pass reads: --known-hosts, else OpenSSH's own. */
+export function knownHostsFile(options: Pick<FleetCliOptions, 'knownHosts'>): string {
+  return options.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
+}
+
 export function createConnector(hosts: readonly HostSpec[], options: FleetCliOptions, onWarning: (host: string, message: string) => void): Connector {
   // Only where a human can answer: never in CI or with stdin redirected.
   const canPrompt = Boolean(process.stdin.isTTY) && !process.env.CI;
   return createSshConnector(hosts, {
     connectTimeoutMs: options.connectTimeout,
     hostKeyPolicy: options.hostKeyPolicy,
-    knownHostsFile: options.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
+    knownHostsFile: knownHostsFile(options),
     handshakes: options.handshakes,
     env: process.env,
     onWarning,

@@ -3,10 +3,10 @@
 // (and used to exit 70 without the summary), so an unusable path is an operator error, exit 1, and
 // nothing is contacted. Checks what can be known now: existence, type and permission.
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { RunMode } from '../run/events.js';
+import { knownHostsFile } from './connect.js';
 import type { FleetCliOptions } from './options.js';
 
 function stat(path: string): Stats | null {
@@ -81,5 +81,5 @@ export function checkLocalPaths(options: FleetCliOptions, mode: RunMode): void {
   if (options.logDir) checkOutputDirectory('--log-dir', options.logDir);
   const fetchDir = options.guards.backup?.fetchDir;
   if (mode === 'run' && fetchDir) checkOutputDirectory('--backup-fetch', fetchDir);
-  checkKnownHosts(options.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'), options.hostKeyPolicy);
+  checkKnownHosts(knownHostsFile(options), options.hostKeyPolicy);
 }

@@ -26,7 +26,7 @@ export function expandedView(hosts: readonly string[], lineIds: readonly string[
       if (event.type === 'host-finished') {
         const { status } = event.result;
         // listr2 marks a host by its lines: a host that is not ok (refused, unreachable, skipped…)
-        // before any line failed would get a green tick. Its first line not run says why instead.
+        // before any line failed would get a green tick: its first line not run fails with the status.
         if (status !== 'ok' && !s.lineFailed) {
           const next = [...s.lines].find(([, slot]) => !slot.isSettled);
           if (next) next[1].finish({ kind: status === 'skipped' ? 'skip' : 'fail', title: mask(`${next[0]}: ${statusLabel(event.result)}`) });
@@ -45,7 +45,7 @@ export function expandedView(hosts: readonly string[], lineIds: readonly string[
     settleAll: () =>
       slots.forEach((s, host) => {
         // A host the run never reached (interrupted, a failure budget): not a green tick either.
-        if (!s.host.isSettled && [...s.lines.values()].every((slot) => !slot.isSettled)) {
+        if ([...s.lines.values()].every((slot) => !slot.isSettled)) {
           const [id, first] = [...s.lines][0] ?? [];
           if (first) first.finish({ kind: 'fail', title: `${id}: not started` });
           s.host.setTitle(`${host}: not started`);
