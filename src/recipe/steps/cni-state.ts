@@ -2,11 +2,10 @@
 // /var/lib/weave (guarded like every directory removal), then Cilium's pinned BPF maps — after the
 // interfaces step, so the programs on cilium_* and lxc* links that held them are gone with their links.
 import { CNI_STATE_PATHS } from '../catalogue.js';
-import type { DirectoryEntry } from '../facts/directories.js';
 import { describeUnsafe, shellQuote, unsafeNameReason } from '../quote.js';
 import type { Artifact, Step } from '../types.js';
 import { makePlan, refusePlan } from './common.js';
-import { removeCommand } from './directories.js';
+import { removeCommand, typedEntry } from './directories.js';
 
 const head = { id: 'cni-state', title: 'Remove Cilium and Weave Net state and Cilium\'s BPF pins' };
 
@@ -23,9 +22,8 @@ export const cniStateStep: Step = {
       const why = unsafeNameReason(path);
       if (why) return refusePlan(head, describeUnsafe('path', path, why));
       const source = CNI_STATE_PATHS.find((c) => c.path === path)?.source ?? 'CNI';
-      const entry: DirectoryEntry = { path, type, sizeKiB: null, immutable: null, inode: null, empty: null };
       artifacts.push({ category: 'directories', name: path, detail: `${type}, ${source} state` });
-      commands.push(removeCommand(entry, facts));
+      commands.push(removeCommand(typedEntry(path, type), facts));
     }
     for (const pin of facts.cniState.pins) {
       artifacts.push({ category: 'directories', name: pin, detail: 'Cilium BPF pin' });

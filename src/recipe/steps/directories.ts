@@ -4,6 +4,7 @@
 // A dedicated filesystem at one of the paths (from /etc/fstab or a mount unit) is emptied in place.
 import { CLEANUP_DIRECTORIES } from '../catalogue.js';
 import type { DirectoryEntry } from '../facts/directories.js';
+import type { PathType } from '../facts/path-shape.js';
 import type { Facts } from '../probe/probe.js';
 import { encodeMountField } from '../facts/mounts.js';
 import { describeUnsafe, shellQuote, unsafeNameReason } from '../quote.js';
@@ -43,7 +44,12 @@ function describeEntry(entry: DirectoryEntry, dedicated?: DedicatedMount): strin
  */
 function distributionEntries(facts: Facts): DirectoryEntry[] {
   const custom = facts.containerd.distributions.filter((d) => d.customDataDir).map((d) => ({ path: d.dataDir, type: d.dataDirType }));
-  return [...facts.containerd.state, ...custom].map(({ path, type }) => ({ path, type, sizeKiB: null, immutable: null, inode: null, empty: null }));
+  return [...facts.containerd.state, ...custom].map(({ path, type }) => typedEntry(path, type));
+}
+
+/** A path known only by its type (not measured): removed with the same guards as the 16. */
+export function typedEntry(path: string, type: PathType): DirectoryEntry {
+  return { path, type, sizeKiB: null, immutable: null, inode: null, empty: null };
 }
 
 export const directoriesStep: Step = {

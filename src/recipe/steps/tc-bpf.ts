@@ -23,8 +23,10 @@ export const tcBpfStep: Step = {
     const commands: string[] = [];
     for (const f of filters) {
       const artifact: Artifact = { category: 'interfaces', name: `tc ${f.device} ${f.direction} ${f.program}`, detail: `bpf filter, pref ${f.pref}, handle ${f.handle}` };
+      // Without the interface list the SSH interface is unknown: every program is left to the reboot.
       if (keep.has(f.device) || !facts.interfaces.available) {
-        deferred.push({ ...artifact, detail: `${artifact.detail}: on the interface carrying the SSH session, goes at reboot` });
+        const why = facts.interfaces.available ? 'on the interface carrying the SSH session' : 'the SSH interface cannot be told (no interface list)';
+        deferred.push({ ...artifact, detail: `${artifact.detail}: ${why}, goes at reboot` });
         continue;
       }
       artifacts.push(artifact);
