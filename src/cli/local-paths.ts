@@ -9,13 +9,17 @@ import type { RunMode } from '../run/events.js';
 import { knownHostsFile } from './connect.js';
 import type { FleetCliOptions } from './options.js';
 
-function stat(path: string): Stats | null {
+// `where` is the flag and its path (`--known-hosts /x/kh`): every refusal names both, also when
+// it is a directory on the way that cannot be searched (EACCES for a user other than its owner).
+function stat(path: string, where: string): Stats | null {
   try {
     return statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null; // missing, or below a file: the callers say which
-    throw new UsageError(`${path}: cannot be checked (${code ?? (error as Error).message})`);
+    const why = code === 'EACCES' ? 'permission denied on a directory on the way (EACCES)' : (code ?? (error as Error).message);
+    const subject = where.endsWith(` ${path}`) ? '' : ` ${path}`;
+    throw new UsageError(`${where}:${subject} cannot be checked: ${why}`);
   }
 }
 
@@ -29,20 +33,20 @@ function can(path: string, mode: number): boolean {
 }
 
 /** The closest existing ancestor of a path that does not exist (what `mkdir -p` would create under). */
-function existingAncestor(path: string): string {
+function existingAncestor(path: string, where: string): string {
   let dir = dirname(resolve(path));
-  while (stat(dir) === null && dir !== dirname(dir)) dir = dirname(dir);
+  while (stat(dir, where) === null && dir !== dirname(dir)) dir = dirname(dir);
   return dir;
 }
 
 /** A file nodescrub writes (replaced if it exists): its directory must exist and take new files. */
 export function checkOutputFile(flag: string, path: string): void {
   const where = `${flag} ${path}`;
-  const self = stat(path);
+  const self = stat(path, where);
   if (self?.isDirectory()) throw new UsageError(`${where}: is a directory, a file name is expected`);
   if (self && !self.isFile()) throw new UsageError(`${where}: exists and is not a regular file`);
   const dir = dirname(resolve(path));
-  const parent = stat(dir);
+  const parent = stat(dir, where);
   if (!parent) throw new UsageError(`${where}: directory ${dir} does not exist`);
   if (!parent.isDirectory()) throw new UsageError(`${where}: ${dir} is not a directory`);
   if (!can(dir, constants.W_OK | constants.X_OK)) throw new UsageError(`${where}: directory ${dir} is not writable`);
@@ -51,10 +55,10 @@ export function checkOutputFile(flag: string, path: string): void {
 /** A directory nodescrub writes into (created with its parents if missing). */
 export function checkOutputDirectory(flag: string, path: string): void {
   const where = `${flag} ${path}`;
-  const self = stat(path);
+  const self = stat(path, where);
   if (self && !self.isDirectory()) throw new UsageError(`${where}: exists and is not a directory`);
-  const target = self ? resolve(path) : existingAncestor(path);
-  if (!stat(target)?.isDirectory()) throw new UsageError(`${where}: ${target} is not a directory`);
+  const target = self ? resolve(path) : existingAncestor(path, where);
+  if (!stat(target, where)?.isDirectory()) throw new UsageError(`${where}: ${target} is not a directory`);
   if (!can(target, constants.W_OK | constants.X_OK)) throw new UsageError(`${where}: ${target} is not writable`);
 }
 
@@ -62,7 +66,7 @@ export function checkOutputDirectory(flag: string, path: string): void {
 export function checkKnownHosts(path: string, policy: FleetCliOptions['hostKeyPolicy']): void {
   const where = `--known-hosts ${path}`;
   if (policy === 'off') return;
-  const self = stat(path);
+  const self = stat(path, where);
   if (self?.isDirectory()) throw new UsageError(`${where}: is a directory, a known_hosts file is expected`);
   if (self && !can(path, constants.R_OK)) throw new UsageError(`${where}: is not readable`);
   if (!self && policy === 'strict') {
