@@ -23,9 +23,11 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs nodescrub to completion (no TTY: line output, stdout a pipe). */
-export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+/** Runs nodescrub to completion (no TTY: line output, stdout a pipe). `prefix` runs it through a
+ * wrapper command: `ip netns exec NS` (inside a lab namespace), `setpriv --reuid …` (as another user). */
+export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number; prefix?: string[] } = {}): CliResult {
+  const [command, ...wrapperArgs] = [...(options.prefix ?? []), process.execPath];
+  const result = spawnSync(command, [...wrapperArgs, '--import', 'tsx', ENTRY, ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: cliEnv(options.env),
@@ -36,9 +38,10 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Starts nodescrub without waiting: for Ctrl-C tests. */
-export function startCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: REPO_ROOT, env: cliEnv(env) });
+/** Starts nodescrub without waiting: for Ctrl-C tests, and while this process serves a listener. */
+export function startCli(args: string[], env: Record<string, string> = {}, options: { prefix?: string[] } = {}) {
+  const [command, ...wrapperArgs] = [...(options.prefix ?? []), process.execPath];
+  const child = spawn(command, [...wrapperArgs, '--import', 'tsx', ENTRY, ...args], { cwd: REPO_ROOT, env: cliEnv(env) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
