@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""nodescrub against pdsh, parallel-ssh and Ansible on the lab's fleet (issue 7).
+"""nodescrub against pdsh, parallel-ssh and Ansible on the lab's fleet (issues 7 and 20).
 
 Run through `scripts/bench` (root, packages, build); see BENCHMARKS.md for what is measured and how.
 Every client runs inside the fleet's network namespace (`ip netns exec`), so all traffic is
 loopback inside a namespace the lab made. Every command is measured by measure.py (wall time, CPU
 and RSS of its whole process tree). The fleet goes down at the end, whatever happens.
+
+Process starts (every comparison run): BSD process accounting is on inside the fleet's pid
+namespace around each measured run (acct.py; off again also on failure or Ctrl-C). Per tool:
+processes and exec'd programs per host, the top commands by count and CPU, and process starts
+per probe = execs per host minus those of a bare connection (pdsh running shell builtins only,
+measured once after the warm-up). Target (issue 20): plan's process starts per probe ≤ 20.
+
 """
 import argparse
 import datetime
@@ -23,6 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from measure import descendants, ppid_map  # noqa: E402  (the same process-tree walk measure.py samples with)
+import acct  # noqa: E402
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BENCH_D = os.path.join(REPO, "scripts", "bench.d")
@@ -36,6 +44,9 @@ LISTING_DIRS = ("/etc/ceph /etc/cni /etc/kubernetes /opt/cni /opt/rke /run/secre
                 "/var/lib/calico /var/lib/etcd /var/lib/cni /var/lib/kubelet /var/lib/rancher /var/log/containers /var/log/pods /var/run/calico")
 LISTING = ("docker ps -a; docker volume ls; ip link; iptables-save; ip6tables-save; cat /proc/self/mountinfo; "
            f"ls -ld {LISTING_DIRS}; echo nodescrub-listing-done")
+# A bare connection: login, a remote command made of shell builtins only (true; the echo lets the
+# check count the hosts), logout. Its process starts are what every ssh exec costs the fleet.
+BARE = "true && echo nodescrub-bare-done"
 
 # Which probe facts each recipe step reads: Ansible runs one shell task per step, each task the
 # probe sections of its facts. Together the seven tasks run every section of nodescrub's probe once.
@@ -89,6 +100,16 @@ class Fleet:
     def addresses(self):
         with open(self.info["knownHosts"]) as f:
             return [line.split()[0] for line in f if line.strip()]
+
+    def init_pid(self):
+        """Host pid of the fleet's init (pid 1 of its pid namespace), checked against its start time."""
+        with open(os.path.join(self.dir, "init.pid")) as f:
+            pid, start = f.read().split()[:2]
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        if stat[stat.rfind(b")") + 2:].split()[19].decode() != start:
+            raise RuntimeError(f"the fleet's init (pid {pid}) is gone")
+        return int(pid)
 
     def server_cpu(self):
         """CPU seconds used so far by the fleet's sshd (and its reaped sessions) and dockerd tree."""
@@ -275,6 +296,11 @@ def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers)
 
     peers["pdsh-listing"] = {"label": f"pdsh -R ssh -f {c}: the operator's listing commands (docker ps, ip link, iptables-save…)",
                              "argv": pdsh_listing, "check": check_listing, "kex": CURVE}
+    def pdsh_bare(limit=None):
+        targets = ",".join(limit) if limit else f"^{hosts_file}"
+        return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(fleet, CURVE)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, BARE]
+
+    peers["pdsh-bare"] = {"label": f"pdsh -R ssh -f {c}: a bare connection ({BARE})", "argv": pdsh_bare, "check": check_bare, "kex": CURVE}
     peers["pssh"] = {"label": f"parallel-ssh -p {c} (kex {CURVE})", "argv": pssh(CURVE), "check": check_pssh, "kex": CURVE}
     if "pdsh" in kex_default_peers:
         peers["pdsh-defaultkex"] = {"label": f"pdsh -R ssh -f {c} (OpenSSH default kex)", "argv": pdsh(None), "check": check_pdsh, "kex": "OpenSSH default (sntrup761x25519-sha512)"}
@@ -321,6 +347,11 @@ def check_listing(out, hosts, code):
     return None if done == hosts else f"exit {code}, {done}/{hosts} complete listings"  # a failing docker ps is fine
 
 
+def check_bare(out, hosts, code):
+    done = len(re.findall(r": nodescrub-bare-done$", out, re.M))
+    return None if code == 0 and done == hosts else f"exit {code}, {done}/{hosts} bare connections done"
+
+
 def check_pssh(out, hosts, code):
     done = len(re.findall(r"\[SUCCESS\]", out))
     return None if code == 0 and done == hosts else f"exit {code}, {done}/{hosts} SUCCESS"
@@ -356,11 +387,18 @@ def measure(fleet, argv, out_file, err_file, tty=False, sample_ms=100, timeout=N
     return result
 
 
-def run_peer(fleet, peer, name, hosts, work, tag, limit=None, tty=False, timeout=None):
+def run_peer(fleet, peer, name, hosts, work, tag, limit=None, tty=False, timeout=None, account=False):
+    """One measured run; with `account`, BSD process accounting is on in the fleet around it."""
     out_file = os.path.join(work, "out", f"{tag}-{name}.out")
     err_file = os.path.join(work, "out", f"{tag}-{name}.err")
     argv = peer["argv"](limit)
-    result = measure(fleet, argv, out_file, err_file, tty=tty, timeout=timeout)
+    if account:
+        # measure() returns 0.3 s after the client, once sshd has reaped the sessions: their records are in.
+        with acct.FleetAccounting(fleet.init_pid(), f"{tag}-{name}") as accounting:
+            result = measure(fleet, argv, out_file, err_file, tty=tty, timeout=timeout)
+        result["acct"] = acct.summarize(accounting.records(), len(limit) if limit else hosts)
+    else:
+        result = measure(fleet, argv, out_file, err_file, tty=tty, timeout=timeout)
     # ru_maxrss never reads below this Python's ~11 MB (see measure.py): small clients use the sample.
     result["rssKb"] = max(result["maxRssKb"], result["maxProcRssKb"]) if result["maxRssKb"] > 20 * 1024 else result["maxProcRssKb"]
     with open(out_file, errors="replace") as f:
@@ -408,6 +446,46 @@ def summarize(runs, hosts):
     }
 
 
+def process_summary(runs, bare):
+    """The fleet's accounting over a tool's runs: medians per host, commands averaged over the runs,
+    and process starts per probe = the tool's execs per host minus the bare connection's."""
+    good = [r for r in runs if r["ok"] and "acct" in r] or [r for r in runs if "acct" in r]
+    if not good:
+        return None
+    commands = {}
+    for r in good:
+        for comm, e in r["acct"]["byCommand"].items():
+            c = commands.setdefault(comm, {"perHost": 0.0, "cpuPerHostMs": 0.0})
+            c["perHost"] += e["perHost"] / len(good)
+            c["cpuPerHostMs"] += e["cpuPerHostMs"] / len(good)
+    execs = med([r["acct"]["execsPerHost"] for r in good])
+    bare_execs = bare["acct"]["execsPerHost"] if bare.get("ok") else None
+    top = lambda key: [[comm, round(c[key], 2)] for comm, c in sorted(commands.items(), key=lambda kv: -kv[1][key])[:8] if c[key] > 0]
+    return {
+        "processesPerHost": med([r["acct"]["processesPerHost"] for r in good]),
+        "execsPerHost": execs,
+        "forkOnlyPerHost": med([r["acct"]["forkOnlyPerHost"] for r in good]),
+        "acctCpuPerHostMs": med([r["acct"]["cpuPerHostMs"] for r in good]),
+        "bareExecsPerHost": bare_execs,
+        "processStartsPerProbe": None if bare_execs is None else round(execs - bare_execs, 2),
+        "topByCount": top("perHost"),
+        "topByCpu": top("cpuPerHostMs"),
+    }
+
+
+def process_table(summary, order, bare):
+    rows = []
+    for name in order:
+        p = summary[name].get("processes")
+        if p:
+            rows.append([name, fmt(p["processesPerHost"], 1), fmt(p["execsPerHost"], 1), fmt(p["processStartsPerProbe"], 1),
+                         fmt(p["acctCpuPerHostMs"], 0)])
+    a = bare["acct"]
+    rows.append(["(bare connection)", fmt(a["processesPerHost"], 1), fmt(a["execsPerHost"], 1), "0.0", fmt(a["cpuPerHostMs"], 0)])
+    headers = ["tool", "processes/host", "execs/host", "starts per probe", "acct CPU ms/host"]
+    return table(rows, headers, ["l", "r", "r", "r", "r"])
+
+
 def fmt(value, digits=1):
     return "-" if value is None else f"{value:.{digits}f}"
 
@@ -442,17 +520,22 @@ def targets(summary, scaling):
     pdsh, ansible = summary.get("pdsh"), summary.get("ansible")
     out = []
 
-    def add(name, value, limit, unit=""):
+    def add(name, value, limit, unit="", issue=7, note=None):
         ok = value is not None and value <= limit
-        out.append({"target": name, "value": None if value is None else round(value, 3), "limit": limit, "met": ok, "unit": unit})
+        out.append({"target": name, "issue": issue, "value": None if value is None else round(value, 3), "limit": limit, "met": ok,
+                    "unit": unit, **({"note": note} if note else {})})
 
     if plan and pdsh:
         add("plan wall ÷ pdsh wall (same probe, same C, curve25519)", plan["wall"] / pdsh["wall"], 1.0)
     listing = summary.get("pdsh-listing")
     if plan and listing:
-        add("plan wall ÷ pdsh-listing wall (the operator's own listing commands)", plan["wall"] / listing["wall"], 0.75)
+        add("plan wall ÷ pdsh-listing wall (the operator's own listing commands)", plan["wall"] / listing["wall"], 0.75, issue=20)
     if run and listing:
-        add("run wall (clean fleet) ÷ pdsh-listing wall", run["wall"] / listing["wall"], 0.8)
+        add("run wall (clean fleet) ÷ pdsh-listing wall", run["wall"] / listing["wall"], 0.8, issue=20)
+    if plan and plan.get("processes"):
+        p = plan["processes"]
+        add("process starts per probe (plan's fleet execs/host − a bare connection's)", p["processStartsPerProbe"], 20.0, issue=20,
+            note=None if p["processStartsPerProbe"] is not None else "the bare connection failed")
     if run and pdsh:
         add("run wall ÷ pdsh probe wall", run["wall"] / pdsh["wall"], 1.5)
     if run and ansible:
@@ -494,8 +577,10 @@ def main():
     p.add_argument("--tty-timeout", type=float, default=float(env.get("NODESCRUB_BENCH_TTY_TIMEOUT", 120)),
                    help="scaling: stop a TTY run after max(this, 1.5 × the line-output run's wall) seconds (default 120)")
     p.add_argument("--step-timeout", type=int, default=600, help="nodescrub --step-timeout (generous: a loaded machine is slow)")
-    p.add_argument("--out", default=env.get("NODESCRUB_BENCH_OUT", os.path.join(REPO, ".bench", "bench-results.json")))
-    p.add_argument("--lab-dir", default=env.get("NODESCRUB_LAB_DIR", os.path.join(REPO, ".lab-bench")))
+    p.add_argument("--out", default=env.get("NODESCRUB_BENCH_OUT", os.path.join(REPO, ".bench", "bench-results.json")),
+                   help="results JSON; its directory also holds the runs' outputs (default .bench/bench-results.json)")
+    p.add_argument("--lab-dir", default=env.get("NODESCRUB_LAB_DIR", os.path.join(REPO, ".lab-bench")),
+                   help="the fleet's state dir (default .lab-bench; env NODESCRUB_LAB_DIR)")
     args = p.parse_args()
     if args.hosts < 1 or args.concurrency < 1 or args.rounds < 1:
         p.error("--hosts, --concurrency and --rounds must be ≥ 1")
@@ -549,6 +634,7 @@ def compare(fleet, args, work):
     write_ansible(work, fleet, c, per_step, CURVE)
     kex_default = [t for t in args.default_kex.split(",") if t]
     peers = make_peers(work, fleet, c, probe, args.step_timeout, kex_default)
+    bare_peer = peers.pop("pdsh-bare")
     order = list(peers)
     if args.tools:
         wanted = args.tools.split(",")
@@ -565,6 +651,10 @@ def compare(fleet, args, work):
         limit = names if name.startswith("nodescrub") else few
         r = run_peer(fleet, peers[name], name, hosts, work, "warmup", limit=limit)
         log(f"warm-up {name}: {'ok' if r['ok'] else r['problem']}")
+    # The bare connection, once: what logging in and out costs the fleet in processes, without any work.
+    bare = run_peer(fleet, bare_peer, "pdsh-bare", hosts, work, "bare", account=True)
+    log(f"bare connection (pdsh {BARE!r}): wall {bare['wall']:.2f}s  fleet CPU {bare['serverCpu']:.1f}s  "
+        f"{bare['acct']['execsPerHost']} execs/host" + ("" if bare["ok"] else f"  NOT OK: {bare['problem']}"))
     runs = {name: [] for name in order}
     # Ansible takes as long as all the others together, and the default-kex runs only show the kex
     # cost: by default they run in the middle round only, so `npm run bench` stays within its time
@@ -576,21 +666,25 @@ def compare(fleet, args, work):
         for name in order:
             if is_extra(name) and round_no not in extra_in:
                 continue
-            r = run_peer(fleet, peers[name], name, hosts, work, f"r{round_no}")
+            r = run_peer(fleet, peers[name], name, hosts, work, f"r{round_no}", account=True)
             r["round"] = round_no
             runs[name].append(r)
             log(f"round {round_no}/{args.rounds} {name:16s} wall {r['wall']:7.2f}s  client CPU {r['cpu']:6.2f}s  "
-                f"max RSS {r['rssKb'] / 1024:6.1f} MB  fleet CPU {r['serverCpu']:6.1f}s  load {r['loadavg1']:.1f}"
-                + ("" if r["ok"] else f"  NOT OK: {r['problem']}"))
+                f"max RSS {r['rssKb'] / 1024:6.1f} MB  fleet CPU {r['serverCpu']:6.1f}s  load {r['loadavg1']:.1f}  "
+                f"fleet execs/host {r['acct']['execsPerHost']:.1f}" + ("" if r["ok"] else f"  NOT OK: {r['problem']}"))
     commands = {name: {"label": peers[name]["label"], "kex": peers[name]["kex"],
                        "argv": ["ip", "netns", "exec", fleet.netns, *["sh -c '<probe.sh>'" if a == probe else a for a in peers[name]["argv"]()]]}
                 for name in order}
+    commands["pdsh-bare"] = {"label": bare_peer["label"], "kex": CURVE, "argv": ["ip", "netns", "exec", fleet.netns, *bare_peer["argv"]()]}
     fleet.down()
     summary = {name: summarize(runs[name], hosts) for name in order}
+    for name in order:
+        summary[name]["processes"] = process_summary(runs[name], bare)
     return {
         "hosts": hosts, "concurrency": c, "rounds": args.rounds, "extraRounds": sorted(extra_in), "order": order,
         "commands": commands,
         "stepTasks": [{"task": step, "facts": facts} for step, facts in STEP_FACTS],
+        "bareConnection": bare,
         "runs": runs, "summary": summary,
     }
 
@@ -625,26 +719,47 @@ def scaling_series(fleet, args, work):
     return {"command": args.scaling_command, "points": points}
 
 
+def print_processes(comp):
+    if not comp.get("bareConnection", {}).get("acct"):
+        return
+    print("\nfleet processes (BSD accounting in the fleet's pid namespace, per host, medians):")
+    print(process_table(comp["summary"], comp["order"], comp["bareConnection"]))
+    print("processes: every process that ended in the fleet; execs: those that ran a program (the rest forked and")
+    print("never exec'd); starts per probe: execs/host − the bare connection's (pdsh running shell builtins only).")
+    print("acct CPU: the records' user+sys, whole 1/100 s per process, so short processes count 0 (fleet CPU above is exact).")
+    for name in comp["order"]:
+        p = comp["summary"][name].get("processes")
+        if p:
+            by_count = ", ".join(f"{c} {n:g}" for c, n in p["topByCount"])
+            by_cpu = ", ".join(f"{c} {n:g}" for c, n in p["topByCpu"]) or "-"
+            print(f"  {name}: per host by count: {by_count}\n  {' ' * len(name)}  by CPU ms: {by_cpu}")
+
+
 def print_report(results, out):
-    comp = results["comparison"]
     m = results["machine"]
-    print(f"\nnodescrub benchmark — {comp['hosts']} hosts, concurrency {comp['concurrency']}, {comp['rounds']} rounds (medians), "
-          f"{m['cpus']} CPUs ({m['cpu']}), {m['versions']['node']}, {m['versions']['openssh']}\n")
-    print(comparison_table(comp["summary"], comp["order"]))
-    print("\n÷plan, ÷run: the tool's median wall (or client CPU) divided by nodescrub plan's (run's). client CPU: user+sys of the")
-    print("client's whole process tree. max RSS: largest single process; tree RSS: peak of the summed RSS of the tree (sampled).")
-    print("fleet CPU: sshd + sessions + dockerd inside the fleet (the \"remote\" side, on the same CPUs). other load: CPU used")
-    print("meanwhile by processes that are neither (other work on the machine).")
+    print(f"\nnodescrub benchmark — {m['cpus']} CPUs ({m['cpu']}), {m['versions']['node']}, {m['versions']['openssh']}")
+    print_comparison(results["comparison"])
     if "scaling" in results:
         rows = [[str(p["hosts"]), str(p["concurrency"]), p["renderer"], fmt(p["wall"], 1), fmt(p["cpuPerHostMs"], 1), fmt(p["maxRssMB"], 1),
                  fmt(p["serverCpuPerHostMs"], 0), "ok" if p["ok"] else p.get("problem", "?")] for p in results["scaling"]["points"]]
         print(f"\nscaling (nodescrub {results['scaling']['command']} alone):")
         print(table(rows, ["M", "C", "renderer", "wall s", "client CPU ms/host", "max RSS MB", "fleet CPU ms/host", "hosts"],
                     ["r", "r", "l", "r", "r", "r", "r", "l"]))
-    print("\ntargets (issue 7):")
+    print("\ntargets:")
     for t in results["targets"]:
-        print(f"  {'MET ' if t['met'] else 'MISS'}  {t['target']}: {fmt(t['value'], 2)} (limit {t['limit']})")
+        note = f" — {t['note']}" if t.get("note") else ""
+        print(f"  {'MET ' if t['met'] else 'MISS'}  (issue {t['issue']}) {t['target']}: {fmt(t['value'], 2)} (limit {t['limit']}){note}")
     print(f"\nfull results: {out} ({results['durationSeconds']:.0f} s)")
+
+
+def print_comparison(comp):
+    print(f"\n{comp['hosts']} hosts, concurrency {comp['concurrency']}, {comp['rounds']} rounds (medians):\n")
+    print(comparison_table(comp["summary"], comp["order"]))
+    print("\n÷plan, ÷run: the tool's median wall (or client CPU) divided by nodescrub plan's (run's). client CPU: user+sys of the")
+    print("client's whole process tree. max RSS: largest single process; tree RSS: peak of the summed RSS of the tree (sampled).")
+    print("fleet CPU: sshd + sessions + dockerd inside the fleet (the \"remote\" side, on the same CPUs). other load: CPU used")
+    print("meanwhile by processes that are neither (other work on the machine).")
+    print_processes(comp)
 
 
 if __name__ == "__main__":
