@@ -12,6 +12,13 @@ processes and exec'd programs per host, the top commands by count and CPU, and p
 per probe = execs per host minus those of a bare connection (pdsh running shell builtins only,
 measured once after the warm-up). Target (issue 20): plan's process starts per probe ≤ 20.
 
+Latency series (--latency, or --latency-only; not in the default run): a fleet of
+--latency-hosts hosts (20) behind delay_proxy.py in the fleet's netns ([127.0.9.i]:2222 ->
+127.0.1.i:22, --latency-rtt-ms / 2 added to every chunk each way), every host at once (C = hosts,
+nodescrub with --handshakes C): pdsh-listing, pdsh with nodescrub's probe, plan with the live-node
+guard on and off (off: a flag plan --help lists, or --latency-guard-off-flag), run --yes.
+Per tool: per-host wall and round trips per host from the proxy, and both against pdsh-listing's
+in RTTs. Targets (issue 20): plan per-host wall ≤ pdsh-listing's + 1 RTT (guard off), + 3 (on).
 """
 import argparse
 import datetime
@@ -31,6 +38,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from measure import descendants, ppid_map  # noqa: E402  (the same process-tree walk measure.py samples with)
 import acct  # noqa: E402
+from latency import HostView, ProxiedHosts, run_figures  # noqa: E402
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BENCH_D = os.path.join(REPO, "scripts", "bench.d")
@@ -100,6 +108,10 @@ class Fleet:
     def addresses(self):
         with open(self.info["knownHosts"]) as f:
             return [line.split()[0] for line in f if line.strip()]
+
+    def view(self):
+        """The fleet's hosts as clients reach them directly (port 22)."""
+        return HostView(self.addresses(), 22, self.info["inventory"], self.info["knownHosts"], self.info["identityFile"])
 
     def init_pid(self):
         """Host pid of the fleet's init (pid 1 of its pid namespace), checked against its start time."""
@@ -248,25 +260,28 @@ ssh_args = -F /dev/null -o ControlMaster=auto -o ControlPersist=60s -o BatchMode
         f.write(f"- hosts: fleet\n  gather_facts: false\n  tasks:\n{tasks}")
 
 
-def openssh_args(fleet, kex):
-    args = ["-F", "/dev/null", "-i", fleet.info["identityFile"], "-o", f"UserKnownHostsFile={fleet.info['knownHosts']}",
+def openssh_args(view, kex):
+    args = ["-F", "/dev/null", "-i", view.identity, "-o", f"UserKnownHostsFile={view.known_hosts}",
             "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=60"]
+    if view.port != 22:
+        args += ["-p", str(view.port)]
     if kex:
         args += ["-o", f"KexAlgorithms={kex}"]
     return args
 
 
-def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers):
-    """name -> how to run it and how to tell it worked on every host."""
-    hosts_file = os.path.join(work, "hosts")
+def make_peers(work, view, concurrency, probe, step_timeout, kex_default_peers, nodescrub_args=(), hosts_file_name="hosts"):
+    """name -> how to run it and how to tell it worked on every host of `view` (a HostView)."""
+    hosts_file = os.path.join(work, hosts_file_name)
     with open(hosts_file, "w") as f:
-        f.write("\n".join(fleet.addresses()) + "\n")
-    inventory, known = fleet.info["inventory"], fleet.info["knownHosts"]
+        f.write("\n".join(view.addresses) + "\n")
+    inventory, known = view.inventory, view.known_hosts
     c = str(concurrency)
     peers = {}
 
     def nodescrub(command, *extra):
-        return ["node", CLI, command, *extra, "-i", inventory, "--known-hosts", known, "-c", c, "--step-timeout", str(step_timeout)]
+        return ["node", CLI, command, *extra, "-i", inventory, "--known-hosts", known, "-c", c, "--step-timeout", str(step_timeout),
+                *nodescrub_args]
 
     peers["nodescrub-plan"] = {"label": f"nodescrub plan -c {c}", "argv": lambda limit=None: nodescrub("plan", *limit_args(limit)),
                                "check": check_plan, "kex": "curve25519-sha256 (ssh2)"}
@@ -276,14 +291,14 @@ def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers)
     def pdsh(kex):
         def argv(limit=None):
             targets = ",".join(limit) if limit else f"^{hosts_file}"
-            return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(fleet, kex)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, probe]
+            return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(view, kex)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, probe]
         return argv
 
     def pssh(kex):
         def argv(limit=None):
             target = ["-H", " ".join(limit)] if limit else ["-h", hosts_file]
             opts = []
-            for arg in openssh_args(fleet, kex):
+            for arg in openssh_args(view, kex):
                 opts.append(arg)
             return ["parallel-ssh", "-p", c, *target, "-l", "root", "-t", "0", "-x", shlex.join(opts), probe]
         return argv
@@ -292,13 +307,13 @@ def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers)
 
     def pdsh_listing(limit=None):
         targets = ",".join(limit) if limit else f"^{hosts_file}"
-        return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(fleet, CURVE)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, LISTING]
+        return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(view, CURVE)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, LISTING]
 
     peers["pdsh-listing"] = {"label": f"pdsh -R ssh -f {c}: the operator's listing commands (docker ps, ip link, iptables-save…)",
                              "argv": pdsh_listing, "check": check_listing, "kex": CURVE}
     def pdsh_bare(limit=None):
         targets = ",".join(limit) if limit else f"^{hosts_file}"
-        return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(fleet, CURVE)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, BARE]
+        return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(view, CURVE)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, BARE]
 
     peers["pdsh-bare"] = {"label": f"pdsh -R ssh -f {c}: a bare connection ({BARE})", "argv": pdsh_bare, "check": check_bare, "kex": CURVE}
     peers["pssh"] = {"label": f"parallel-ssh -p {c} (kex {CURVE})", "argv": pssh(CURVE), "check": check_pssh, "kex": CURVE}
@@ -515,7 +530,7 @@ def comparison_table(summary, order):
     return table(rows, headers, ["l"] + ["r"] * (len(headers) - 1))
 
 
-def targets(summary, scaling):
+def targets(summary, scaling, latency=None):
     plan, run = summary.get("nodescrub-plan"), summary.get("nodescrub-run")
     pdsh, ansible = summary.get("pdsh"), summary.get("ansible")
     out = []
@@ -551,6 +566,9 @@ def targets(summary, scaling):
                 cut = " (cut off: not finished)" if p.get("timedOut") else ""
                 add(f"peak client RSS at M={p['hosts']}, C={p['concurrency']}, {p['renderer']} renderer (MB){cut}",
                     None if p.get("timedOut") else p["maxRssMB"], 150.0, "MB")
+    if latency:
+        for t in latency_targets(latency):
+            add(**t, issue=20)
     return out
 
 
@@ -576,14 +594,27 @@ def main():
     p.add_argument("--scaling-command", choices=["plan", "run"], default=env.get("NODESCRUB_BENCH_SCALING_COMMAND", "run"))
     p.add_argument("--tty-timeout", type=float, default=float(env.get("NODESCRUB_BENCH_TTY_TIMEOUT", 120)),
                    help="scaling: stop a TTY run after max(this, 1.5 × the line-output run's wall) seconds (default 120)")
+    p.add_argument("--latency", action="store_true", default=env.get("NODESCRUB_BENCH_LATENCY") == "1",
+                   help="also the latency series: --latency-hosts fleet hosts behind the delay proxy, all at once "
+                        "(pdsh-listing, pdsh, plan with the live-node guard on and off, run), --rounds rounds")
+    p.add_argument("--latency-only", action="store_true", help="the latency series alone (no comparison)")
+    p.add_argument("--latency-hosts", type=int, default=int(env.get("NODESCRUB_BENCH_LATENCY_HOSTS", 20)),
+                   help="latency series: hosts behind the proxy, also the concurrency (default 20)")
+    p.add_argument("--latency-rtt-ms", type=float, default=float(env.get("NODESCRUB_BENCH_LATENCY_RTT_MS", 50)),
+                   help="latency series: round-trip time the proxy adds, half each way (default 50)")
+    p.add_argument("--latency-guard-off-flag", default=env.get("NODESCRUB_BENCH_GUARD_OFF_FLAG", ""),
+                   help="latency series: the plan flag that turns the live-node guard off (default: the one `plan --help` "
+                        "lists, matching " + GUARD_OFF_PATTERN.replace("%", "%%") + "; none: plan-guard-off is not run)")
     p.add_argument("--step-timeout", type=int, default=600, help="nodescrub --step-timeout (generous: a loaded machine is slow)")
     p.add_argument("--out", default=env.get("NODESCRUB_BENCH_OUT", os.path.join(REPO, ".bench", "bench-results.json")),
-                   help="results JSON; its directory also holds the runs' outputs (default .bench/bench-results.json)")
+                   help="results JSON; its directory also holds the runs' outputs and the proxy's log (default .bench/bench-results.json)")
     p.add_argument("--lab-dir", default=env.get("NODESCRUB_LAB_DIR", os.path.join(REPO, ".lab-bench")),
                    help="the fleet's state dir (default .lab-bench; env NODESCRUB_LAB_DIR)")
     args = p.parse_args()
     if args.hosts < 1 or args.concurrency < 1 or args.rounds < 1:
         p.error("--hosts, --concurrency and --rounds must be ≥ 1")
+    if not 1 <= args.latency_hosts <= 254 or args.latency_rtt_ms < 0:
+        p.error("--latency-hosts must be 1..254 and --latency-rtt-ms ≥ 0")
     if not os.path.exists(CLI):
         p.error(f"{CLI} is missing: run npm run build")
 
@@ -607,10 +638,13 @@ def main():
         "settings": {"hosts": args.hosts, "concurrency": args.concurrency, "rounds": args.rounds, "stepTimeout": args.step_timeout},
     }
     try:
-        results["comparison"] = compare(fleet, args, work)
-        if args.scaling:
-            results["scaling"] = scaling_series(fleet, args, work)
-        results["targets"] = targets(results["comparison"]["summary"], results.get("scaling"))
+        if not args.latency_only:
+            results["comparison"] = compare(fleet, args, work)
+            if args.scaling:
+                results["scaling"] = scaling_series(fleet, args, work)
+        if args.latency or args.latency_only:
+            results["latency"] = latency_series(fleet, args, work)
+        results["targets"] = targets(results.get("comparison", {}).get("summary", {}), results.get("scaling"), results.get("latency"))
     except KeyboardInterrupt as e:
         log(f"interrupted ({e}): taking the fleet down")
         results["interrupted"] = True
@@ -633,7 +667,7 @@ def compare(fleet, args, work):
     probe, per_step = probe_scripts(work, nonce)
     write_ansible(work, fleet, c, per_step, CURVE)
     kex_default = [t for t in args.default_kex.split(",") if t]
-    peers = make_peers(work, fleet, c, probe, args.step_timeout, kex_default)
+    peers = make_peers(work, fleet.view(), c, probe, args.step_timeout, kex_default)
     bare_peer = peers.pop("pdsh-bare")
     order = list(peers)
     if args.tools:
@@ -719,6 +753,139 @@ def scaling_series(fleet, args, work):
     return {"command": args.scaling_command, "points": points}
 
 
+# ---------------------------------------------------------------------------------------------
+# The latency series (issue 20): a few fleet hosts behind the delay proxy, every host at once
+
+
+LATENCY_ORDER = ["pdsh-listing", "pdsh", "plan-guard-on", "plan-guard-off", "run"]
+GUARD_OFF_PATTERN = r"(--no-live[\w-]*|--no-guards?\b|--skip-guards?\b|--skip-live[\w-]*)"
+
+
+def guard_off_flag(explicit):
+    """The plan flag that turns the live-node guard off: --latency-guard-off-flag, else the first
+    guard-disabling option the built CLI's `plan --help` lists; None when it lists none."""
+    if explicit:
+        return explicit
+    text = subprocess.run(["node", CLI, "plan", "--help"], capture_output=True, text=True, check=True).stdout
+    m = re.search(GUARD_OFF_PATTERN, text)
+    return m.group(1) if m else None
+
+
+def latency_peers(work, view, probe, step_timeout, guard_off):
+    c = len(view.addresses)
+    # --handshakes C: nodescrub's handshake limit (default 10) would otherwise queue hosts behind each other.
+    base = make_peers(work, view, c, probe, step_timeout, [], nodescrub_args=["--handshakes", str(c)], hosts_file_name="proxied-hosts")
+    plan = base["nodescrub-plan"]
+    peers = {"pdsh-listing": base["pdsh-listing"], "pdsh": base["pdsh"],
+             "plan-guard-on": {**plan, "label": plan["label"] + " (live-node guard on)"}, "run": base["nodescrub-run"]}
+    if guard_off:
+        peers["plan-guard-off"] = {**plan, "label": f"{plan['label']} {guard_off}", "argv": lambda limit=None: [*plan["argv"](limit), guard_off]}
+    return peers
+
+
+def latency_series(fleet, args, work):
+    n, rtt = args.latency_hosts, args.latency_rtt_ms
+    log(f"latency series: {n} hosts behind the delay proxy, {rtt:g} ms RTT, concurrency {n}, {args.rounds} rounds")
+    fleet.up(n)
+    proxy = ProxiedHosts(fleet, n, rtt / 2, work)
+    try:
+        view = proxy.start()
+        probe, _ = probe_scripts(work, secrets.token_hex(8))
+        guard_off = guard_off_flag(args.latency_guard_off_flag)
+        if not guard_off:
+            log("latency: this build's `plan --help` has no flag that turns the live-node guard off: plan-guard-off is not measured")
+        peers = latency_peers(work, view, probe, args.step_timeout, guard_off)
+        order = [name for name in LATENCY_ORDER if name in peers]
+        for name in order:  # warm-up on 2 hosts, not measured
+            limit = ["h0001", "h0002"] if name.startswith(("plan", "run")) else view.addresses[:2]
+            r = run_peer(fleet, peers[name], name, n, work, "latency-warmup", limit=limit[:n])
+            log(f"latency warm-up {name}: {'ok' if r['ok'] else r['problem']}")
+        runs = {name: [] for name in order}
+        for round_no in range(1, args.rounds + 1):
+            for name in order:
+                mark = proxy.mark()
+                r = run_peer(fleet, peers[name], name, n, work, f"latency-r{round_no}")
+                r["round"], r["proxy"] = round_no, run_figures(proxy.connections_since(mark, n), n)
+                runs[name].append(r)
+                p = r["proxy"]
+                log(f"latency round {round_no}/{args.rounds} {name:15s} wall {r['wall']:6.2f}s  per-host wall {fmt(p['hostWallMs'], 0)} ms  "
+                    f"round trips/host {fmt(p['roundTrips'], 0)}  connections/host {p['connectionsPerHost']}"
+                    + ("" if r["ok"] else f"  NOT OK: {r['problem']}"))
+        commands = {name: {"label": peers[name]["label"], "argv": ["ip", "netns", "exec", fleet.netns,
+                                                                  *["sh -c '<probe.sh>'" if a == probe else a for a in peers[name]["argv"]()]]}
+                    for name in order}
+    finally:
+        proxy.stop()
+        fleet.down()
+    summary = {name: latency_summary(runs[name]) for name in order}
+    compare_to_listing(summary, rtt)
+    return {"hosts": n, "rttMs": rtt, "oneWayDelayMs": rtt / 2, "concurrency": n, "rounds": args.rounds,
+            "guardOffFlag": guard_off, "order": order, "commands": commands, "runs": runs, "summary": summary}
+
+
+def latency_summary(runs):
+    good = [r for r in runs if r["ok"]] or runs
+    return {
+        "runs": len(runs), "failedRuns": sum(1 for r in runs if not r["ok"]),
+        "wall": med([r["wall"] for r in good]),
+        "hostWallMs": med([r["proxy"]["hostWallMs"] for r in good]),
+        "roundTrips": med([r["proxy"]["roundTrips"] for r in good]),
+        "connectionsPerHost": med([r["proxy"]["connectionsPerHost"] for r in good]),
+        "serverCpuPerHostMs": med([r["serverCpu"] / r["proxy"]["hosts"] * 1000 for r in good]),
+    }
+
+
+def compare_to_listing(summary, rtt):
+    """Each tool's per-host wall and round trips against pdsh-listing's, in RTT units."""
+    listing = summary.get("pdsh-listing")
+    for s in summary.values():
+        ok = listing and None not in (s["hostWallMs"], listing["hostWallMs"])
+        s["hostWallVsListingRtt"] = round((s["hostWallMs"] - listing["hostWallMs"]) / rtt, 2) if ok else None
+        ok = listing and None not in (s["roundTrips"], listing["roundTrips"])
+        s["roundTripsVsListing"] = s["roundTrips"] - listing["roundTrips"] if ok else None
+
+
+def latency_targets(latency):
+    """Issue 20: at 50 ms RTT, plan's per-host wall ≤ pdsh-listing's + 1 RTT (guard off), + 3 RTT (guard on)."""
+    s, rtt = latency["summary"], latency["rttMs"]
+    out = []
+    for name, limit, label in (("plan-guard-off", 1.0, "guard off"), ("plan-guard-on", 3.0, "guard on")):
+        measured = name in s and s[name]["hostWallVsListingRtt"] is not None
+        note = None if measured else ("not measured: this build of plan has no flag that turns the guard off (see --latency-guard-off-flag)"
+                                      if name not in s else "no per-host wall for it or for pdsh-listing")
+        out.append({"name": f"at {rtt:g} ms RTT: plan per-host wall − pdsh-listing's, in RTTs ({label})",
+                    "value": s[name]["hostWallVsListingRtt"] if measured else None, "limit": limit, "unit": "RTT", "note": note})
+    return out
+
+
+def signed(value, digits):
+    return "-" if value is None else f"{value:+.{digits}f}"
+
+
+def latency_table(latency):
+    rows = []
+    for name in latency["order"]:
+        s = latency["summary"][name]
+        rows.append([name, fmt(s["hostWallMs"], 0), signed(s["hostWallVsListingRtt"], 1), fmt(s["roundTrips"], 0),
+                     signed(s["roundTripsVsListing"], 0), fmt(s["connectionsPerHost"], 1), fmt(s["serverCpuPerHostMs"], 0),
+                     fmt(s["wall"], 2), f"{s['runs'] - s['failedRuns']}/{s['runs']}"])
+    headers = ["tool", "per-host wall ms", "vs listing, RTT", "round trips/host", "vs listing", "connections/host",
+               "fleet CPU ms/host", "run wall s", "ok runs"]
+    return table(rows, headers, ["l"] + ["r"] * (len(headers) - 1))
+
+
+def print_latency(latency):
+    print(f"\nlatency series: {latency['hosts']} fleet hosts behind the delay proxy ({latency['oneWayDelayMs']:g} ms each way, "
+          f"{latency['rttMs']:g} ms RTT), concurrency {latency['concurrency']}, {latency['rounds']} rounds (medians):")
+    print(latency_table(latency))
+    print("per-host wall: accept to the client's EOF at the proxy (median over the hosts, then over the rounds; TCP's own")
+    print("handshake is not delayed). round trips: turns of the flow from server→client to client→server (delay_proxy.py).")
+    print("All hosts run at once on the machine's CPUs: where fleet CPU/host × hosts ÷ CPUs exceeds the round trips' time,")
+    print("per-host wall is CPU-bound; round trips/host does not depend on the CPU (--latency-rtt-ms 0: the same without delay).")
+    if not latency["guardOffFlag"]:
+        print("plan-guard-off: not measured, this build's `plan --help` lists no flag that turns the live-node guard off.")
+
+
 def print_processes(comp):
     if not comp.get("bareConnection", {}).get("acct"):
         return
@@ -738,7 +905,10 @@ def print_processes(comp):
 def print_report(results, out):
     m = results["machine"]
     print(f"\nnodescrub benchmark — {m['cpus']} CPUs ({m['cpu']}), {m['versions']['node']}, {m['versions']['openssh']}")
-    print_comparison(results["comparison"])
+    if "comparison" in results:
+        print_comparison(results["comparison"])
+    if "latency" in results:
+        print_latency(results["latency"])
     if "scaling" in results:
         rows = [[str(p["hosts"]), str(p["concurrency"]), p["renderer"], fmt(p["wall"], 1), fmt(p["cpuPerHostMs"], 1), fmt(p["maxRssMB"], 1),
                  fmt(p["serverCpuPerHostMs"], 0), "ok" if p["ok"] else p.get("problem", "?")] for p in results["scaling"]["points"]]
