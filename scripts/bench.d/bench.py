@@ -14,8 +14,8 @@ measured once after the warm-up). Target (issue 20): plan's process starts per p
 
 Latency series (--latency, or --latency-only; not in the default run): a fleet of
 --latency-hosts hosts (20) behind delay_proxy.py in the fleet's netns ([127.0.9.i]:2222 ->
-127.0.1.i:22, --latency-rtt-ms / 2 added to every chunk each way), every host at once (C = hosts,
-nodescrub with --handshakes C): pdsh-listing, pdsh with nodescrub's probe, plan with the live-node
+127.0.1.i:22, --latency-rtt-ms / 2 added to every chunk each way), every host at once (C = hosts
+unless --latency-concurrency; nodescrub with --handshakes C): pdsh-listing, pdsh with nodescrub's probe, plan with the live-node
 guard on and off (off: a flag plan --help lists, or --latency-guard-off-flag), run --yes.
 Per tool: per-host wall and round trips per host from the proxy, and both against pdsh-listing's
 in RTTs. Targets (issue 20): plan per-host wall ≤ pdsh-listing's + 1 RTT (guard off), + 3 (on).
@@ -600,6 +600,9 @@ def main():
     p.add_argument("--latency-only", action="store_true", help="the latency series alone (no comparison)")
     p.add_argument("--latency-hosts", type=int, default=int(env.get("NODESCRUB_BENCH_LATENCY_HOSTS", 20)),
                    help="latency series: hosts behind the proxy, also the concurrency (default 20)")
+    p.add_argument("--latency-concurrency", type=int, default=int(env.get("NODESCRUB_BENCH_LATENCY_CONCURRENCY", 0)),
+                   help="latency series: hosts at once (default: all of them, no host waits for a slot; 1: one host at a "
+                        "time, so none shares the CPUs with another's probe)")
     p.add_argument("--latency-rtt-ms", type=float, default=float(env.get("NODESCRUB_BENCH_LATENCY_RTT_MS", 50)),
                    help="latency series: round-trip time the proxy adds, half each way (default 50)")
     p.add_argument("--latency-guard-off-flag", default=env.get("NODESCRUB_BENCH_GUARD_OFF_FLAG", ""),
@@ -613,8 +616,8 @@ def main():
     args = p.parse_args()
     if args.hosts < 1 or args.concurrency < 1 or args.rounds < 1:
         p.error("--hosts, --concurrency and --rounds must be ≥ 1")
-    if not 1 <= args.latency_hosts <= 254 or args.latency_rtt_ms < 0:
-        p.error("--latency-hosts must be 1..254 and --latency-rtt-ms ≥ 0")
+    if not 1 <= args.latency_hosts <= 254 or args.latency_rtt_ms < 0 or args.latency_concurrency < 0:
+        p.error("--latency-hosts must be 1..254, --latency-rtt-ms ≥ 0 and --latency-concurrency ≥ 0")
     if not os.path.exists(CLI):
         p.error(f"{CLI} is missing: run npm run build")
 
@@ -771,8 +774,7 @@ def guard_off_flag(explicit):
     return m.group(1) if m else None
 
 
-def latency_peers(work, view, probe, step_timeout, guard_off):
-    c = len(view.addresses)
+def latency_peers(work, view, c, probe, step_timeout, guard_off):
     # --handshakes C: nodescrub's handshake limit (default 10) would otherwise queue hosts behind each other.
     base = make_peers(work, view, c, probe, step_timeout, [], nodescrub_args=["--handshakes", str(c)], hosts_file_name="proxied-hosts")
     plan = base["nodescrub-plan"]
@@ -785,7 +787,8 @@ def latency_peers(work, view, probe, step_timeout, guard_off):
 
 def latency_series(fleet, args, work):
     n, rtt = args.latency_hosts, args.latency_rtt_ms
-    log(f"latency series: {n} hosts behind the delay proxy, {rtt:g} ms RTT, concurrency {n}, {args.rounds} rounds")
+    c = args.latency_concurrency or n
+    log(f"latency series: {n} hosts behind the delay proxy, {rtt:g} ms RTT, concurrency {c}, {args.rounds} rounds")
     fleet.up(n)
     proxy = ProxiedHosts(fleet, n, rtt / 2, work)
     try:
@@ -794,7 +797,7 @@ def latency_series(fleet, args, work):
         guard_off = guard_off_flag(args.latency_guard_off_flag)
         if not guard_off:
             log("latency: this build's `plan --help` has no flag that turns the live-node guard off: plan-guard-off is not measured")
-        peers = latency_peers(work, view, probe, args.step_timeout, guard_off)
+        peers = latency_peers(work, view, c, probe, args.step_timeout, guard_off)
         order = [name for name in LATENCY_ORDER if name in peers]
         for name in order:  # warm-up on 2 hosts, not measured
             limit = ["h0001", "h0002"] if name.startswith(("plan", "run")) else view.addresses[:2]
@@ -819,7 +822,7 @@ def latency_series(fleet, args, work):
         fleet.down()
     summary = {name: latency_summary(runs[name]) for name in order}
     compare_to_listing(summary, rtt)
-    return {"hosts": n, "rttMs": rtt, "oneWayDelayMs": rtt / 2, "concurrency": n, "rounds": args.rounds,
+    return {"hosts": n, "rttMs": rtt, "oneWayDelayMs": rtt / 2, "concurrency": c, "rounds": args.rounds,
             "guardOffFlag": guard_off, "order": order, "commands": commands, "runs": runs, "summary": summary}
 
 
@@ -880,8 +883,10 @@ def print_latency(latency):
     print(latency_table(latency))
     print("per-host wall: accept to the client's EOF at the proxy (median over the hosts, then over the rounds; TCP's own")
     print("handshake is not delayed). round trips: turns of the flow from server→client to client→server (delay_proxy.py).")
-    print("All hosts run at once on the machine's CPUs: where fleet CPU/host × hosts ÷ CPUs exceeds the round trips' time,")
-    print("per-host wall is CPU-bound; round trips/host does not depend on the CPU (--latency-rtt-ms 0: the same without delay).")
+    if latency["concurrency"] > 1:
+        print(f"{latency['concurrency']} hosts at once share the machine's CPUs: where fleet CPU/host × {latency['concurrency']} ÷ CPUs exceeds the")
+        print("round trips' time, per-host wall is CPU-bound (--latency-concurrency 1: one host at a time); round trips/host")
+        print("does not depend on the CPU. --latency-rtt-ms 0: the same series through the proxy without delay.")
     if not latency["guardOffFlag"]:
         print("plan-guard-off: not measured, this build's `plan --help` lists no flag that turns the live-node guard off.")
 

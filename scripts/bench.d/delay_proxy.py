@@ -25,7 +25,8 @@ extra channel opens, sequential requests or a second exec each add theirs.
 
 Once a connection is over, one JSON line goes to --log: listener, target, acceptedAt (epoch s),
 lifetimeMs (accept to the client's EOF, seen on the client's side of the proxy where nothing is
-delayed: the client's own view of the connection), roundTrips, bytes and chunks each way.
+delayed: the client's own view of the connection), roundTrips, bytes and chunks each way, and
+with --trace every chunk with its time (to find which exchange a round trip belongs to).
 Prints "ready" on stdout once every listener is bound. Stops on SIGTERM or SIGINT.
 """
 import argparse
@@ -57,9 +58,11 @@ def parse_pair(text):
 
 
 class Flow:
-    """The state of one proxied connection that both directions update: the turn count, totals."""
+    """The state of one proxied connection that both directions update: the turn count, totals and,
+    with --trace, every chunk: [ms since accept, "up" (from the client) / "srv" (from the server) /
+    "down" (delivered to the client), bytes, 1 if it is a turn]."""
 
-    def __init__(self, listen, target):
+    def __init__(self, listen, target, trace):
         self.listen, self.target = listen, target
         self.accepted = time.time()
         self.started = time.monotonic()
@@ -68,25 +71,36 @@ class Flow:
         self.turns = 0
         self.bytes = {"up": 0, "down": 0}
         self.chunks = {"up": 0, "down": 0}
+        self.events = [] if trace else None
+
+    def note(self, kind, size, turn=False):
+        if self.events is not None:
+            self.events.append([round((time.monotonic() - self.started) * 1000, 1), kind, size, int(turn)])
 
     def client_data(self, size):
-        if self.last == "delivered":
-            self.turns += 1
+        turn = self.last == "delivered"
+        self.turns += turn
         self.last = "client"
         self.bytes["up"] += size
         self.chunks["up"] += 1
+        self.note("up", size, turn)
+
+    def server_data(self, size):
+        self.note("srv", size)
 
     def delivered_to_client(self, size):
         self.last = "delivered"
         self.bytes["down"] += size
         self.chunks["down"] += 1
+        self.note("down", size)
 
     def record(self):
         end = self.client_eof if self.client_eof is not None else time.monotonic()
         return {"listen": "%s:%d" % self.listen, "target": "%s:%d" % self.target, "acceptedAt": round(self.accepted, 3),
                 "lifetimeMs": round((end - self.started) * 1000, 1), "roundTrips": self.turns,
                 "bytesUp": self.bytes["up"], "bytesDown": self.bytes["down"],
-                "chunksUp": self.chunks["up"], "chunksDown": self.chunks["down"]}
+                "chunksUp": self.chunks["up"], "chunksDown": self.chunks["down"],
+                **({"trace": self.events} if self.events is not None else {})}
 
 
 class DelayedPipe:
@@ -151,9 +165,9 @@ class DelayedPipe:
 
 
 class Proxy:
-    def __init__(self, delay, max_connections, max_buffer, log):
+    def __init__(self, delay, max_connections, max_buffer, log, trace):
         self.delay, self.max_connections, self.max_buffer = delay, max_connections, max_buffer
-        self.log = log
+        self.log, self.trace = log, trace
         self.active = 0
 
     def handler(self, listen, target):
@@ -170,7 +184,7 @@ class Proxy:
         return handle
 
     async def relay(self, listen, target, client_reader, client_writer):
-        flow = Flow(listen, target)
+        flow = Flow(listen, target, self.trace)
         try:
             server_reader, server_writer = await asyncio.open_connection(*target)
         except OSError as e:
@@ -185,7 +199,7 @@ class Proxy:
                 w.close()
 
         up = DelayedPipe(client_reader, server_writer, self.delay, self.max_buffer, flow.client_data, lambda _size: None, broken)
-        down = DelayedPipe(server_reader, client_writer, self.delay, self.max_buffer, lambda _size: None, flow.delivered_to_client, broken)
+        down = DelayedPipe(server_reader, client_writer, self.delay, self.max_buffer, flow.server_data, flow.delivered_to_client, broken)
 
         async def up_reader():
             await up.read_side()
@@ -209,7 +223,7 @@ class Proxy:
 async def serve(args):
     delay = args.delay_ms / 1000.0
     with open(args.log, "a") as log:
-        proxy = Proxy(delay, args.max_connections, args.max_buffer, log)
+        proxy = Proxy(delay, args.max_connections, args.max_buffer, log, args.trace)
         servers = [await asyncio.start_server(proxy.handler(listen, target), *listen, reuse_address=True)
                    for listen, target in args.pair]
         stop = asyncio.Event()
@@ -228,6 +242,7 @@ def main():
     p.add_argument("--pair", type=parse_pair, action="append", required=True, help="LISTEN=TARGET, both loopback host:port")
     p.add_argument("--log", required=True, help="append one JSON line per finished connection here")
     p.add_argument("--max-connections", type=int, default=256)
+    p.add_argument("--trace", action="store_true", help="every chunk in the connection's log line (\"trace\", see Flow)")
     p.add_argument("--max-buffer", type=int, default=1 << 20, help="bytes queued per direction before reading stops (default 1 MiB)")
     asyncio.run(serve(p.parse_args()))
 

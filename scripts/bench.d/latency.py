@@ -42,7 +42,7 @@ class ProxiedHosts:
         open(self.log, "w").close()
         pairs = [arg for listen, target in zip(listeners, targets) for arg in ("--pair", f"{listen}:{PROXY_PORT}={target}:22")]
         argv = ["ip", "netns", "exec", self.fleet.netns, sys.executable, PROXY, "--delay-ms", str(self.one_way_ms),
-                "--log", self.log, "--max-connections", str(self.max_connections), *pairs]
+                "--log", self.log, "--trace", "--max-connections", str(self.max_connections), *pairs]
         stderr = open(os.path.join(self.work, "delay-proxy.err"), "w")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, text=True)
         if self.proc.stdout.readline().strip() != "ready":
