@@ -599,7 +599,7 @@ def main():
                         "(pdsh-listing, pdsh, plan with the live-node guard on and off, run), --rounds rounds")
     p.add_argument("--latency-only", action="store_true", help="the latency series alone (no comparison)")
     p.add_argument("--latency-hosts", type=int, default=int(env.get("NODESCRUB_BENCH_LATENCY_HOSTS", 20)),
-                   help="latency series: hosts behind the proxy, also the concurrency (default 20)")
+                   help="latency series: hosts behind the proxy (default 20)")
     p.add_argument("--latency-concurrency", type=int, default=int(env.get("NODESCRUB_BENCH_LATENCY_CONCURRENCY", 0)),
                    help="latency series: hosts at once (default: all of them, no host waits for a slot; 1: one host at a "
                         "time, so none shares the CPUs with another's probe)")
@@ -796,7 +796,8 @@ def latency_series(fleet, args, work):
         probe, _ = probe_scripts(work, secrets.token_hex(8))
         guard_off = guard_off_flag(args.latency_guard_off_flag)
         if not guard_off:
-            log("latency: this build's `plan --help` has no flag that turns the live-node guard off: plan-guard-off is not measured")
+            log("latency: this build's `plan --help` has no flag that turns the live-node guard off: plan-guard-off is not measured "
+                "(--latency-guard-off-flag names one)")
         peers = latency_peers(work, view, c, probe, args.step_timeout, guard_off)
         order = [name for name in LATENCY_ORDER if name in peers]
         for name in order:  # warm-up on 2 hosts, not measured
