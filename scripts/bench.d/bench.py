@@ -857,7 +857,7 @@ def latency_targets(latency):
         measured = name in s and s[name]["hostWallVsListingRtt"] is not None
         note = None if measured else ("not measured: this build of plan has no flag that turns the guard off (see --latency-guard-off-flag)"
                                       if name not in s else "no per-host wall for it or for pdsh-listing")
-        out.append({"name": f"at {rtt:g} ms RTT: plan per-host wall − pdsh-listing's, in RTTs ({label})",
+        out.append({"name": f"at {rtt:g} ms RTT (C={latency['concurrency']}): plan per-host wall − pdsh-listing's, in RTTs ({label})",
                     "value": s[name]["hostWallVsListingRtt"] if measured else None, "limit": limit, "unit": "RTT", "note": note})
     return out
 
