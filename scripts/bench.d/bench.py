@@ -1,10 +1,24 @@
 #!/usr/bin/env python3
-"""nodescrub against pdsh, parallel-ssh and Ansible on the lab's fleet (issue 7).
+"""nodescrub against pdsh, parallel-ssh and Ansible on the lab's fleet (issues 7 and 20).
 
 Run through `scripts/bench` (root, packages, build); see BENCHMARKS.md for what is measured and how.
 Every client runs inside the fleet's network namespace (`ip netns exec`), so all traffic is
 loopback inside a namespace the lab made. Every command is measured by measure.py (wall time, CPU
 and RSS of its whole process tree). The fleet goes down at the end, whatever happens.
+
+Process starts (every comparison run): BSD process accounting is on inside the fleet's pid
+namespace around each measured run (acct.py; off again also on failure or Ctrl-C). Per tool:
+processes and exec'd programs per host, the top commands by count and CPU, and process starts
+per probe = execs per host minus those of a bare connection (pdsh running shell builtins only,
+measured once after the warm-up). Target (issue 20): plan's process starts per probe ≤ 20.
+
+Latency series (--latency, or --latency-only; not in the default run): a fleet of
+--latency-hosts hosts (20) behind delay_proxy.py in the fleet's netns ([127.0.9.i]:2222 ->
+127.0.1.i:22, --latency-rtt-ms / 2 added to every chunk each way), every host at once (C = hosts
+unless --latency-concurrency; nodescrub with --handshakes C): pdsh-listing, pdsh with nodescrub's probe, plan with the live-node
+guard on and off (off: a flag plan --help lists, or --latency-guard-off-flag), run --yes.
+Per tool: per-host wall and round trips per host from the proxy, and both against pdsh-listing's
+in RTTs. Targets (issue 20): plan per-host wall ≤ pdsh-listing's + 1 RTT (guard off), + 3 (on).
 """
 import argparse
 import datetime
@@ -23,6 +37,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from measure import descendants, ppid_map  # noqa: E402  (the same process-tree walk measure.py samples with)
+import acct  # noqa: E402
+from latency import HostView, ProxiedHosts, run_figures  # noqa: E402
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BENCH_D = os.path.join(REPO, "scripts", "bench.d")
@@ -36,6 +52,9 @@ LISTING_DIRS = ("/etc/ceph /etc/cni /etc/kubernetes /opt/cni /opt/rke /run/secre
                 "/var/lib/calico /var/lib/etcd /var/lib/cni /var/lib/kubelet /var/lib/rancher /var/log/containers /var/log/pods /var/run/calico")
 LISTING = ("docker ps -a; docker volume ls; ip link; iptables-save; ip6tables-save; cat /proc/self/mountinfo; "
            f"ls -ld {LISTING_DIRS}; echo nodescrub-listing-done")
+# A bare connection: login, a remote command made of shell builtins only (true; the echo lets the
+# check count the hosts), logout. Its process starts are what every ssh exec costs the fleet.
+BARE = "true && echo nodescrub-bare-done"
 
 # Which probe facts each recipe step reads: Ansible runs one shell task per step, each task the
 # probe sections of its facts. Together the seven tasks run every section of nodescrub's probe once.
@@ -89,6 +108,20 @@ class Fleet:
     def addresses(self):
         with open(self.info["knownHosts"]) as f:
             return [line.split()[0] for line in f if line.strip()]
+
+    def view(self):
+        """The fleet's hosts as clients reach them directly (port 22)."""
+        return HostView(self.addresses(), 22, self.info["inventory"], self.info["knownHosts"], self.info["identityFile"])
+
+    def init_pid(self):
+        """Host pid of the fleet's init (pid 1 of its pid namespace), checked against its start time."""
+        with open(os.path.join(self.dir, "init.pid")) as f:
+            pid, start = f.read().split()[:2]
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        if stat[stat.rfind(b")") + 2:].split()[19].decode() != start:
+            raise RuntimeError(f"the fleet's init (pid {pid}) is gone")
+        return int(pid)
 
     def server_cpu(self):
         """CPU seconds used so far by the fleet's sshd (and its reaped sessions) and dockerd tree."""
@@ -227,25 +260,28 @@ ssh_args = -F /dev/null -o ControlMaster=auto -o ControlPersist=60s -o BatchMode
         f.write(f"- hosts: fleet\n  gather_facts: false\n  tasks:\n{tasks}")
 
 
-def openssh_args(fleet, kex):
-    args = ["-F", "/dev/null", "-i", fleet.info["identityFile"], "-o", f"UserKnownHostsFile={fleet.info['knownHosts']}",
+def openssh_args(view, kex):
+    args = ["-F", "/dev/null", "-i", view.identity, "-o", f"UserKnownHostsFile={view.known_hosts}",
             "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=60"]
+    if view.port != 22:
+        args += ["-p", str(view.port)]
     if kex:
         args += ["-o", f"KexAlgorithms={kex}"]
     return args
 
 
-def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers):
-    """name -> how to run it and how to tell it worked on every host."""
-    hosts_file = os.path.join(work, "hosts")
+def make_peers(work, view, concurrency, probe, step_timeout, kex_default_peers, nodescrub_args=(), hosts_file_name="hosts"):
+    """name -> how to run it and how to tell it worked on every host of `view` (a HostView)."""
+    hosts_file = os.path.join(work, hosts_file_name)
     with open(hosts_file, "w") as f:
-        f.write("\n".join(fleet.addresses()) + "\n")
-    inventory, known = fleet.info["inventory"], fleet.info["knownHosts"]
+        f.write("\n".join(view.addresses) + "\n")
+    inventory, known = view.inventory, view.known_hosts
     c = str(concurrency)
     peers = {}
 
     def nodescrub(command, *extra):
-        return ["node", CLI, command, *extra, "-i", inventory, "--known-hosts", known, "-c", c, "--step-timeout", str(step_timeout)]
+        return ["node", CLI, command, *extra, "-i", inventory, "--known-hosts", known, "-c", c, "--step-timeout", str(step_timeout),
+                *nodescrub_args]
 
     peers["nodescrub-plan"] = {"label": f"nodescrub plan -c {c}", "argv": lambda limit=None: nodescrub("plan", *limit_args(limit)),
                                "check": check_plan, "kex": "curve25519-sha256 (ssh2)"}
@@ -255,14 +291,14 @@ def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers)
     def pdsh(kex):
         def argv(limit=None):
             targets = ",".join(limit) if limit else f"^{hosts_file}"
-            return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(fleet, kex)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, probe]
+            return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(view, kex)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, probe]
         return argv
 
     def pssh(kex):
         def argv(limit=None):
             target = ["-H", " ".join(limit)] if limit else ["-h", hosts_file]
             opts = []
-            for arg in openssh_args(fleet, kex):
+            for arg in openssh_args(view, kex):
                 opts.append(arg)
             return ["parallel-ssh", "-p", c, *target, "-l", "root", "-t", "0", "-x", shlex.join(opts), probe]
         return argv
@@ -271,10 +307,15 @@ def make_peers(work, fleet, concurrency, probe, step_timeout, kex_default_peers)
 
     def pdsh_listing(limit=None):
         targets = ",".join(limit) if limit else f"^{hosts_file}"
-        return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(fleet, CURVE)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, LISTING]
+        return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(view, CURVE)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, LISTING]
 
     peers["pdsh-listing"] = {"label": f"pdsh -R ssh -f {c}: the operator's listing commands (docker ps, ip link, iptables-save…)",
                              "argv": pdsh_listing, "check": check_listing, "kex": CURVE}
+    def pdsh_bare(limit=None):
+        targets = ",".join(limit) if limit else f"^{hosts_file}"
+        return ["env", "PDSH_SSH_ARGS_APPEND=" + shlex.join(openssh_args(view, CURVE)), "pdsh", "-R", "ssh", "-f", c, "-l", "root", "-w", targets, BARE]
+
+    peers["pdsh-bare"] = {"label": f"pdsh -R ssh -f {c}: a bare connection ({BARE})", "argv": pdsh_bare, "check": check_bare, "kex": CURVE}
     peers["pssh"] = {"label": f"parallel-ssh -p {c} (kex {CURVE})", "argv": pssh(CURVE), "check": check_pssh, "kex": CURVE}
     if "pdsh" in kex_default_peers:
         peers["pdsh-defaultkex"] = {"label": f"pdsh -R ssh -f {c} (OpenSSH default kex)", "argv": pdsh(None), "check": check_pdsh, "kex": "OpenSSH default (sntrup761x25519-sha512)"}
@@ -321,6 +362,11 @@ def check_listing(out, hosts, code):
     return None if done == hosts else f"exit {code}, {done}/{hosts} complete listings"  # a failing docker ps is fine
 
 
+def check_bare(out, hosts, code):
+    done = len(re.findall(r": nodescrub-bare-done$", out, re.M))
+    return None if code == 0 and done == hosts else f"exit {code}, {done}/{hosts} bare connections done"
+
+
 def check_pssh(out, hosts, code):
     done = len(re.findall(r"\[SUCCESS\]", out))
     return None if code == 0 and done == hosts else f"exit {code}, {done}/{hosts} SUCCESS"
@@ -356,11 +402,18 @@ def measure(fleet, argv, out_file, err_file, tty=False, sample_ms=100, timeout=N
     return result
 
 
-def run_peer(fleet, peer, name, hosts, work, tag, limit=None, tty=False, timeout=None):
+def run_peer(fleet, peer, name, hosts, work, tag, limit=None, tty=False, timeout=None, account=False):
+    """One measured run; with `account`, BSD process accounting is on in the fleet around it."""
     out_file = os.path.join(work, "out", f"{tag}-{name}.out")
     err_file = os.path.join(work, "out", f"{tag}-{name}.err")
     argv = peer["argv"](limit)
-    result = measure(fleet, argv, out_file, err_file, tty=tty, timeout=timeout)
+    if account:
+        # measure() returns 0.3 s after the client, once sshd has reaped the sessions: their records are in.
+        with acct.FleetAccounting(fleet.init_pid(), f"{tag}-{name}") as accounting:
+            result = measure(fleet, argv, out_file, err_file, tty=tty, timeout=timeout)
+        result["acct"] = acct.summarize(accounting.records(), len(limit) if limit else hosts)
+    else:
+        result = measure(fleet, argv, out_file, err_file, tty=tty, timeout=timeout)
     # ru_maxrss never reads below this Python's ~11 MB (see measure.py): small clients use the sample.
     result["rssKb"] = max(result["maxRssKb"], result["maxProcRssKb"]) if result["maxRssKb"] > 20 * 1024 else result["maxProcRssKb"]
     with open(out_file, errors="replace") as f:
@@ -408,6 +461,46 @@ def summarize(runs, hosts):
     }
 
 
+def process_summary(runs, bare):
+    """The fleet's accounting over a tool's runs: medians per host, commands averaged over the runs,
+    and process starts per probe = the tool's execs per host minus the bare connection's."""
+    good = [r for r in runs if r["ok"] and "acct" in r] or [r for r in runs if "acct" in r]
+    if not good:
+        return None
+    commands = {}
+    for r in good:
+        for comm, e in r["acct"]["byCommand"].items():
+            c = commands.setdefault(comm, {"perHost": 0.0, "cpuPerHostMs": 0.0})
+            c["perHost"] += e["perHost"] / len(good)
+            c["cpuPerHostMs"] += e["cpuPerHostMs"] / len(good)
+    execs = med([r["acct"]["execsPerHost"] for r in good])
+    bare_execs = bare["acct"]["execsPerHost"] if bare.get("ok") else None
+    top = lambda key: [[comm, round(c[key], 2)] for comm, c in sorted(commands.items(), key=lambda kv: -kv[1][key])[:8] if c[key] > 0]
+    return {
+        "processesPerHost": med([r["acct"]["processesPerHost"] for r in good]),
+        "execsPerHost": execs,
+        "forkOnlyPerHost": med([r["acct"]["forkOnlyPerHost"] for r in good]),
+        "acctCpuPerHostMs": med([r["acct"]["cpuPerHostMs"] for r in good]),
+        "bareExecsPerHost": bare_execs,
+        "processStartsPerProbe": None if bare_execs is None else round(execs - bare_execs, 2),
+        "topByCount": top("perHost"),
+        "topByCpu": top("cpuPerHostMs"),
+    }
+
+
+def process_table(summary, order, bare):
+    rows = []
+    for name in order:
+        p = summary[name].get("processes")
+        if p:
+            rows.append([name, fmt(p["processesPerHost"], 1), fmt(p["execsPerHost"], 1), fmt(p["processStartsPerProbe"], 1),
+                         fmt(p["acctCpuPerHostMs"], 0)])
+    a = bare["acct"]
+    rows.append(["(bare connection)", fmt(a["processesPerHost"], 1), fmt(a["execsPerHost"], 1), "0.0", fmt(a["cpuPerHostMs"], 0)])
+    headers = ["tool", "processes/host", "execs/host", "starts per probe", "acct CPU ms/host"]
+    return table(rows, headers, ["l", "r", "r", "r", "r"])
+
+
 def fmt(value, digits=1):
     return "-" if value is None else f"{value:.{digits}f}"
 
@@ -437,22 +530,27 @@ def comparison_table(summary, order):
     return table(rows, headers, ["l"] + ["r"] * (len(headers) - 1))
 
 
-def targets(summary, scaling):
+def targets(summary, scaling, latency=None):
     plan, run = summary.get("nodescrub-plan"), summary.get("nodescrub-run")
     pdsh, ansible = summary.get("pdsh"), summary.get("ansible")
     out = []
 
-    def add(name, value, limit, unit=""):
+    def add(name, value, limit, unit="", issue=7, note=None):
         ok = value is not None and value <= limit
-        out.append({"target": name, "value": None if value is None else round(value, 3), "limit": limit, "met": ok, "unit": unit})
+        out.append({"target": name, "issue": issue, "value": None if value is None else round(value, 3), "limit": limit, "met": ok,
+                    "unit": unit, **({"note": note} if note else {})})
 
     if plan and pdsh:
         add("plan wall ÷ pdsh wall (same probe, same C, curve25519)", plan["wall"] / pdsh["wall"], 1.0)
     listing = summary.get("pdsh-listing")
     if plan and listing:
-        add("plan wall ÷ pdsh-listing wall (the operator's own listing commands)", plan["wall"] / listing["wall"], 0.75)
+        add("plan wall ÷ pdsh-listing wall (the operator's own listing commands)", plan["wall"] / listing["wall"], 0.75, issue=20)
     if run and listing:
-        add("run wall (clean fleet) ÷ pdsh-listing wall", run["wall"] / listing["wall"], 0.8)
+        add("run wall (clean fleet) ÷ pdsh-listing wall", run["wall"] / listing["wall"], 0.8, issue=20)
+    if plan and plan.get("processes"):
+        p = plan["processes"]
+        add("process starts per probe (plan's fleet execs/host − a bare connection's)", p["processStartsPerProbe"], 20.0, issue=20,
+            note=None if p["processStartsPerProbe"] is not None else "the bare connection failed")
     if run and pdsh:
         add("run wall ÷ pdsh probe wall", run["wall"] / pdsh["wall"], 1.5)
     if run and ansible:
@@ -468,6 +566,9 @@ def targets(summary, scaling):
                 cut = " (cut off: not finished)" if p.get("timedOut") else ""
                 add(f"peak client RSS at M={p['hosts']}, C={p['concurrency']}, {p['renderer']} renderer (MB){cut}",
                     None if p.get("timedOut") else p["maxRssMB"], 150.0, "MB")
+    if latency:
+        for t in latency_targets(latency):
+            add(**t, issue=20)
     return out
 
 
@@ -493,12 +594,30 @@ def main():
     p.add_argument("--scaling-command", choices=["plan", "run"], default=env.get("NODESCRUB_BENCH_SCALING_COMMAND", "run"))
     p.add_argument("--tty-timeout", type=float, default=float(env.get("NODESCRUB_BENCH_TTY_TIMEOUT", 120)),
                    help="scaling: stop a TTY run after max(this, 1.5 × the line-output run's wall) seconds (default 120)")
+    p.add_argument("--latency", action="store_true", default=env.get("NODESCRUB_BENCH_LATENCY") == "1",
+                   help="also the latency series: --latency-hosts fleet hosts behind the delay proxy, all at once "
+                        "(pdsh-listing, pdsh, plan with the live-node guard on and off, run), --rounds rounds")
+    p.add_argument("--latency-only", action="store_true", help="the latency series alone (no comparison)")
+    p.add_argument("--latency-hosts", type=int, default=int(env.get("NODESCRUB_BENCH_LATENCY_HOSTS", 20)),
+                   help="latency series: hosts behind the proxy (default 20)")
+    p.add_argument("--latency-concurrency", type=int, default=int(env.get("NODESCRUB_BENCH_LATENCY_CONCURRENCY", 0)),
+                   help="latency series: hosts at once (default: all of them, no host waits for a slot; 1: one host at a "
+                        "time, so none shares the CPUs with another's probe)")
+    p.add_argument("--latency-rtt-ms", type=float, default=float(env.get("NODESCRUB_BENCH_LATENCY_RTT_MS", 50)),
+                   help="latency series: round-trip time the proxy adds, half each way (default 50)")
+    p.add_argument("--latency-guard-off-flag", default=env.get("NODESCRUB_BENCH_GUARD_OFF_FLAG", ""),
+                   help="latency series: the plan flag that turns the live-node guard off (default: the one `plan --help` "
+                        "lists, matching " + GUARD_OFF_PATTERN.replace("%", "%%") + "; none: plan-guard-off is not run)")
     p.add_argument("--step-timeout", type=int, default=600, help="nodescrub --step-timeout (generous: a loaded machine is slow)")
-    p.add_argument("--out", default=env.get("NODESCRUB_BENCH_OUT", os.path.join(REPO, ".bench", "bench-results.json")))
-    p.add_argument("--lab-dir", default=env.get("NODESCRUB_LAB_DIR", os.path.join(REPO, ".lab-bench")))
+    p.add_argument("--out", default=env.get("NODESCRUB_BENCH_OUT", os.path.join(REPO, ".bench", "bench-results.json")),
+                   help="results JSON; its directory also holds the runs' outputs and the proxy's log (default .bench/bench-results.json)")
+    p.add_argument("--lab-dir", default=env.get("NODESCRUB_LAB_DIR", os.path.join(REPO, ".lab-bench")),
+                   help="the fleet's state dir (default .lab-bench; env NODESCRUB_LAB_DIR)")
     args = p.parse_args()
     if args.hosts < 1 or args.concurrency < 1 or args.rounds < 1:
         p.error("--hosts, --concurrency and --rounds must be ≥ 1")
+    if not 1 <= args.latency_hosts <= 254 or args.latency_rtt_ms < 0 or args.latency_concurrency < 0:
+        p.error("--latency-hosts must be 1..254, --latency-rtt-ms ≥ 0 and --latency-concurrency ≥ 0")
     if not os.path.exists(CLI):
         p.error(f"{CLI} is missing: run npm run build")
 
@@ -522,10 +641,13 @@ def main():
         "settings": {"hosts": args.hosts, "concurrency": args.concurrency, "rounds": args.rounds, "stepTimeout": args.step_timeout},
     }
     try:
-        results["comparison"] = compare(fleet, args, work)
-        if args.scaling:
-            results["scaling"] = scaling_series(fleet, args, work)
-        results["targets"] = targets(results["comparison"]["summary"], results.get("scaling"))
+        if not args.latency_only:
+            results["comparison"] = compare(fleet, args, work)
+            if args.scaling:
+                results["scaling"] = scaling_series(fleet, args, work)
+        if args.latency or args.latency_only:
+            results["latency"] = latency_series(fleet, args, work)
+        results["targets"] = targets(results.get("comparison", {}).get("summary", {}), results.get("scaling"), results.get("latency"))
     except KeyboardInterrupt as e:
         log(f"interrupted ({e}): taking the fleet down")
         results["interrupted"] = True
@@ -548,7 +670,8 @@ def compare(fleet, args, work):
     probe, per_step = probe_scripts(work, nonce)
     write_ansible(work, fleet, c, per_step, CURVE)
     kex_default = [t for t in args.default_kex.split(",") if t]
-    peers = make_peers(work, fleet, c, probe, args.step_timeout, kex_default)
+    peers = make_peers(work, fleet.view(), c, probe, args.step_timeout, kex_default)
+    bare_peer = peers.pop("pdsh-bare")
     order = list(peers)
     if args.tools:
         wanted = args.tools.split(",")
@@ -565,6 +688,10 @@ def compare(fleet, args, work):
         limit = names if name.startswith("nodescrub") else few
         r = run_peer(fleet, peers[name], name, hosts, work, "warmup", limit=limit)
         log(f"warm-up {name}: {'ok' if r['ok'] else r['problem']}")
+    # The bare connection, once: what logging in and out costs the fleet in processes, without any work.
+    bare = run_peer(fleet, bare_peer, "pdsh-bare", hosts, work, "bare", account=True)
+    log(f"bare connection (pdsh {BARE!r}): wall {bare['wall']:.2f}s  fleet CPU {bare['serverCpu']:.1f}s  "
+        f"{bare['acct']['execsPerHost']} execs/host" + ("" if bare["ok"] else f"  NOT OK: {bare['problem']}"))
     runs = {name: [] for name in order}
     # Ansible takes as long as all the others together, and the default-kex runs only show the kex
     # cost: by default they run in the middle round only, so `npm run bench` stays within its time
@@ -576,21 +703,25 @@ def compare(fleet, args, work):
         for name in order:
             if is_extra(name) and round_no not in extra_in:
                 continue
-            r = run_peer(fleet, peers[name], name, hosts, work, f"r{round_no}")
+            r = run_peer(fleet, peers[name], name, hosts, work, f"r{round_no}", account=True)
             r["round"] = round_no
             runs[name].append(r)
             log(f"round {round_no}/{args.rounds} {name:16s} wall {r['wall']:7.2f}s  client CPU {r['cpu']:6.2f}s  "
-                f"max RSS {r['rssKb'] / 1024:6.1f} MB  fleet CPU {r['serverCpu']:6.1f}s  load {r['loadavg1']:.1f}"
-                + ("" if r["ok"] else f"  NOT OK: {r['problem']}"))
+                f"max RSS {r['rssKb'] / 1024:6.1f} MB  fleet CPU {r['serverCpu']:6.1f}s  load {r['loadavg1']:.1f}  "
+                f"fleet execs/host {r['acct']['execsPerHost']:.1f}" + ("" if r["ok"] else f"  NOT OK: {r['problem']}"))
     commands = {name: {"label": peers[name]["label"], "kex": peers[name]["kex"],
                        "argv": ["ip", "netns", "exec", fleet.netns, *["sh -c '<probe.sh>'" if a == probe else a for a in peers[name]["argv"]()]]}
                 for name in order}
+    commands["pdsh-bare"] = {"label": bare_peer["label"], "kex": CURVE, "argv": ["ip", "netns", "exec", fleet.netns, *bare_peer["argv"]()]}
     fleet.down()
     summary = {name: summarize(runs[name], hosts) for name in order}
+    for name in order:
+        summary[name]["processes"] = process_summary(runs[name], bare)
     return {
         "hosts": hosts, "concurrency": c, "rounds": args.rounds, "extraRounds": sorted(extra_in), "order": order,
         "commands": commands,
         "stepTasks": [{"task": step, "facts": facts} for step, facts in STEP_FACTS],
+        "bareConnection": bare,
         "runs": runs, "summary": summary,
     }
 
@@ -625,26 +756,186 @@ def scaling_series(fleet, args, work):
     return {"command": args.scaling_command, "points": points}
 
 
+# ---------------------------------------------------------------------------------------------
+# The latency series (issue 20): a few fleet hosts behind the delay proxy, every host at once
+
+
+LATENCY_ORDER = ["pdsh-listing", "pdsh", "plan-guard-on", "plan-guard-off", "run"]
+GUARD_OFF_PATTERN = r"(--no-live[\w-]*|--no-guards?\b|--skip-guards?\b|--skip-live[\w-]*)"
+
+
+def guard_off_flag(explicit):
+    """The plan flag that turns the live-node guard off: --latency-guard-off-flag, else the first
+    guard-disabling option the built CLI's `plan --help` lists; None when it lists none."""
+    if explicit:
+        return explicit
+    text = subprocess.run(["node", CLI, "plan", "--help"], capture_output=True, text=True, check=True).stdout
+    m = re.search(GUARD_OFF_PATTERN, text)
+    return m.group(1) if m else None
+
+
+def latency_peers(work, view, c, probe, step_timeout, guard_off):
+    # --handshakes C: nodescrub's handshake limit (default 10) would otherwise queue hosts behind each other.
+    base = make_peers(work, view, c, probe, step_timeout, [], nodescrub_args=["--handshakes", str(c)], hosts_file_name="proxied-hosts")
+    plan = base["nodescrub-plan"]
+    peers = {"pdsh-listing": base["pdsh-listing"], "pdsh": base["pdsh"],
+             "plan-guard-on": {**plan, "label": plan["label"] + " (live-node guard on)"}, "run": base["nodescrub-run"]}
+    if guard_off:
+        peers["plan-guard-off"] = {**plan, "label": f"{plan['label']} {guard_off}", "argv": lambda limit=None: [*plan["argv"](limit), guard_off]}
+    return peers
+
+
+def latency_series(fleet, args, work):
+    n, rtt = args.latency_hosts, args.latency_rtt_ms
+    c = args.latency_concurrency or n
+    log(f"latency series: {n} hosts behind the delay proxy, {rtt:g} ms RTT, concurrency {c}, {args.rounds} rounds")
+    fleet.up(n)
+    proxy = ProxiedHosts(fleet, n, rtt / 2, work)
+    try:
+        view = proxy.start()
+        probe, _ = probe_scripts(work, secrets.token_hex(8))
+        guard_off = guard_off_flag(args.latency_guard_off_flag)
+        if not guard_off:
+            log("latency: this build's `plan --help` has no flag that turns the live-node guard off: plan-guard-off is not measured "
+                "(--latency-guard-off-flag names one)")
+        peers = latency_peers(work, view, c, probe, args.step_timeout, guard_off)
+        order = [name for name in LATENCY_ORDER if name in peers]
+        for name in order:  # warm-up on 2 hosts, not measured
+            limit = ["h0001", "h0002"] if name.startswith(("plan", "run")) else view.addresses[:2]
+            r = run_peer(fleet, peers[name], name, n, work, "latency-warmup", limit=limit[:n])
+            log(f"latency warm-up {name}: {'ok' if r['ok'] else r['problem']}")
+        runs = {name: [] for name in order}
+        for round_no in range(1, args.rounds + 1):
+            for name in order:
+                mark = proxy.mark()
+                r = run_peer(fleet, peers[name], name, n, work, f"latency-r{round_no}")
+                r["round"], r["proxy"] = round_no, run_figures(proxy.connections_since(mark, n), n)
+                runs[name].append(r)
+                p = r["proxy"]
+                log(f"latency round {round_no}/{args.rounds} {name:15s} wall {r['wall']:6.2f}s  per-host wall {fmt(p['hostWallMs'], 0)} ms  "
+                    f"round trips/host {fmt(p['roundTrips'], 0)}  connections/host {p['connectionsPerHost']}"
+                    + ("" if r["ok"] else f"  NOT OK: {r['problem']}"))
+        commands = {name: {"label": peers[name]["label"], "argv": ["ip", "netns", "exec", fleet.netns,
+                                                                  *["sh -c '<probe.sh>'" if a == probe else a for a in peers[name]["argv"]()]]}
+                    for name in order}
+    finally:
+        proxy.stop()
+        fleet.down()
+    summary = {name: latency_summary(runs[name]) for name in order}
+    compare_to_listing(summary, rtt)
+    return {"hosts": n, "rttMs": rtt, "oneWayDelayMs": rtt / 2, "concurrency": c, "rounds": args.rounds,
+            "guardOffFlag": guard_off, "order": order, "commands": commands, "runs": runs, "summary": summary}
+
+
+def latency_summary(runs):
+    good = [r for r in runs if r["ok"]] or runs
+    return {
+        "runs": len(runs), "failedRuns": sum(1 for r in runs if not r["ok"]),
+        "wall": med([r["wall"] for r in good]),
+        "hostWallMs": med([r["proxy"]["hostWallMs"] for r in good]),
+        "roundTrips": med([r["proxy"]["roundTrips"] for r in good]),
+        "connectionsPerHost": med([r["proxy"]["connectionsPerHost"] for r in good]),
+        "serverCpuPerHostMs": med([r["serverCpu"] / r["proxy"]["hosts"] * 1000 for r in good]),
+    }
+
+
+def compare_to_listing(summary, rtt):
+    """Each tool's per-host wall and round trips against pdsh-listing's, in RTT units."""
+    listing = summary.get("pdsh-listing")
+    for s in summary.values():
+        ok = listing and None not in (s["hostWallMs"], listing["hostWallMs"])
+        s["hostWallVsListingRtt"] = round((s["hostWallMs"] - listing["hostWallMs"]) / rtt, 2) if ok else None
+        ok = listing and None not in (s["roundTrips"], listing["roundTrips"])
+        s["roundTripsVsListing"] = s["roundTrips"] - listing["roundTrips"] if ok else None
+
+
+def latency_targets(latency):
+    """Issue 20: at 50 ms RTT, plan's per-host wall ≤ pdsh-listing's + 1 RTT (guard off), + 3 RTT (guard on)."""
+    s, rtt = latency["summary"], latency["rttMs"]
+    out = []
+    for name, limit, label in (("plan-guard-off", 1.0, "guard off"), ("plan-guard-on", 3.0, "guard on")):
+        measured = name in s and s[name]["hostWallVsListingRtt"] is not None
+        note = None if measured else ("not measured: this build of plan has no flag that turns the guard off (see --latency-guard-off-flag)"
+                                      if name not in s else "no per-host wall for it or for pdsh-listing")
+        out.append({"name": f"at {rtt:g} ms RTT (C={latency['concurrency']}): plan per-host wall − pdsh-listing's, in RTTs ({label})",
+                    "value": s[name]["hostWallVsListingRtt"] if measured else None, "limit": limit, "unit": "RTT", "note": note})
+    return out
+
+
+def signed(value, digits):
+    return "-" if value is None else f"{value:+.{digits}f}"
+
+
+def latency_table(latency):
+    rows = []
+    for name in latency["order"]:
+        s = latency["summary"][name]
+        rows.append([name, fmt(s["hostWallMs"], 0), signed(s["hostWallVsListingRtt"], 1), fmt(s["roundTrips"], 0),
+                     signed(s["roundTripsVsListing"], 0), fmt(s["connectionsPerHost"], 1), fmt(s["serverCpuPerHostMs"], 0),
+                     fmt(s["wall"], 2), f"{s['runs'] - s['failedRuns']}/{s['runs']}"])
+    headers = ["tool", "per-host wall ms", "vs listing, RTT", "round trips/host", "vs listing", "connections/host",
+               "fleet CPU ms/host", "run wall s", "ok runs"]
+    return table(rows, headers, ["l"] + ["r"] * (len(headers) - 1))
+
+
+def print_latency(latency):
+    print(f"\nlatency series: {latency['hosts']} fleet hosts behind the delay proxy ({latency['oneWayDelayMs']:g} ms each way, "
+          f"{latency['rttMs']:g} ms RTT), concurrency {latency['concurrency']}, {latency['rounds']} rounds (medians):")
+    print(latency_table(latency))
+    print("per-host wall: accept to the client's EOF at the proxy (median over the hosts, then over the rounds; TCP's own")
+    print("handshake is not delayed). round trips: turns of the flow from server→client to client→server (delay_proxy.py).")
+    if latency["concurrency"] > 1:
+        print(f"{latency['concurrency']} hosts at once share the machine's CPUs: where fleet CPU/host × {latency['concurrency']} ÷ CPUs exceeds the")
+        print("round trips' time, per-host wall is CPU-bound (--latency-concurrency 1: one host at a time); round trips/host")
+        print("does not depend on the CPU. --latency-rtt-ms 0: the same series through the proxy without delay.")
+    if not latency["guardOffFlag"]:
+        print("plan-guard-off: not measured, this build's `plan --help` lists no flag that turns the live-node guard off.")
+
+
+def print_processes(comp):
+    if not comp.get("bareConnection", {}).get("acct"):
+        return
+    print("\nfleet processes (BSD accounting in the fleet's pid namespace, per host, medians):")
+    print(process_table(comp["summary"], comp["order"], comp["bareConnection"]))
+    print("processes: every process that ended in the fleet; execs: those that ran a program (the rest forked and")
+    print("never exec'd); starts per probe: execs/host − the bare connection's (pdsh running shell builtins only).")
+    print("acct CPU: the records' user+sys, whole 1/100 s per process, so short processes count 0 (fleet CPU above is exact).")
+    for name in comp["order"]:
+        p = comp["summary"][name].get("processes")
+        if p:
+            by_count = ", ".join(f"{c} {n:g}" for c, n in p["topByCount"])
+            by_cpu = ", ".join(f"{c} {n:g}" for c, n in p["topByCpu"]) or "-"
+            print(f"  {name}: per host by count: {by_count}\n  {' ' * len(name)}  by CPU ms: {by_cpu}")
+
+
 def print_report(results, out):
-    comp = results["comparison"]
     m = results["machine"]
-    print(f"\nnodescrub benchmark — {comp['hosts']} hosts, concurrency {comp['concurrency']}, {comp['rounds']} rounds (medians), "
-          f"{m['cpus']} CPUs ({m['cpu']}), {m['versions']['node']}, {m['versions']['openssh']}\n")
-    print(comparison_table(comp["summary"], comp["order"]))
-    print("\n÷plan, ÷run: the tool's median wall (or client CPU) divided by nodescrub plan's (run's). client CPU: user+sys of the")
-    print("client's whole process tree. max RSS: largest single process; tree RSS: peak of the summed RSS of the tree (sampled).")
-    print("fleet CPU: sshd + sessions + dockerd inside the fleet (the \"remote\" side, on the same CPUs). other load: CPU used")
-    print("meanwhile by processes that are neither (other work on the machine).")
+    print(f"\nnodescrub benchmark — {m['cpus']} CPUs ({m['cpu']}), {m['versions']['node']}, {m['versions']['openssh']}")
+    if "comparison" in results:
+        print_comparison(results["comparison"])
+    if "latency" in results:
+        print_latency(results["latency"])
     if "scaling" in results:
         rows = [[str(p["hosts"]), str(p["concurrency"]), p["renderer"], fmt(p["wall"], 1), fmt(p["cpuPerHostMs"], 1), fmt(p["maxRssMB"], 1),
                  fmt(p["serverCpuPerHostMs"], 0), "ok" if p["ok"] else p.get("problem", "?")] for p in results["scaling"]["points"]]
         print(f"\nscaling (nodescrub {results['scaling']['command']} alone):")
         print(table(rows, ["M", "C", "renderer", "wall s", "client CPU ms/host", "max RSS MB", "fleet CPU ms/host", "hosts"],
                     ["r", "r", "l", "r", "r", "r", "r", "l"]))
-    print("\ntargets (issue 7):")
+    print("\ntargets:")
     for t in results["targets"]:
-        print(f"  {'MET ' if t['met'] else 'MISS'}  {t['target']}: {fmt(t['value'], 2)} (limit {t['limit']})")
+        note = f" — {t['note']}" if t.get("note") else ""
+        print(f"  {'MET ' if t['met'] else 'MISS'}  (issue {t['issue']}) {t['target']}: {fmt(t['value'], 2)} (limit {t['limit']}){note}")
     print(f"\nfull results: {out} ({results['durationSeconds']:.0f} s)")
+
+
+def print_comparison(comp):
+    print(f"\n{comp['hosts']} hosts, concurrency {comp['concurrency']}, {comp['rounds']} rounds (medians):\n")
+    print(comparison_table(comp["summary"], comp["order"]))
+    print("\n÷plan, ÷run: the tool's median wall (or client CPU) divided by nodescrub plan's (run's). client CPU: user+sys of the")
+    print("client's whole process tree. max RSS: largest single process; tree RSS: peak of the summed RSS of the tree (sampled).")
+    print("fleet CPU: sshd + sessions + dockerd inside the fleet (the \"remote\" side, on the same CPUs). other load: CPU used")
+    print("meanwhile by processes that are neither (other work on the machine).")
+    print_processes(comp)
 
 
 if __name__ == "__main__":
