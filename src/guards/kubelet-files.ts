@@ -78,6 +78,8 @@ export interface KubeletFiles {
   attempted: Set<string>;
   cmdlines: ProcessCommandLine[];
   kubeletContainer?: KubeletContainer;
+  /** `docker inspect kubelet` ran (whatever it answered). */
+  kubeletInspected?: boolean;
   /** Modification time (s since the epoch) of each kubelet log present. */
   mtimes: Map<string, number>;
 }
@@ -122,17 +124,31 @@ export function buildReadScript(marker: string, kubeconfigs: readonly string[] =
     `  case $c in ${NAMING_PROCESSES.map(shellQuote).join('|')}) ;; *) continue ;; esac`,
     `  printf '%s cmdline %s %s\\n' "$M" "\${d#/proc/}" "$c"; tr '\\000' '\\n' < "$d/cmdline" 2>/dev/null; printf '\\n%s end 0\\n' "$M"`,
     `done`,
-    // RKE1 runs the kubelet as a docker container named kubelet: its arguments name the node.
+    // RKE1 runs the kubelet as a docker container named kubelet: its arguments name the node. In
+    // the discovery probe, when the docker listings came from the Engine API, this is left to a
+    // second read on hosts that have such a container (readKubeletFiles), not a CLI process on all.
+    ...kubeletLogLines(`command -v docker >/dev/null 2>&1 && [ -S /var/run/docker.sock ] && [ "\${__ns_docker_via:-cli}" = cli ]`, KUBELET_LOGS),
+  ].join('\n');
+}
+
+/** `docker inspect kubelet` when `condition` holds, then the mtimes of `logs` and of its log. */
+function kubeletLogLines(condition: string, logs: readonly string[]): string[] {
+  return [
     `lp=`,
-    `if command -v docker >/dev/null 2>&1 && [ -S /var/run/docker.sock ]; then`,
+    `if ${condition}; then`,
     `  if out=$(tmo docker inspect --format ${shellQuote(INSPECT_FORMAT)} kubelet 2>/dev/null); then s=0; else s=$?; fi`,
     `  printf '%s inspect kubelet\\n%s\\n%s end %s\\n' "$M" "$out" "$M" "$s"`,
     `  [ "$s" = 0 ] && lp=$(printf '%s\\n' "$out" | head -n 1)`,
     `fi`,
     `printf '%s mtimes\\n' "$M"`,
-    `for f in ${KUBELET_LOGS.map(shellQuote).join(' ')} "$lp"; do [ -n "$f" ] && [ -f "$f" ] && stat -c '%Y %n' "$f" 2>/dev/null; done`,
+    `for f in ${logs.map(shellQuote).join(' ')} "$lp"; do [ -n "$f" ] && [ -f "$f" ] && stat -c '%Y %n' "$f" 2>/dev/null; done`,
     `printf '\\n%s end 0\\n' "$M"`,
-  ].join('\n');
+  ];
+}
+
+/** The RKE1 kubelet container's inspect and its log's mtime alone (after an Engine API probe). */
+export function buildInspectKubeletScript(marker: string): string {
+  return [...preamble(marker), ...kubeletLogLines('true', [])].join('\n');
 }
 
 export const KUBELET_FILES_SECTION = 'guard-kubelet-files';
@@ -180,6 +196,7 @@ export function parseReadOutput(stdout: string, marker: string, into: KubeletFil
     const status = stdout.slice(end + endMark.length, statusEnd < 0 ? undefined : statusEnd);
     const body = stdout.slice(pos, end);
     pos = statusEnd < 0 ? stdout.length : statusEnd + 1;
+    if (what === 'inspect kubelet') into.kubeletInspected = true;
     const file = /^(kubeconfig|file) (.+)$/.exec(what);
     if (file) into.attempted.add(normalize(file[2]));
     if (status !== '0') continue;

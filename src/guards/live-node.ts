@@ -10,7 +10,7 @@ import type { ProbeSection } from '../recipe/probe/section.js';
 import { execScript } from '../transport/exec-script.js';
 import { ApiUnreachable, apiGet, openDirect, type ApiResponse, type OpenStream } from './api-client.js';
 import { buildHostRequestScript, parseHostResponse } from './host-client.js';
-import { buildCatScript, buildReadScript, KUBELET_FILES_SECTION, KUBELET_KUBECONFIGS, kubeletFilesSection, parseReadOutput, type KubeletFiles } from './kubelet-files.js';
+import { buildCatScript, buildInspectKubeletScript, buildReadScript, KUBELET_FILES_SECTION, KUBELET_KUBECONFIGS, kubeletFilesSection, parseReadOutput, type KubeletFiles } from './kubelet-files.js';
 import { parseKubeconfig, referencedPaths, type ApiTarget } from './kubeconfig.js';
 import { judgeObservation, type SourceVerdict } from './liveness.js';
 import { kubeconfigsFromFlags, nodeNameClues, type NameClue } from './node-identity.js';
@@ -150,6 +150,11 @@ async function readKubeletFiles(ctx: HookContext, marker: string, timeoutMs: num
   const section = ctx.facts.custom?.[KUBELET_FILES_SECTION];
   const stdout = section && section.status !== 'skipped' ? section.stdout : (await execRead(ctx, buildReadScript(marker), timeoutMs)).stdout;
   const files = parseReadOutput(stdout, marker);
+  // The probe read docker through its Engine API and skipped the CLI inspect: ask only where a
+  // container named kubelet exists (RKE1), whose command line and log are the evidence.
+  const docker = ctx.facts.docker as typeof ctx.facts.docker | undefined; // hooks may be given partial facts
+  const kubelet = docker?.status === 'ok' && docker.containers.some((c) => c.names.includes('kubelet'));
+  if (kubelet && !files.kubeletInspected) parseReadOutput((await execRead(ctx, buildInspectKubeletScript(marker), timeoutMs)).stdout, marker, files);
   const flagged = kubeconfigsFromFlags(files).filter((p) => !files.attempted.has(p));
   if (flagged.length > 0) parseReadOutput((await execRead(ctx, buildCatScript(marker, flagged, 'kubeconfig'), timeoutMs)).stdout, marker, files);
   const missing = files.kubeconfigs.flatMap(({ path, text }) => referencedPaths(path, text)).filter((p) => !files.attempted.has(p));

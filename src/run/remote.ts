@@ -6,6 +6,7 @@ import { redactSections } from '../recipe/probe/split.js';
 import type { Facts, Step } from '../recipe/types.js';
 import { execScript, type ScriptContext } from '../transport/exec-script.js';
 import type { ExecResult } from '../transport/transport.js';
+import { dockerApiRequest, readDockerApi } from './docker-api-probe.js';
 import type { EmitEvent } from './events.js';
 import { makeNonce } from './nonce.js';
 
@@ -19,8 +20,8 @@ export interface RemoteContext extends ScriptContext {
  * Runs one script under the step timeout (recorded like every command) and turns a timeout or an
  * abort into a HostError: the host stops there. `loggable` strips what the record must not carry.
  */
-export async function execStepScript(ctx: RemoteContext, stepId: string, script: string, loggable?: (stdout: string) => string): Promise<ExecResult> {
-  const result = await execScript(ctx, stepId, script, { timeoutMs: ctx.stepTimeoutMs, ...(loggable ? { loggable } : {}) });
+export async function execStepScript(ctx: RemoteContext, stepId: string, script: string, loggable?: (stdout: string) => string, stdin?: Promise<string>): Promise<ExecResult> {
+  const result = await execScript(ctx, stepId, script, { timeoutMs: ctx.stepTimeoutMs, ...(loggable ? { loggable } : {}), ...(stdin ? { stdin } : {}) });
   if (result.aborted) throw new HostError('aborted', `interrupted during ${stepId}`);
   if (result.timedOut) {
     throw new HostError('timed-out', `${stepId} timed out after ${formatSeconds(ctx.stepTimeoutMs)} (remote command killed)`);
@@ -37,9 +38,18 @@ export async function probeFacts(ctx: RemoteContext, stepId: string, steps: read
   const extra = [...steps.flatMap((step) => (step.probe ? [step.probe] : [])), ...sections];
   const secret = extra.filter((section) => section.secret).map((section) => section.id);
   const loggable = secret.length > 0 ? (stdout: string) => redactSections(stdout, nonce, secret) : undefined;
-  const result = await execStepScript(ctx, stepId, buildProbeScript(nonce, extra), loggable);
+  // The docker listings over the Engine API socket, concurrently with the script (docker-api-probe.ts).
+  const docker = readDockerApi(ctx.transport, ctx.signal);
+  const script = buildProbeScript(nonce, extra, { readOffers: docker !== undefined });
+  const result = await execStepScript(ctx, stepId, script, loggable, docker?.offers);
   try {
-    return parseProbeOutput(result.stdout, nonce, extra);
+    const fromApi = docker ? await docker.sections : undefined;
+    for (const [id, { output, durationMs }] of fromApi ?? []) {
+      // Recorded like a command, so -vv and --log-dir show what the listings were built from.
+      const command = `${dockerApiRequest(id)} (Engine API, through the SSH connection)`;
+      ctx.emit({ type: 'command', host: ctx.host, stepId, command, exitCode: output.status === 'skipped' ? null : output.status, stdout: output.stdout, stderr: output.stderr, durationMs });
+    }
+    return parseProbeOutput(result.stdout, nonce, extra, fromApi && new Map([...fromApi].map(([id, { output }]) => [id, output])));
   } catch (error) {
     if (result.exitSignal || result.exitCode === null) {
       // The output is cut short because the command died: say that, not what the parser tripped on.

@@ -11,7 +11,7 @@ import type { SshClient } from './ssh2.js';
 import { rm } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { shellQuote } from '../transport/shell-quote.js';
-import { openForward, sftpDownload, streamToFile } from './transfer.js';
+import { openForward, openStreamLocal, sftpDownload, streamToFile } from './transfer.js';
 import type { ExecOptions, ExecResult, Transport, TransferOptions } from '../transport/transport.js';
 
 /** ExecResult plus what only the SSH layer knows; all extra fields are optional per the contract. */
@@ -52,6 +52,12 @@ export class SshTransport implements Transport {
     this.host = settings.host;
     this.secrets = settings.secrets;
     this.#limit = new ChannelLimit(settings.maxChannels);
+    if (!needsSudo(settings.host)) {
+      this.openUnixSocket = async (path: string): Promise<Duplex> => {
+        this.#assertOpen();
+        return openStreamLocal(settings.client, path);
+      };
+    }
     const { host } = settings;
     const endpoint = `${host.address}:${host.port}`;
     settings.client.on('error', (error: Error) => {
@@ -117,6 +123,13 @@ export class SshTransport implements Transport {
     this.#assertOpen();
     return openForward(this.#settings.client, host, port);
   }
+
+  /**
+   * A stream to a Unix socket on the host (OpenSSH's direct-streamlocal), as the LOGIN user; absent
+   * on a become host (a daemon's socket is root's; going through sudo is what exec is for). Like
+   * forwardOut, not a session, so not counted against maxChannels.
+   */
+  readonly openUnixSocket?: (path: string) => Promise<Duplex>;
 
   /**
    * Copies a remote file here. A direct login uses SFTP; a become host streams `sudo cat` over an

@@ -20,6 +20,23 @@ export function openForward(client: SshClient, host: string, port: number): Prom
   });
 }
 
+/** A direct-streamlocal channel to a Unix socket on the host, opened as the login user. */
+export function openStreamLocal(client: SshClient, path: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.openssh_forwardOutStreamLocal(path, (error, channel) => (error ? reject(describeStreamLocalFailure(error, path)) : resolve(channel)));
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+function describeStreamLocalFailure(error: Error & { reason?: unknown }, path: string): Error {
+  const description = error.message.replace(/^\(SSH\) Channel open failure: /, '');
+  const code = (typeof error.reason === 'number' ? OPEN_FAILURE_CODES[error.reason] : undefined) ?? 'EFORWARD';
+  return Object.assign(new Error(`opening ${path} through the host's sshd failed: ${description}`, { cause: error }), { code });
+}
+
 function describeForwardFailure(error: Error & { reason?: unknown }, host: string, port: number): Error {
   const description = error.message.replace(/^\(SSH\) Channel open failure: /, '');
   const byText = /refused/i.test(description) ? 'ECONNREFUSED' : /no route/i.test(description) ? 'EHOSTUNREACH' : /timed out/i.test(description) ? 'ETIMEDOUT' : undefined;

@@ -4,8 +4,9 @@ import type { Duplex } from 'node:stream';
 import type { HostSpec } from '../inventory/types.js';
 
 export interface ExecOptions {
-  /** Written to the remote command's stdin, then stdin is closed. */
-  stdin?: string;
+  /** Written to the remote command's stdin, then stdin is closed; a promise is written when it
+   * settles (the command is already running: it may wait on its first line without a round trip). */
+  stdin?: string | Promise<string>;
   /** Kill the remote command (signal + channel close) after this long; the result has timedOut. */
   timeoutMs?: number;
   /** Abort a running command the same way as a timeout; the result has aborted. */
@@ -42,6 +43,11 @@ export interface Transport {
    * the host's own network. Optional: transports without it make callers say they could not ask.
    */
   forwardOut?(host: string, port: number): Promise<Duplex>;
+  /**
+   * A stream to a Unix socket on the host, opened by the remote sshd as the login user (OpenSSH's
+   * direct-streamlocal): talks to a daemon's API without starting a process there. Optional.
+   */
+  openUnixSocket?(path: string): Promise<Duplex>;
   /** Copies a remote file to `localPath` (readable by root on a become host), byte for byte. */
   fetchFile?(remotePath: string, localPath: string, options?: TransferOptions): Promise<{ bytes: number }>;
 }

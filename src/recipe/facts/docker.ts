@@ -10,6 +10,7 @@
 // labels it carries, could not be read back exactly — and that decides what may be removed.
 import { ok, fail, type Result } from '../../errors.js';
 import { bodyLines, firstErrorLine, noAnswer, parseFail, TIMED_OUT, parseKeyValues, parseYesNo, type FactDefinition, type SectionOutput, type SectionReader } from '../probe/section.js';
+import { DOCKER_API_PATHS, DOCKER_SOCKET } from './docker-api.js';
 import { parseJsonLines, stringField, type JsonRecord } from './json-lines.js';
 
 export interface DockerContainer {
@@ -124,7 +125,8 @@ function parseVolumes(text: string): DockerVolume[] {
   return parseJsonLines('docker-volumes', text).map((record, i) => ({
     name: stringField('docker-volumes', record, 'Name', i + 1),
     driver: stringField('docker-volumes', record, 'Driver', i + 1),
-    labels: parseLabelList(stringField('docker-volumes', record, 'Labels', i + 1)),
+    // The CLI prints labels joined with commas; the Engine API (docker-api.ts) gives the object.
+    labels: typeof record.Labels === 'string' ? parseLabelList(record.Labels) : parseLabels('docker-volumes', record.Labels, i + 1),
   }));
 }
 
@@ -143,55 +145,81 @@ function parseImages(text: string): DockerImage[] {
   return [...images.values()];
 }
 
-const LIST_TIMEOUT_S = 15;
+/** Per listing, CLI or API request (the client bounds those, see run/docker-api-probe.ts). */
+export const LIST_TIMEOUT_S = 15;
 
-/** A list section that failed after `docker ps` answered still means the daemon is not usable. */
-function listOutput(read: SectionReader, id: string): Result<string> {
+/** How the listings were read: the docker CLI on the host, or the Engine API over the SSH connection. */
+type Via = 'cli' | 'api';
+
+/** What a listing is called in a reason: the command the operator would type, or the API request. */
+function listingName(id: 'docker-containers' | 'docker-volumes' | 'docker-images', via: Via): string {
+  if (via === 'api') return `GET ${DOCKER_API_PATHS[id]} on ${DOCKER_SOCKET}`;
+  return { 'docker-containers': 'docker ps', 'docker-volumes': 'docker volume ls', 'docker-images': 'docker images' }[id];
+}
+
+/** A list section that failed after the container listing answered still means the daemon is not usable. */
+function listOutput(read: SectionReader, id: 'docker-volumes' | 'docker-images', via: Via): Result<string> {
   const output = read.get(id);
   if (output.status === 0) return ok(output.stdout);
-  if (output.status === 'skipped') return parseFail(id, 'skipped although docker ps answered');
-  const command = id === 'docker-volumes' ? 'docker volume ls' : 'docker images';
-  if (output.status === TIMED_OUT) return fail(`docker answers docker ps, but ${noAnswer(command, LIST_TIMEOUT_S)}`);
-  return fail(`${command} failed: ${firstErrorLine(output)}`);
+  if (output.status === 'skipped') return parseFail(id, 'skipped although the container listing answered');
+  const name = listingName(id, via);
+  if (output.status === TIMED_OUT) return fail(`docker answers ${listingName('docker-containers', via)}, but ${noAnswer(name, LIST_TIMEOUT_S)}`);
+  return fail(`${name} failed: ${firstErrorLine(output)}`);
 }
+
+/**
+ * Main-shell statement before docker-cli: the listings come from the Engine API when the client
+ * offered it (it could open the socket as the login user) and nothing points the CLI elsewhere
+ * (DOCKER_HOST, CLI contexts): then the API is the daemon the cleanup's docker commands reach.
+ */
+const CHOOSE_VIA = `__ns_docker_via=cli
+case " $__ns_offers " in *" docker-api "*) [ -z "\${DOCKER_HOST-}" ] && [ ! -e "\${HOME:-/}/.docker/contexts" ] && __ns_docker_via=api ;; esac`;
 
 export const dockerFact: FactDefinition<DockerFacts> = {
   sections: [
     {
       id: 'docker-cli',
+      before: CHOOSE_VIA,
       script: `if __ns_has docker; then echo 'cli yes'; else echo 'cli no'; fi
 if [ -S /var/run/docker.sock ]; then echo 'socket yes'; else echo 'socket no'; fi
+echo "via $__ns_docker_via"
 __ns_has docker || exit 127`,
       after: '__ns_docker_rc=$__ns_rc',
     },
+    // With the API the listings are skipped here and filled in by the client (parseProbeOutput).
     {
       id: 'docker-containers',
-      runIf: '[ "$__ns_docker_rc" = 0 ]',
+      runIf: '[ "$__ns_docker_rc" = 0 ] && [ "$__ns_docker_via" = cli ]',
       // `exit` alone keeps the failed listing's status (124 for a timeout).
       script: `__ns_ids=$(__ns_t ${LIST_TIMEOUT_S} docker ps -aq --no-trunc) || exit
 [ -n "$__ns_ids" ] || exit 0
 __ns_t ${LIST_TIMEOUT_S} docker container inspect --format '${INSPECT_TEMPLATE}' $__ns_ids`,
       after: '__ns_docker_rc=$__ns_rc', // a skipped listing leaves docker-cli's non-zero status
     },
-    { id: 'docker-volumes', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t ${LIST_TIMEOUT_S} docker volume ls --format '{{json .}}'` },
-    { id: 'docker-images', runIf: '[ "$__ns_docker_rc" = 0 ]', script: `__ns_t ${LIST_TIMEOUT_S} docker images --no-trunc --format '{{json .}}'` },
+    { id: 'docker-volumes', runIf: '[ "$__ns_docker_rc" = 0 ] && [ "$__ns_docker_via" = cli ]', script: `__ns_t ${LIST_TIMEOUT_S} docker volume ls --format '{{json .}}'` },
+    { id: 'docker-images', runIf: '[ "$__ns_docker_rc" = 0 ] && [ "$__ns_docker_via" = cli ]', script: `__ns_t ${LIST_TIMEOUT_S} docker images --no-trunc --format '{{json .}}'` },
   ],
   parse(read) {
     const cliSection = read.get('docker-cli');
-    const lines = bodyLines(cliSection.stdout);
+    // `via` is absent from probes older than the Engine API path (captured fixtures): the CLI.
+    const all = bodyLines(cliSection.stdout);
+    const viaLine = all.find((l) => l.startsWith('via '));
+    const via: Via = viaLine === 'via api' ? 'api' : viaLine === undefined || viaLine === 'via cli' ? 'cli' : parseFail('docker-cli', `unknown ${viaLine}`);
+    const lines = all.filter((l) => l !== viaLine);
     const header = parseKeyValues('docker-cli', lines, ['cli', 'socket']);
     const cli = parseYesNo('docker-cli', 'cli', header.get('cli') ?? '');
     const socket = parseYesNo('docker-cli', 'socket', header.get('socket') ?? '');
     if (!cli) return socket ? { status: 'unreachable', error: '/var/run/docker.sock exists but the docker CLI is not installed' } : { status: 'absent' };
     if (cliSection.status !== 0) parseFail('docker-cli', `status ${cliSection.status} although the docker CLI is installed`);
     const listing = read.get('docker-containers');
-    if (listing.status === 'skipped') parseFail('docker-containers', 'skipped although the docker CLI is installed');
+    if (listing.status === 'skipped') parseFail('docker-containers', via === 'api' ? 'the probe chose the Engine API but no API listing was given' : 'skipped although the docker CLI is installed');
     if (listing.status !== 0 && !onlyVanished(listing)) {
-      const why = listing.status === TIMED_OUT ? noAnswer('docker ps (or docker container inspect)', LIST_TIMEOUT_S) : daemonErrorLine(listing);
+      const what = via === 'cli' ? 'docker ps (or docker container inspect)' : listingName('docker-containers', via);
+      const why = listing.status === TIMED_OUT ? noAnswer(what, LIST_TIMEOUT_S) : daemonErrorLine(listing);
       return { status: 'unreachable', error: `docker is installed but the daemon does not answer: ${why}` };
     }
-    const volumes = listOutput(read, 'docker-volumes');
-    const images = listOutput(read, 'docker-images');
+    const volumes = listOutput(read, 'docker-volumes', via);
+    const images = listOutput(read, 'docker-images', via);
     for (const list of [volumes, images]) if (!list.ok) return { status: 'unreachable', error: list.error };
     return {
       status: 'ok',

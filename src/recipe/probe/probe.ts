@@ -15,8 +15,8 @@ import { servicesFact } from '../facts/services.js';
 import { sshFact } from '../facts/ssh.js';
 import { tcBpfFact } from '../facts/tc-bpf.js';
 import { ProbeParseError } from '../errors.js';
-import { renderProbeScript } from './script.js';
-import { SectionReader, type FactDefinition, type ProbeSection } from './section.js';
+import { renderProbeScript, type ProbeScriptOptions } from './script.js';
+import { SectionReader, type FactDefinition, type ProbeSection, type SectionOutput } from './section.js';
 import { splitSections } from './split.js';
 
 /** Every built-in fact, keyed as in Facts, written once; the order is the order sections run in. */
@@ -60,13 +60,18 @@ const SECTIONS = Object.values(FACTS).flatMap((fact: FactDefinition<unknown>) =>
 
 /** ONE POSIX sh script gathering ALL facts in one remote exec, sections delimited by nonce markers.
  * `extra` are the probes of user recipe steps (--recipe), run after the built-in ones. */
-export function buildProbeScript(nonce: string, extra: readonly ProbeSection[] = []): string {
-  return renderProbeScript(nonce, [...SECTIONS, ...extra]);
+export function buildProbeScript(nonce: string, extra: readonly ProbeSection[] = [], options: ProbeScriptOptions = {}): string {
+  return renderProbeScript(nonce, [...SECTIONS, ...extra], options);
 }
 
-/** Typed facts from the probe's stdout; throws ProbeParseError (one line) on anything not understood. */
-export function parseProbeOutput(stdout: string, nonce: string, extra: readonly ProbeSection[] = []): Facts {
+/**
+ * Typed facts from the probe's stdout; throws ProbeParseError (one line) on anything not understood.
+ * `fromClient` holds sections the client read itself (the docker listings from the Engine API): each
+ * fills its section only where the script skipped it, so a script that ran the CLI is what counts.
+ */
+export function parseProbeOutput(stdout: string, nonce: string, extra: readonly ProbeSection[] = [], fromClient?: ReadonlyMap<string, SectionOutput>): Facts {
   const outputs = splitSections(stdout, nonce, [...SECTIONS, ...extra].map((s) => s.id));
+  for (const [id, output] of fromClient ?? []) if (outputs.get(id)?.status === 'skipped') outputs.set(id, output);
   const read = new SectionReader(outputs);
   const custom = extra.length === 0 ? undefined : Object.fromEntries(extra.map((s) => [s.id, read.get(s.id)]));
   try {

@@ -37,13 +37,27 @@ function renderSection(section: ProbeSection): string {
   const call = section.runIf
     ? `if ${section.runIf}; then __ns_run ${section.id} ${name}; else __ns_skip ${section.id}; fi`
     : `__ns_run ${section.id} ${name}`;
-  const lines = [`${name}() {`, section.script.trim(), '}', call];
+  const lines = [`${name}() {`, section.script.trim(), '}', ...(section.before ? [section.before] : []), call];
   if (section.after) lines.push(section.after);
   return lines.join('\n');
 }
 
+export interface ProbeScriptOptions {
+  /**
+   * The client writes one line to stdin naming what it opened beside the script (`docker-api`): the
+   * script waits for it (the line is sent as soon as the SSH channel opened, so no round trip is
+   * added). Without it the script reads nothing and offers nothing.
+   */
+  readOffers?: boolean;
+}
+
+// The offers line: words from the client; anything unexpected is ignored by the `case` tests.
+const READ_OFFERS = 'IFS= read -r __ns_offers || __ns_offers=';
+const NO_OFFERS = '__ns_offers=';
+
 /** ONE script gathering all facts; markers contain `nonce` so remote text cannot forge them. */
-export function renderProbeScript(nonce: string, sections: readonly ProbeSection[]): string {
+export function renderProbeScript(nonce: string, sections: readonly ProbeSection[], options: ProbeScriptOptions = {}): string {
   checkNonce(nonce);
-  return [PREAMBLE, runner(markerPrefix(nonce)), ...sections.map(renderSection)].join('\n') + '\n';
+  const offers = options.readOffers ? READ_OFFERS : NO_OFFERS;
+  return [PREAMBLE, offers, runner(markerPrefix(nonce)), ...sections.map(renderSection)].join('\n') + '\n';
 }

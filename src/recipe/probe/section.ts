@@ -7,6 +7,8 @@ export interface ProbeSection {
   id: string;
   /** Body of a POSIX sh function run in a subshell with stdin from /dev/null. */
   script: string;
+  /** A sh statement run in the main shell first (sets what this section and later ones read). */
+  before?: string;
   /** A sh condition tested in the main shell: when false the section is reported as skipped. */
   runIf?: string;
   /** A sh statement run in the main shell afterwards (`$__ns_rc` holds the section's status). */
