@@ -37,7 +37,9 @@ export function formatEventLine(event: RunEvent, verbose: boolean): string | und
     case 'step-finished':
       return `${event.host}: ${event.result.stepId}: ${stepLine(event.result)}`;
     case 'command':
-      return verbose ? `${event.host}: ${event.stepId}: command exited ${event.exitCode ?? 'by signal'} in ${formatDuration(event.durationMs)}` : undefined;
+      if (!verbose) return undefined;
+      if (event.request) return `${event.host}: ${event.stepId}: ${event.command}: ${event.exitCode === 0 ? 'answered' : 'failed'} in ${formatDuration(event.durationMs)}`;
+      return `${event.host}: ${event.stepId}: command exited ${event.exitCode ?? 'by signal'} in ${formatDuration(event.durationMs)}`;
     case 'warning':
       return `${event.host ? `${event.host}: ` : ''}warning: ${event.message}`;
     case 'host-note':

@@ -47,7 +47,7 @@ export async function probeFacts(ctx: RemoteContext, stepId: string, steps: read
     for (const [id, { output, durationMs }] of fromApi ?? []) {
       // Recorded like a command, so -vv and --log-dir show what the listings were built from.
       const command = `${dockerApiRequest(id)} (Engine API, through the SSH connection)`;
-      ctx.emit({ type: 'command', host: ctx.host, stepId, command, exitCode: output.status === 'skipped' ? null : output.status, stdout: output.stdout, stderr: output.stderr, durationMs });
+      ctx.emit({ type: 'command', host: ctx.host, stepId, command, exitCode: output.status === 'skipped' ? null : output.status, stdout: output.stdout, stderr: output.stderr, durationMs, request: true });
     }
     return parseProbeOutput(result.stdout, nonce, extra, fromApi && new Map([...fromApi].map(([id, { output }]) => [id, output])));
   } catch (error) {

@@ -12,6 +12,8 @@ export interface CommandEvent {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** Not a shell command but a request to a daemon's API over the connection (`command` names it). */
+  request?: boolean;
 }
 
 /** The connection a script runs on and where its record goes. */

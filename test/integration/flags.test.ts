@@ -74,6 +74,8 @@ describe('-J and IPv6, against a second sshd inside a lab node', () => {
       '/usr/sbin/sshd', '-f', '/etc/ssh/sshd_config',
       '-o', `ListenAddress=127.0.0.1:${port}`, '-o', 'ListenAddress=[::1]:22', '-o', `ListenAddress=[::1]:${port}`,
       '-o', `PidFile=${pidFile}`, '-o', 'LogLevel=VERBOSE', '-E', sshdLog,
+      // No Unix-socket forwarding on this one: the probe must list docker with the CLI (issue 20).
+      '-o', 'AllowStreamLocalForwarding=no',
     ]);
     if (started.exitCode !== 0) throw new Error(`the second sshd in ${node.name} did not start:\n${started.stderr}`);
     const hostKey = readFileSync(labKnownHosts(), 'utf8').split('\n').find((line) => line.startsWith(`[127.0.0.1]:${node.port} `))!.split(' ').slice(1).join(' ');
@@ -100,6 +102,22 @@ describe('-J and IPv6, against a second sshd inside a lab node', () => {
     expect(connection).toMatch(new RegExp(`^127\\.0\\.0\\.1 \\d+ 127\\.0\\.0\\.1 ${port}$`));
     const clientPort = connection!.split(' ')[1];
     expect(targetLog()).toContain(`Accepted publickey for root from 127.0.0.1 port ${clientPort} ssh2`);
+  });
+
+  test('docker listings: through the Engine API socket where the sshd forwards it, with the CLI where it does not — the same artifacts', () => {
+    const verify = (...where: string[]) => runCli(['verify', ...where, ...common]);
+    const viaApi = verify('--hosts', `root@127.0.0.1:${node.port}`);
+    const viaCli = verify('--hosts', `root@127.0.0.1:${port}`, '-J', `root@127.0.0.1:${node.port}`);
+    const probeSaid = (run: ReturnType<typeof runCli>) => run.stderr.split('\n').filter((l) => /: discover: stdout\| via (api|cli)$/.test(l)).map((l) => l.slice(-3));
+    expect(probeSaid(viaApi)).toEqual(['api']);
+    expect(viaApi.stderr).toContain('GET /containers/json?all=1 on /var/run/docker.sock (Engine API, through the SSH connection): answered in');
+    expect(probeSaid(viaCli)).toEqual(['cli']);
+    expect(viaCli.stderr).not.toContain('(Engine API');
+    const docker = (run: ReturnType<typeof runCli>) =>
+      (JSON.parse(run.stdout) as { hosts: { left?: { category: string; name: string; detail?: string }[] }[] }).hosts[0].left!.filter((a) => ['containers', 'volumes', 'images'].includes(a.category));
+    // The seeded RKE1 node: its containers, volumes and images, read the same both ways (labels, names, tags).
+    expect(docker(viaApi).length).toBeGreaterThan(3);
+    expect(docker(viaApi)).toEqual(docker(viaCli));
   });
 
   test('--hosts root@[::1]:22, run inside the node\'s network namespace: connected over IPv6', () => {

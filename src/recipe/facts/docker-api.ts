@@ -84,16 +84,16 @@ export function jsonLines(lines: readonly unknown[]): string {
   return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
 }
 
-/** GET /volumes → docker-volumes lines; labels stay an object (the CLI joins them with commas). */
+/** GET /volumes → docker-volumes lines, by name as `docker volume ls` sorts them (the API does not);
+ * labels stay an object (the CLI joins them with commas). */
 export function volumeLines(body: unknown): string {
   const section = 'docker-volumes';
   const volumes = record(section, body, 'a volume list').Volumes ?? [];
-  return jsonLines(
-    list(section, volumes, 'Volumes').map((item) => {
-      const v = record(section, item, 'a volume');
-      return { Name: text(section, v, 'Name'), Driver: text(section, v, 'Driver'), Labels: v.Labels ?? {} };
-    }),
-  );
+  const lines = list(section, volumes, 'Volumes').map((item) => {
+    const v = record(section, item, 'a volume');
+    return { Name: text(section, v, 'Name'), Driver: text(section, v, 'Driver'), Labels: v.Labels ?? {} };
+  });
+  return jsonLines(lines.sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0)));
 }
 
 /** GET /images/json → docker-images lines, one per `repo:tag` as `docker images` prints them. */
