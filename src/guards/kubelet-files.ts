@@ -103,8 +103,8 @@ export function buildReadScript(marker: string, kubeconfigs: readonly string[] =
   const globs = NAME_SOURCE_FILES.map((p) => p.split('*').map(shellQuote).join('*')).join(' ');
   return [
     ...preamble(marker),
-    `block hostname uname -n`,
-    `block now date +%s`,
+    `block hostname hn`,
+    `if [ -n "\${__ns_clock-}" ]; then block now printf '%s\\n' "\${__ns_clock%% *}"; else block now date +%s; fi`,
     `block addresses ip -o addr show`,
     // The well-known paths, then <data-dir>/agent/kubelet.kubeconfig of an RKE2/K3s with a custom data-dir.
     `kcs() { for kc in ${kubeconfigs.map(shellQuote).join(' ')}; do printf '%s\\n' "$kc"; done`,
@@ -174,7 +174,11 @@ function preamble(marker: string): string[] {
     `M=${shellQuote(marker)}`,
     `show() { printf '%s %s %s\\n' "$M" "$1" "$2"; if cat -- "$2" 2>/dev/null; then s=0; else s=$?; fi; printf '\\n%s end %s\\n' "$M" "$s"; }`,
     `block() { b=$1; shift; printf '%s %s\\n' "$M" "$b"; if "$@" 2>/dev/null; then s=0; else s=$?; fi; printf '\\n%s end %s\\n' "$M" "$s"; }`,
-    `if timeout 5 true >/dev/null 2>&1; then tmo() { timeout 5 "$@"; }; else tmo() { "$@"; }; fi`,
+    // Inside the discovery probe its __ns_t and clock are there: no second timeout test, no second date.
+    `if command -v __ns_t >/dev/null 2>&1; then tmo() { __ns_t 5 "$@"; }`,
+    `elif timeout 5 true >/dev/null 2>&1; then tmo() { timeout 5 "$@"; }; else tmo() { "$@"; }; fi`,
+    // The UTS hostname (= uname -n) by the shell's read, without a process.
+    `hn() { if IFS= read -r h 2>/dev/null </proc/sys/kernel/hostname; then printf '%s\\n' "$h"; else uname -n; fi; }`,
   ];
 }
 

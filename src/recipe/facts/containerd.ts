@@ -136,7 +136,7 @@ const PROCESSES = `for d in /proc/[0-9]*; do
   s=\${s##*) }
   [ "\${s%% *}" = Z ] && continue
   printf 'proc %s %s\\n' "\${d#/proc/}" "$c"
-  tr '\\0' '\\n' < "$d/cmdline" 2>/dev/null | head -n 40 | sed 's/^/arg /'
+  tr '\\0' '\\n' < "$d/cmdline" 2>/dev/null | { n=0; while [ $n -lt 40 ] && IFS= read -r a; do printf 'arg %s\\n' "$a"; n=$((n + 1)); done; cat >/dev/null; }
 done
 exit 0`;
 

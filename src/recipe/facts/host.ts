@@ -23,8 +23,10 @@ export const probeFact: FactDefinition<ProbeFacts> = {
   sections: [
     {
       id: 'probe',
-      script: `printf 'uid %s\\n' "$(id -u)"
-printf 'time %s\\n' "$(date -u +%Y%m%dT%H%M%SZ)"`,
+      // The effective uid is the second of Uid:'s fields; the time comes from the preamble's one `date`.
+      script: `u=; while read -r k r e rest; do [ "$k" = Uid: ] && { u=$e; break; }; done </proc/self/status 2>/dev/null
+printf 'uid %s\\n' "\${u:-$(id -u)}"
+printf 'time %s\\n' "\${__ns_clock#* }"`,
     },
   ],
   parse(read) {
@@ -43,7 +45,7 @@ export const toolsFact: FactDefinition<ToolFacts> = {
       id: 'tools',
       // busybox rm prints its usage on stderr and lacks --one-file-system; GNU rm documents it.
       script: `printf 'timeout %s\\n' "$__ns_timeout"
-if rm --help 2>&1 | grep -q -e --one-file-system; then echo 'rm-one-file-system yes'; else echo 'rm-one-file-system no'; fi
+case $(rm --help 2>&1) in *--one-file-system*) echo 'rm-one-file-system yes' ;; *) echo 'rm-one-file-system no' ;; esac
 for t in chattr lsattr; do if __ns_has "$t"; then echo "$t yes"; else echo "$t no"; fi; done`,
     },
   ],

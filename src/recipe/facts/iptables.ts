@@ -40,14 +40,26 @@ function sectionId(family: IptablesFamily, backend: IptablesBackend): string {
   return `iptables-${family}-${backend}`;
 }
 
+/**
+ * The legacy backend's tables are listed by the kernel in /proc/net/ip(6)_tables_names (per network
+ * namespace, present once the module is loaded): with none there, legacy-save would print nothing,
+ * so it is not started (one process fewer on every nft-only host). Unreadable or no /proc: it runs.
+ */
+function noLegacyTables(family: IptablesFamily): string {
+  const names = `/proc/net/${family === 'ipv4' ? 'ip' : 'ip6'}_tables_names`;
+  return `[ -d /proc/self/net ] && { [ ! -e ${names} ] || { [ -r ${names} ] && ! IFS= read -r __t < ${names}; }; }`;
+}
+
+// No timeout: a save reads the kernel (getsockopt or netlink), with no daemon or lock to wait on.
 function section(family: IptablesFamily, base: string, backend: IptablesBackend): ProbeSection {
   const both = `__ns_has ${base}-legacy-save && __ns_has ${base}-nft-save`;
   const restore = command(base, backend, 'restore');
+  const skipEmpty = backend === 'legacy' ? `\n${noLegacyTables(family)} 2>/dev/null && exit 0` : '';
   return {
     id: sectionId(family, backend),
     runIf: backend === 'default' ? `! { ${both}; } && __ns_has ${base}-save` : both,
-    script: `if __ns_has ${restore}; then echo 'restore yes'; else echo 'restore no'; fi
-__ns_t 15 ${command(base, backend, 'save')}`,
+    script: `if __ns_has ${restore}; then echo 'restore yes'; else echo 'restore no'; fi${skipEmpty}
+${command(base, backend, 'save')}`,
   };
 }
 

@@ -5,21 +5,24 @@ import { markerPrefix, checkNonce } from './split.js';
 import type { ProbeSection } from './section.js';
 
 // Helpers every section may use: __ns_has NAME (command exists), __ns_t SECS CMD… (bounded when the
-// host has a timeout command; GNU/new busybox `timeout S`, old busybox `timeout -t S`, else unbounded).
+// host has a timeout command; GNU/new busybox `timeout S`, old busybox `timeout -t S`, else unbounded),
+// $__ns_clock (`EPOCH YYYYMMDDTHHMMSSZ`, UTC: one `date` for every section that needs the time).
 const PREAMBLE = `# nodescrub probe: read-only; sections are delimited by markers carrying a per-run nonce
 LC_ALL=C; export LC_ALL
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"; export PATH
 __ns_has() { command -v "$1" >/dev/null 2>&1; }
 if timeout 5 true >/dev/null 2>&1; then __ns_timeout=gnu; __ns_t() { timeout "$@"; }
 elif timeout -t 5 true >/dev/null 2>&1; then __ns_timeout=busybox-t; __ns_t() { __ns_s=$1; shift; timeout -t "$__ns_s" "$@"; }
-else __ns_timeout=none; __ns_t() { shift; "$@"; }; fi`;
+else __ns_timeout=none; __ns_t() { shift; "$@"; }; fi
+__ns_clock=$(date -u '+%s %Y%m%dT%H%M%SZ')`;
 
 // Runs one section: stdout goes straight out between markers, stderr is captured and printed after
-// its own marker, then the exit status. The extra newline before each marker is stripped by the parser.
+// its own marker, then the exit status. The command substitution is the section's subshell (one
+// fork per section: its `exit`, `set --` and variables stay in it). The extra newline before each marker is stripped by the parser.
 function runner(prefix: string): string {
   return `__ns_run() {
   printf '%sbegin:%s\\n' '${prefix}' "$1"
-  { __ns_err=$( ( "$2" ) </dev/null 2>&1 1>&3 3>&- ); __ns_rc=$?; } 3>&1
+  { __ns_err=$( "$2" </dev/null 2>&1 1>&3 3>&- ); __ns_rc=$?; } 3>&1
   printf '\\n%sstderr:%s\\n%s\\n%send:%s:%s\\n' '${prefix}' "$1" "$__ns_err" '${prefix}' "$1" "$__ns_rc"
 }
 __ns_skip() {
