@@ -21,8 +21,10 @@ export function createHostLogs(dir: string, mask: Mask): (event: RunEvent) => vo
       case 'command':
         write(
           event.host,
-          `${at} [${event.stepId}] $ ${indent(event.command)}\n` +
-            `${at} [${event.stepId}] exit ${event.exitCode ?? 'signal'} in ${event.durationMs}ms\n` +
+          // `$` marks what ran in a shell on the host; an API request is named as it was sent.
+          (event.request
+            ? `${at} [${event.stepId}] request ${event.command}\n${at} [${event.stepId}] ${event.exitCode === 0 ? 'answered' : `failed (${event.exitCode ?? 'no status'})`} in ${event.durationMs}ms\n`
+            : `${at} [${event.stepId}] $ ${indent(event.command)}\n${at} [${event.stepId}] exit ${event.exitCode ?? 'signal'} in ${event.durationMs}ms\n`) +
             section('stdout', event.stdout) +
             section('stderr', event.stderr),
         );

@@ -190,6 +190,8 @@ describe('live-node guard on the lab', () => {
     expect(`${log}${run.stderr}${run.stdout}`).not.toContain(keyBody);
     expect(log).toMatch(/\[\d+ bytes not logged: may hold credentials\]/);
     expect(log.match(/\[discover\] \$ /g)).toHaveLength(1);
+    // The docker listings came from the Engine API beside that one exec, recorded as requests.
+    expect(log).toContain('[discover] request GET /containers/json?all=1 on /var/run/docker.sock');
   });
 
   it('--force cleans a node the API server reports Ready, saying so', () => {
