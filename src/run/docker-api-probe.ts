@@ -1,8 +1,9 @@
 // The probe's docker listings through the Engine API: the host's /var/run/docker.sock opened by its
-// sshd (direct-streamlocal) while the probe script starts, one channel per request, all at once —
-// no docker CLI process on the host and no round trip added. The script learns on its stdin whether
-// the socket opened (the `docker-api` offer); when it did not (a become host, a sshd that forbids
-// forwarding, no socket, no permission) the script lists with the CLI as before.
+// sshd (direct-streamlocal), one channel per request, all opened together with the probe's own exec
+// channel — no docker CLI process on the host and no round trip added. The probe script is told up
+// front (the `docker-api` offer) to leave the listings to this; if the socket cannot be opened (a sshd
+// that forbids forwarding, no socket, no permission) the listings come from the CLI in a second exec
+// (runProbe in remote.ts), so only such hosts pay for it.
 import type { Duplex } from 'node:stream';
 import { configuredImage, DOCKER_API_PATHS, DOCKER_SOCKET, imageLines, inspectPath, jsonLines, listedContainers, volumeLines, type DockerListingSection } from '../recipe/facts/docker-api.js';
 import { LIST_TIMEOUT_S } from '../recipe/facts/docker.js';
@@ -10,6 +11,7 @@ import { TIMED_OUT, type SectionOutput } from '../recipe/probe/section.js';
 import { getOverSocket, SocketGetFailed, type SocketResponse } from '../transport/socket-http.js';
 import type { Transport } from '../transport/transport.js';
 
+/** The word in the probe script's offers that makes it leave the docker listings to the client. */
 export const DOCKER_API_OFFER = 'docker-api';
 
 export interface ApiListing {
@@ -17,45 +19,35 @@ export interface ApiListing {
   durationMs: number;
 }
 
-export interface DockerApiReading {
-  /** The stdin line for the probe script: `docker-api` once the socket opened, else empty. */
-  offers: Promise<string>;
-  /** The listings as section outputs with how long each took (empty when the socket did not open).
-   * Rejects only with a ProbeParseError: an answer that is not the Engine API's shape. */
-  sections: Promise<Map<string, ApiListing>>;
-}
+/**
+ * The listings by section id with how long each took, or `unavailable` with why when the socket
+ * could not be opened. Rejects only with a ProbeParseError: an answer not of the Engine API's shape.
+ */
+export type DockerApiListings = { available: true; listings: Map<DockerListingSection, ApiListing> } | { available: false; why: string };
 
 /** Starts reading the docker listings over the socket; undefined when the transport cannot open one. */
-export function readDockerApi(transport: Transport, signal: AbortSignal, timeoutMs = LIST_TIMEOUT_S * 1000): DockerApiReading | undefined {
-  if (!transport.openUnixSocket) return undefined;
-  const open = (): Promise<Duplex> => transport.openUnixSocket!(DOCKER_SOCKET);
-  const first = open();
-  first.catch(() => undefined);
-  const opened = first.then(
-    () => true,
-    () => false,
-  );
-  const sections = opened.then(async (ok) => {
-    if (!ok) return new Map<string, ApiListing>();
-    // The stream already open serves the container list; the others open their own, concurrently.
-    let reuse: Promise<Duplex> | undefined = first;
-    const openOnce = (): Promise<Duplex> => {
-      const stream = reuse ?? open();
-      reuse = undefined;
-      return stream;
-    };
-    const get = (path: string) => getOverSocket(openOnce, path, { timeoutMs, signal });
-    const ids = Object.keys(DOCKER_API_PATHS) as DockerListingSection[];
-    const timed = async (id: DockerListingSection): Promise<ApiListing> => {
-      const started = Date.now();
-      const output = await listing(id, get);
-      return { output, durationMs: Date.now() - started };
-    };
-    const outputs = await Promise.all(ids.map(timed));
-    return new Map(ids.map((id, i) => [id, outputs[i]]));
+export function readDockerApi(transport: Transport, signal: AbortSignal, timeoutMs = LIST_TIMEOUT_S * 1000): Promise<DockerApiListings> | undefined {
+  const openSocket = transport.openUnixSocket?.bind(transport);
+  if (!openSocket) return undefined;
+  let openFailure: string | undefined;
+  const open = (): Promise<Duplex> =>
+    openSocket(DOCKER_SOCKET).catch((error: unknown) => {
+      openFailure ??= (error as Error).message;
+      throw error;
+    });
+  const get = (path: string) => getOverSocket(open, path, { timeoutMs, signal });
+  const ids = Object.keys(DOCKER_API_PATHS) as DockerListingSection[];
+  const timed = async (id: DockerListingSection): Promise<ApiListing> => {
+    const started = Date.now();
+    const output = await listing(id, get);
+    return { output, durationMs: Date.now() - started };
+  };
+  const reading = Promise.all(ids.map(timed)).then((outputs): DockerApiListings => {
+    if (openFailure !== undefined) return { available: false, why: openFailure };
+    return { available: true, listings: new Map(ids.map((id, i) => [id, outputs[i]])) };
   });
-  sections.catch(() => undefined); // awaited by the caller, unless the probe's exec failed first
-  return { offers: opened.then((ok) => (ok ? DOCKER_API_OFFER : '') + '\n'), sections };
+  reading.catch(() => undefined); // awaited by the caller, unless the probe's exec failed first
+  return reading;
 }
 
 /** `GET <path> on /var/run/docker.sock` for a listing section, as reasons and the record name it. */

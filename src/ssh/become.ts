@@ -6,7 +6,7 @@ import { shellQuote } from '../transport/shell-quote.js';
 /** The command line sent over SSH and the bytes written to its stdin. */
 export interface WrappedCommand {
   command: string;
-  stdin?: string | Promise<string>;
+  stdin?: string;
 }
 
 export interface BecomeSettings {
@@ -34,9 +34,7 @@ const KILL_GROUP_GUARD = 'exec 3<&0; trap "kill -KILL 0" TERM HUP INT; sh -c "$1
  * `sudo -n` fails at once rather than eating the caller's stdin as a password. SSH_CONNECTION is
  * passed through because sudo's env_reset drops it and the cleanup uses it to spare the SSH link.
  */
-export function wrapCommand(command: string, become: BecomeSettings, stdin?: string): WrappedCommand & { stdin?: string };
-export function wrapCommand(command: string, become: BecomeSettings, stdin?: string | Promise<string>): WrappedCommand;
-export function wrapCommand(command: string, become: BecomeSettings, stdin?: string | Promise<string>): WrappedCommand {
+export function wrapCommand(command: string, become: BecomeSettings, stdin?: string): WrappedCommand {
   if (!become.enabled) {
     const plain = `sh -c ${shellQuote(command)}`;
     return stdin === undefined ? { command: plain } : { command: plain, stdin };
@@ -46,9 +44,7 @@ export function wrapCommand(command: string, become: BecomeSettings, stdin?: str
   if (become.password === undefined) {
     return stdin === undefined ? { command: `sudo -n ${env}` } : { command: `sudo -n ${env}`, stdin };
   }
-  const password = `${become.password}\n`;
-  const sudo = `sudo -S -k -p '' ${env}`;
-  return typeof stdin === 'object' ? { command: sudo, stdin: stdin.then((text) => password + text) } : { command: sudo, stdin: password + (stdin ?? '') };
+  return { command: `sudo -S -k -p '' ${env}`, stdin: `${become.password}\n${stdin ?? ''}` };
 }
 
 export type SudoRefusal = 'wrong-password' | 'password-required' | 'not-allowed';

@@ -9,8 +9,7 @@ const KILL_AFTER_MS = 500;
 const CLOSE_GRACE_MS = 2000;
 
 export interface ChannelRunOptions {
-  /** A promise is written once it settles (a rejected one just closes stdin). */
-  stdin?: string | Promise<string>;
+  stdin?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Per stream; bytes past it are read and dropped so memory stays bounded. */
@@ -97,9 +96,7 @@ export async function runOnChannel(client: SshClient, command: string, options: 
     }
     if (options.signal?.aborted) stop('abort');
     else options.signal?.addEventListener('abort', onAbort, { once: true });
-    const stdin = options.stdin ?? '';
-    if (typeof stdin === 'string') channel.end(stdin);
-    else stdin.then((text) => channel.end(text), () => channel.end()).catch(() => undefined);
+    channel.end(options.stdin ?? '');
   });
 }
 

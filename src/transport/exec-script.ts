@@ -30,8 +30,6 @@ export interface ScriptOptions {
   secret?: boolean;
   /** Turns stdout into what the record may carry (e.g. secret probe sections removed). */
   loggable?: (stdout: string) => string;
-  /** For the script's stdin (see ExecOptions.stdin). */
-  stdin?: string | Promise<string>;
 }
 
 /**
@@ -39,7 +37,7 @@ export interface ScriptOptions {
  * (see `timedOut`, `aborted`), never an exception: each caller says what that means for it.
  */
 export async function execScript(ctx: ScriptContext, stepId: string, script: string, options: ScriptOptions): Promise<ExecResult> {
-  const result = await ctx.transport.exec(script, { timeoutMs: options.timeoutMs, signal: ctx.signal, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) });
+  const result = await ctx.transport.exec(script, { timeoutMs: options.timeoutMs, signal: ctx.signal });
   ctx.emit({
     type: 'command',
     host: ctx.host,

@@ -4,9 +4,8 @@ import type { Duplex } from 'node:stream';
 import type { HostSpec } from '../inventory/types.js';
 
 export interface ExecOptions {
-  /** Written to the remote command's stdin, then stdin is closed; a promise is written when it
-   * settles (the command is already running: it may wait on its first line without a round trip). */
-  stdin?: string | Promise<string>;
+  /** Written to the remote command's stdin, then stdin is closed. */
+  stdin?: string;
   /** Kill the remote command (signal + channel close) after this long; the result has timedOut. */
   timeoutMs?: number;
   /** Abort a running command the same way as a timeout; the result has aborted. */

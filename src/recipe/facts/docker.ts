@@ -175,6 +175,14 @@ function listOutput(read: SectionReader, id: 'docker-volumes' | 'docker-images',
 const CHOOSE_VIA = `__ns_docker_via=cli
 case " $__ns_offers " in *" docker-api "*) [ -z "\${DOCKER_HOST-}" ] && [ ! -e "\${HOME:-/}/.docker/contexts" ] && __ns_docker_via=api ;; esac`;
 
+/** The docker-cli section says the script left the listings to the client (the Engine API offer). */
+export function listingsLeftToClient(cli: SectionOutput | undefined): boolean {
+  return cli?.status !== 'skipped' && bodyLines(cli?.stdout ?? '').includes('via api');
+}
+
+/** The sections the client fills when the script left them to it. */
+export const DOCKER_LISTINGS = ['docker-containers', 'docker-volumes', 'docker-images'] as const;
+
 export const dockerFact: FactDefinition<DockerFacts> = {
   sections: [
     {

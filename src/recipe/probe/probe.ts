@@ -64,14 +64,28 @@ export function buildProbeScript(nonce: string, extra: readonly ProbeSection[] =
   return renderProbeScript(nonce, [...SECTIONS, ...extra], options);
 }
 
+/** The docker CLI's sections alone: the listings when the Engine API the script was offered could not be opened. */
+export const DOCKER_CLI_SECTIONS = dockerFact.sections;
+
+export function buildDockerCliScript(nonce: string): string {
+  return renderProbeScript(nonce, DOCKER_CLI_SECTIONS);
+}
+
+/** Typed facts from the probe's stdout; throws ProbeParseError (one line) on anything not understood. */
+export function parseProbeOutput(stdout: string, nonce: string, extra: readonly ProbeSection[] = []): Facts {
+  return readFacts(splitProbeOutput(stdout, nonce, extra), extra);
+}
+
+/** Every section's output, by id (a missing or forged marker is a ProbeParseError). */
+export function splitProbeOutput(stdout: string, nonce: string, extra: readonly ProbeSection[] = []): Map<string, SectionOutput> {
+  return splitSections(stdout, nonce, [...SECTIONS, ...extra].map((s) => s.id));
+}
+
 /**
- * Typed facts from the probe's stdout; throws ProbeParseError (one line) on anything not understood.
- * `fromClient` holds sections the client read itself (the docker listings from the Engine API): each
- * fills its section only where the script skipped it, so a script that ran the CLI is what counts.
+ * Typed facts from the sections' outputs — the script's, plus any the client read itself and put in
+ * their place (the docker listings from the Engine API, see run/docker-api-probe.ts).
  */
-export function parseProbeOutput(stdout: string, nonce: string, extra: readonly ProbeSection[] = [], fromClient?: ReadonlyMap<string, SectionOutput>): Facts {
-  const outputs = splitSections(stdout, nonce, [...SECTIONS, ...extra].map((s) => s.id));
-  for (const [id, output] of fromClient ?? []) if (outputs.get(id)?.status === 'skipped') outputs.set(id, output);
+export function readFacts(outputs: ReadonlyMap<string, SectionOutput>, extra: readonly ProbeSection[] = []): Facts {
   const read = new SectionReader(outputs);
   const custom = extra.length === 0 ? undefined : Object.fromEntries(extra.map((s) => [s.id, read.get(s.id)]));
   try {

@@ -47,20 +47,16 @@ function renderSection(section: ProbeSection): string {
 
 export interface ProbeScriptOptions {
   /**
-   * The client writes one line to stdin naming what it opened beside the script (`docker-api`): the
-   * script waits for it (the line is sent as soon as the SSH channel opened, so no round trip is
-   * added). Without it the script reads nothing and offers nothing.
+   * What the client reads itself beside the script (`docker-api`: the docker listings through the
+   * Engine API), so the sections concerned leave it to the client (they test `$__ns_offers`).
    */
-  readOffers?: boolean;
+  offers?: readonly string[];
 }
-
-// The offers line: words from the client; anything unexpected is ignored by the `case` tests.
-const READ_OFFERS = 'IFS= read -r __ns_offers || __ns_offers=';
-const NO_OFFERS = '__ns_offers=';
 
 /** ONE script gathering all facts; markers contain `nonce` so remote text cannot forge them. */
 export function renderProbeScript(nonce: string, sections: readonly ProbeSection[], options: ProbeScriptOptions = {}): string {
   checkNonce(nonce);
-  const offers = options.readOffers ? READ_OFFERS : NO_OFFERS;
-  return [PREAMBLE, offers, runner(markerPrefix(nonce)), ...sections.map(renderSection)].join('\n') + '\n';
+  const offers = options.offers ?? [];
+  if (!offers.every((word) => /^[a-z][a-z-]*$/.test(word))) throw new Error(`probe offers must be plain words: ${offers.join(' ')}`);
+  return [PREAMBLE, `__ns_offers='${offers.join(' ')}'`, runner(markerPrefix(nonce)), ...sections.map(renderSection)].join('\n') + '\n';
 }

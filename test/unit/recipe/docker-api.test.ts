@@ -122,27 +122,27 @@ describe('the script chooses the Engine API only when offered and nothing points
   chmodSync(join(bin, 'docker'), 0o755);
   afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
-  function run(stdin: string, env: Record<string, string> = {}, readOffers = true) {
-    const script = renderProbeScript(nonce, dockerFact.sections, { readOffers });
-    const result = spawnSync('sh', ['-c', script], { input: stdin, encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, HOME: bin, ...env } });
+  function run(offers: string[], env: Record<string, string> = {}) {
+    const script = renderProbeScript(nonce, dockerFact.sections, { offers });
+    const result = spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, HOME: bin, ...env } });
     const sections = splitSections(result.stdout, nonce, dockerFact.sections.map((s) => s.id));
     return { via: /via (\w+)/.exec(sections.get('docker-cli')!.stdout)?.[1], volumes: sections.get('docker-volumes')!.status };
   }
 
   test('offered: the listings are skipped (the client fills them)', () => {
-    expect(run('docker-api\n')).toEqual({ via: 'api', volumes: 'skipped' });
+    expect(run(['docker-api'])).toEqual({ via: 'api', volumes: 'skipped' });
+    expect(run(['other', 'docker-api'])).toEqual({ via: 'api', volumes: 'skipped' });
   });
-  test('not offered, an empty line, or stdin closed at once: the CLI', () => {
-    expect(run('\n')).toEqual({ via: 'cli', volumes: 0 });
-    expect(run('')).toEqual({ via: 'cli', volumes: 0 });
-    expect(run('docker-api\n', {}, false)).toEqual({ via: 'cli', volumes: 0 });
-    expect(run('docker-apis\n')).toEqual({ via: 'cli', volumes: 0 });
+  test('not offered (or another word): the CLI lists', () => {
+    expect(run([])).toEqual({ via: 'cli', volumes: 0 });
+    expect(run(['docker-apis'])).toEqual({ via: 'cli', volumes: 0 });
+    expect(() => renderProbeScript(nonce, dockerFact.sections, { offers: ["x' ; reboot ; '"] })).toThrow(/plain words/);
   });
   test('DOCKER_HOST or CLI contexts: the CLI, whose daemon the cleanup commands will reach', () => {
-    expect(run('docker-api\n', { DOCKER_HOST: 'tcp://10.0.0.1:2375' })).toEqual({ via: 'cli', volumes: 0 });
+    expect(run(['docker-api'], { DOCKER_HOST: 'tcp://10.0.0.1:2375' })).toEqual({ via: 'cli', volumes: 0 });
     const home = mkdtempSync(join(tmpdir(), 'nodescrub-docker-home-'));
     spawnSync('mkdir', ['-p', join(home, '.docker', 'contexts', 'meta')]);
-    expect(run('docker-api\n', { HOME: home })).toEqual({ via: 'cli', volumes: 0 });
+    expect(run(['docker-api'], { HOME: home })).toEqual({ via: 'cli', volumes: 0 });
     rmSync(home, { recursive: true, force: true });
   });
 });

@@ -58,10 +58,11 @@ test('socket opens: offers docker-api, lists all three, and inspects only the co
     '/images/json': { status: 200, body: [{ Id: IMG, RepoTags: ['rancher/hyperkube:v1'] }] },
   };
   opens.length = 0;
-  const reading = readDockerApi(toServer, signal)!;
-  await expect(reading.offers).resolves.toBe('docker-api\n');
-  const sections = await reading.sections;
-  expect(opens.every((p) => p === '/var/run/docker.sock')).toBe(true);
+  const reading = await readDockerApi(toServer, signal)!;
+  if (!reading.available) throw new Error(reading.why);
+  const sections = reading.listings;
+  // One channel per request, all to the socket (three listings, two inspects).
+  expect(opens).toEqual(Array(5).fill('/var/run/docker.sock'));
   expect(requests.sort()).toEqual(['/containers/json?all=1', `/containers/${'b'.repeat(64)}/json`, `/containers/${'d'.repeat(64)}/json`, '/images/json', '/volumes'].sort());
   const containers = sections.get('docker-containers')!.output.stdout.trim().split('\n').map((l) => JSON.parse(l) as { Name: string; Image: string });
   // The configured name replaces the ID; the one removed meanwhile is gone, as with the CLI.
@@ -72,18 +73,18 @@ test('socket opens: offers docker-api, lists all three, and inspects only the co
 
 test('a daemon error and a hung request become the statuses the parser words (error line, 124)', async () => {
   answers = { '/containers/json?all=1': { status: 500, body: { message: 'boom' } }, '/volumes': 'hang', '/images/json': { status: 200, body: [] } };
-  const sections = await readDockerApi(toServer, signal, 300)!.sections;
+  const reading = await readDockerApi(toServer, signal, 300)!;
+  if (!reading.available) throw new Error(reading.why);
+  const sections = reading.listings;
   expect(sections.get('docker-containers')!.output).toEqual({ status: 1, stdout: '', stderr: 'Error response from daemon: boom' });
   expect(sections.get('docker-volumes')!.output).toMatchObject({ status: 124 });
 });
 
-test('the socket does not open (sshd forbids it, no socket, no permission): an empty offer and no listings', async () => {
-  const refused = transport(() => Promise.reject(Object.assign(new Error('administratively prohibited'), { code: 'EFORWARDPROHIBITED' })));
-  const reading = readDockerApi(refused, signal)!;
-  await expect(reading.offers).resolves.toBe('\n');
-  await expect(reading.sections).resolves.toEqual(new Map());
+test('the socket does not open (sshd forbids it, no socket, no permission): unavailable, saying why', async () => {
+  const refused = transport(() => Promise.reject(Object.assign(new Error('opening /var/run/docker.sock through the host\'s sshd failed: administratively prohibited'), { code: 'EFORWARDPROHIBITED' })));
+  await expect(readDockerApi(refused, signal)).resolves.toEqual({ available: false, why: "opening /var/run/docker.sock through the host's sshd failed: administratively prohibited" });
 });
 
-test('a transport without Unix sockets (a become host): nothing is offered, the script lists with the CLI', () => {
+test('a transport without Unix sockets (a become host): nothing to offer, the script lists with the CLI', () => {
   expect(readDockerApi({ exec: () => Promise.reject(new Error('x')), close: () => Promise.resolve() }, signal)).toBeUndefined();
 });
