@@ -103,7 +103,7 @@ export function buildReadScript(marker: string, kubeconfigs: readonly string[] =
   const globs = NAME_SOURCE_FILES.map((p) => p.split('*').map(shellQuote).join('*')).join(' ');
   return [
     ...preamble(marker),
-    `block hostname hn`,
+    `block hostname uname -n`,
     `if [ -n "\${__ns_clock-}" ]; then block now printf '%s\\n' "\${__ns_clock%% *}"; else block now date +%s; fi`,
     `block addresses ip -o addr show`,
     // The well-known paths, then <data-dir>/agent/kubelet.kubeconfig of an RKE2/K3s with a custom data-dir.
@@ -177,8 +177,6 @@ function preamble(marker: string): string[] {
     // Inside the discovery probe its __ns_t and clock are there: no second timeout test, no second date.
     `if command -v __ns_t >/dev/null 2>&1; then tmo() { __ns_t 5 "$@"; }`,
     `elif timeout 5 true >/dev/null 2>&1; then tmo() { timeout 5 "$@"; }; else tmo() { "$@"; }; fi`,
-    // The UTS hostname (= uname -n) by the shell's read, without a process.
-    `hn() { if IFS= read -r h 2>/dev/null </proc/sys/kernel/hostname; then printf '%s\\n' "$h"; else uname -n; fi; }`,
   ];
 }
 
