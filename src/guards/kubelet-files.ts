@@ -118,11 +118,13 @@ export function buildReadScript(marker: string, kubeconfigs: readonly string[] =
     `  while IFS= read -r p; do case $p in '') continue ;; /*) ;; *) p=$d/$p ;; esac; show file "$p"; done`,
     `done`,
     `for f in ${globs}; do [ -f "$f" ] && show file "$f"; done`,
-    // /proc/PID/comm by the shell's read (no fork per process); the command line NUL-separated.
-    `for d in /proc/[0-9]*; do`,
-    `  IFS= read -r c 2>/dev/null < "$d/comm" || continue`,
+    // /proc/PID/comm by the shell's read (no fork per process), or the discovery probe's one walk of
+    // /proc ($__ns_procs); the command line NUL-separated.
+    `if [ -n "\${__ns_procs+x}" ]; then procs() { printf '%s\\n' "$__ns_procs"; }`,
+    `else procs() { for d in /proc/[0-9]*; do IFS= read -r c 2>/dev/null <"$d/comm" && printf '%s %s\\n' "\${d#/proc/}" "$c"; done; }; fi`,
+    `procs | while read -r p c; do`,
     `  case $c in ${NAMING_PROCESSES.map(shellQuote).join('|')}) ;; *) continue ;; esac`,
-    `  printf '%s cmdline %s %s\\n' "$M" "\${d#/proc/}" "$c"; tr '\\000' '\\n' < "$d/cmdline" 2>/dev/null; printf '\\n%s end 0\\n' "$M"`,
+    `  printf '%s cmdline %s %s\\n' "$M" "$p" "$c"; tr '\\000' '\\n' < "/proc/$p/cmdline" 2>/dev/null; printf '\\n%s end 0\\n' "$M"`,
     `done`,
     // RKE1 runs the kubelet as a docker container named kubelet: its arguments name the node. In
     // the discovery probe, when the docker listings came from the Engine API, this is left to a

@@ -16,6 +16,7 @@ import {
 } from '../catalogue.js';
 import { READ_DATA_DIR } from '../read-data-dir.js';
 import { shellQuote } from '../quote.js';
+import { forEachProcess } from '../probe/script.js';
 import { bodyLines, parseFail, type FactDefinition } from '../probe/section.js';
 import { PATH_TYPE_PROBE, PATH_TYPES, type PathType } from './path-shape.js';
 
@@ -129,15 +130,11 @@ for p in ${DISTRIBUTION_STATE.map(shellQuote).join(' ')}; do ${PATH_TYPE_PROBE};
 exit 0`;
 
 // /proc/PID/comm is a builtin read; only containerd and its shims get their arguments printed.
-const PROCESSES = `for d in /proc/[0-9]*; do
-  IFS= read -r c 2>/dev/null < "$d/comm" || continue
-  case $c in containerd|containerd-shim*) ;; *) continue ;; esac
-  IFS= read -r s 2>/dev/null < "$d/stat" || continue
+const PROCESSES = `${forEachProcess('containerd|containerd-shim*', `  IFS= read -r s 2>/dev/null < "/proc/$p/stat" || continue
   s=\${s##*) }
   [ "\${s%% *}" = Z ] && continue
-  printf 'proc %s %s\\n' "\${d#/proc/}" "$c"
-  tr '\\0' '\\n' < "$d/cmdline" 2>/dev/null | { n=0; while [ $n -lt 40 ] && IFS= read -r a; do printf 'arg %s\\n' "$a"; n=$((n + 1)); done; cat >/dev/null; }
-done
+  printf 'proc %s %s\\n' "$p" "$c"
+  tr '\\0' '\\n' < "/proc/$p/cmdline" 2>/dev/null | { n=0; while [ $n -lt 40 ] && IFS= read -r a; do printf 'arg %s\\n' "$a"; n=$((n + 1)); done; cat >/dev/null; }`)}
 exit 0`;
 
 /** A container id or image reference as ctr prints it: no blanks, no control characters. */

@@ -3,6 +3,7 @@
 // (arbitrary process names) ever reaches the parser.
 import { WATCHED_PROCESSES, WATCHED_UNITS } from '../catalogue.js';
 import { shellQuote } from '../quote.js';
+import { forEachProcess } from '../probe/script.js';
 import { bodyLines, parseFail, parseYesNo, type FactDefinition } from '../probe/section.js';
 
 export interface UnitState {
@@ -77,15 +78,11 @@ out=$(__ns_t 5 systemctl show -p ActiveState,UnitFileState -- ${units} 2>/dev/nu
     },
     {
       id: 'processes',
-      // `read` from /proc/PID/comm is a builtin (no fork per process); zombies (state Z) are skipped.
-      script: `for d in /proc/[0-9]*; do
-  IFS= read -r c 2>/dev/null < "$d/comm" || continue
-  case $c in ${processes}) ;; *) continue ;; esac
-  IFS= read -r s 2>/dev/null < "$d/stat" || continue
+      // From the preamble's one walk of /proc; zombies (state Z) are skipped.
+      script: `${forEachProcess(processes, `  IFS= read -r s 2>/dev/null < "/proc/$p/stat" || continue
   s=\${s##*) }
   [ "\${s%% *}" = Z ] && continue
-  printf 'proc %s %s\\n' "\${d#/proc/}" "$c"
-done
+  printf 'proc %s %s\\n' "$p" "$c"`)}
 exit 0`,
     },
   ],

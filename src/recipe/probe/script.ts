@@ -6,7 +6,8 @@ import type { ProbeSection } from './section.js';
 
 // Helpers every section may use: __ns_has NAME (command exists), __ns_t SECS CMD… (bounded when the
 // host has a timeout command; GNU/new busybox `timeout S`, old busybox `timeout -t S`, else unbounded),
-// $__ns_clock (`EPOCH YYYYMMDDTHHMMSSZ`, UTC: one `date` for every section that needs the time).
+// $__ns_clock (`EPOCH YYYYMMDDTHHMMSSZ`, UTC: one `date` for every section that needs the time),
+// $__ns_procs (`PID COMM` per process, see forEachProcess).
 const PREAMBLE = `# nodescrub probe: read-only; sections are delimited by markers carrying a per-run nonce
 LC_ALL=C; export LC_ALL
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"; export PATH
@@ -14,7 +15,22 @@ __ns_has() { command -v "$1" >/dev/null 2>&1; }
 if timeout 5 true >/dev/null 2>&1; then __ns_timeout=gnu; __ns_t() { timeout "$@"; }
 elif timeout -t 5 true >/dev/null 2>&1; then __ns_timeout=busybox-t; __ns_t() { __ns_s=$1; shift; timeout -t "$__ns_s" "$@"; }
 else __ns_timeout=none; __ns_t() { shift; "$@"; }; fi
-__ns_clock=$(date -u '+%s %Y%m%dT%H%M%SZ')`;
+__ns_clock=$(date -u '+%s %Y%m%dT%H%M%SZ')
+__ns_procs=$(for d in /proc/[0-9]*; do IFS= read -r c 2>/dev/null <"$d/comm" && printf '%s %s\\n' "\${d#/proc/}" "$c"; done)`;
+
+/**
+ * A loop over the processes the preamble listed once for every section (\`$p\` pid, \`$c\` comm),
+ * keeping those whose comm matches \`pattern\` (a sh case pattern): one walk of /proc per probe, by
+ * the shell's read, however many sections look for processes.
+ */
+export function forEachProcess(pattern: string, body: string): string {
+  return `while read -r p c; do
+  case $c in ${pattern}) ;; *) continue ;; esac
+${body}
+done <<__NS_PROCS
+$__ns_procs
+__NS_PROCS`;
+}
 
 // Runs one section: stdout goes straight out between markers, stderr is captured and printed after
 // its own marker, then the exit status. The command substitution is the section's subshell (one
