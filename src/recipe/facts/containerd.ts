@@ -134,7 +134,7 @@ const PROCESSES = `${forEachProcess('containerd|containerd-shim*', `  IFS= read 
   s=\${s##*) }
   [ "\${s%% *}" = Z ] && continue
   printf 'proc %s %s\\n' "$p" "$c"
-  tr '\\0' '\\n' < "/proc/$p/cmdline" 2>/dev/null | { n=0; while [ $n -lt 40 ] && IFS= read -r a; do printf 'arg %s\\n' "$a"; n=$((n + 1)); done; cat >/dev/null; }`)}
+  tr '\\0' '\\n' < "/proc/$p/cmdline" 2>/dev/null | { n=0; while [ $n -lt 40 ] && IFS= read -r a; do printf 'arg %s\\n' "$a"; n=$((n + 1)); done; }`)}
 exit 0`;
 
 /** A container id or image reference as ctr prints it: no blanks, no control characters. */
