@@ -25,6 +25,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 
@@ -157,7 +158,10 @@ def run_nodescrub(lab, node, work, tag, inventory, step_timeout):
     load = loadavg()
     with open(out_file, "w") as out, open(err_file, "w") as err:
         launched, t0 = time.time(), time.monotonic()
-        code = subprocess.run(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL).returncode
+        try:  # nodescrub bounds every step itself; this only keeps a hung run from stopping the bench
+            code = subprocess.run(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, timeout=2 * step_timeout).returncode
+        except subprocess.TimeoutExpired:
+            code = "killed"
         wall, ended = time.monotonic() - t0, time.time()
     events = []
     with open(out_file) as f:
@@ -181,7 +185,7 @@ def run_nodescrub(lab, node, work, tag, inventory, step_timeout):
             "argv": argv, "report": report, "problem": problem}
 
 
-def run_reference(lab, node, work, tag):
+def run_reference(lab, node, work, tag, timeout):
     out_file = os.path.join(work, f"{tag}-reference-{node}.out")
     err_file = os.path.join(work, f"{tag}-reference-{node}.err")
     argv = lab.ssh_argv(node, "sh -s")
@@ -190,10 +194,15 @@ def run_reference(lab, node, work, tag):
     with open(REFERENCE, "rb") as script, open(err_file, "wb") as err:
         t0 = time.monotonic()
         p = subprocess.Popen(argv, stdin=script, stdout=subprocess.PIPE, stderr=err, bufsize=0)
-        for line in iter(p.stdout.readline, b""):
-            marks.append((time.monotonic() - t0, line.decode(errors="replace").rstrip("\n")))
-        code = p.wait()
-        wall = time.monotonic() - t0
+        timer = threading.Timer(timeout, p.kill)  # a hung session must not stop the bench
+        timer.start()
+        try:
+            for line in iter(p.stdout.readline, b""):
+                marks.append((time.monotonic() - t0, line.decode(errors="replace").rstrip("\n")))
+            code = p.wait()
+            wall = time.monotonic() - t0
+        finally:
+            timer.cancel()
     with open(out_file, "w") as f:
         f.writelines(f"{t:9.3f} {line}\n" for t, line in marks)
     steps = [(t, line[3:]) for t, line in marks if line.startswith("== ")]
@@ -248,7 +257,7 @@ def node_cleanup_series(args, work):
                 if tool == "nodescrub":
                     r = run_nodescrub(lab, node, work, f"r{round_no}", inventory, args.step_timeout)
                 else:
-                    r = run_reference(lab, node, work, f"r{round_no}")
+                    r = run_reference(lab, node, work, f"r{round_no}", 2 * args.step_timeout)
                 status = lab.status(node)
                 r["round"] = round_no
                 r["seededShort"] = short[node] or None
