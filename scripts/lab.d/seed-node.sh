@@ -12,7 +12,7 @@
 #      them and the rest is added: pod containers (k8s_POD_/k8s_ names with the kubelet's
 #      io.kubernetes.* labels, one in ten running), pods' secret/projected tmpfs mounts under
 #      /var/lib/kubelet/pods, and kube-proxy service chains (KUBE-SVC/KUBE-SEP, IPv4 nat) plus Calico
-#      policy chains (cali-pi-/cali-po-, IPv4 filter) in one `iptables-restore --noflush`.
+#      policy chains (cali-pi-…, IPv4 filter) in one `iptables-restore --noflush`.
 set -euo pipefail
 DOCKER=/usr/bin/docker   # Debian's client, API-matched with the node's dockerd (never a shadow on PATH)
 read -r -a K8S_DIRS <<<"$LAB_K8S_DIRS"
@@ -410,12 +410,12 @@ if ((${LAB_SEED_RULES:-0} > 0)); then
           "-A $b -s $eb/32 -j KUBE-MARK-MASQ" "-A $b -p tcp -m tcp -j DNAT --to-destination $eb:8080")
         more=$((more - 8)) k=$((k + 1))
       done
-      printf '%s\n' "${body[@]}"
+      ((${#body[@]} == 0)) || printf '%s\n' "${body[@]}"
       echo 'COMMIT'
       echo '*filter'
       body=() k=0
       while ((more > 0)); do
-        pol="cali-pi-_$(pick 20 ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789)"
+        pol="cali-pi-_$(pick 19 ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789)"
         echo ":$pol - [0:0]"
         body+=("-A cali-from-wl-dispatch -m comment --comment \"cali:policy $k\" -j $pol")
         more=$((more - 1))
