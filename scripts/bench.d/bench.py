@@ -19,6 +19,20 @@ unless --latency-concurrency; nodescrub with --handshakes C): pdsh-listing, pdsh
 guard on and off (off: a flag plan --help lists, or --latency-guard-off-flag), run --yes.
 Per tool: per-host wall and round trips per host from the proxy, and both against pdsh-listing's
 in RTTs. Targets (issue 20): plan per-host wall ≤ pdsh-listing's + 1 RTT (guard off), + 3 (on).
+
+Per-node cleanup (--node-cleanup, or --node-cleanup-only; not in the default run; node_cleanup.py):
+two RKE1 lab nodes (`scripts/lab up 2 --no-faults` in --lab-dir, ports --node-port-base+1/+2),
+both seeded identically every round by `scripts/lab seed --containers N --mounts M --rules K`
+(defaults 200, 50, 2000: totals as `scripts/lab status` counts them). On one node
+`nodescrub run --yes` (dist/, root login, --report and --output ndjson), on the other
+scripts/lab.d/reference-cleanup.sh unchanged, piped to `sh -s` over one ssh session as an operator
+runs it; one after the other, each timed by wall clock, nodes and order swapped between rounds
+(--node-rounds, default --rounds if given, else 1). `scripts/lab status NODE` after each: a run
+that leaves the node unclean (or not intact) is marked and not counted. Where the time goes:
+nodescrub's startup, connect, discover, backup, every step's durationMs from the report, verify,
+exit; the reference's steps 1-5 by the arrival time of its `== N.` lines at the client. Target
+(issue 20): nodescrub's median wall ÷ the reference's ≤ 1.0. One default round takes ≈ 5 minutes
+on 2 CPUs, most of it seeding 2 × 200 containers (each a `docker run`).
 """
 import argparse
 import datetime
@@ -39,6 +53,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from measure import descendants, ppid_map  # noqa: E402  (the same process-tree walk measure.py samples with)
 import acct  # noqa: E402
 from latency import HostView, ProxiedHosts, run_figures  # noqa: E402
+import node_cleanup  # noqa: E402
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BENCH_D = os.path.join(REPO, "scripts", "bench.d")
@@ -530,7 +545,7 @@ def comparison_table(summary, order):
     return table(rows, headers, ["l"] + ["r"] * (len(headers) - 1))
 
 
-def targets(summary, scaling, latency=None):
+def targets(summary, scaling, latency=None, node_cleanup_result=None):
     plan, run = summary.get("nodescrub-plan"), summary.get("nodescrub-run")
     pdsh, ansible = summary.get("pdsh"), summary.get("ansible")
     out = []
@@ -569,6 +584,8 @@ def targets(summary, scaling, latency=None):
     if latency:
         for t in latency_targets(latency):
             add(**t, issue=20)
+    if node_cleanup_result:
+        add(**node_cleanup.node_cleanup_target(node_cleanup_result), issue=20)
     return out
 
 
@@ -580,7 +597,9 @@ def main():
     p = argparse.ArgumentParser(prog="scripts/bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--hosts", "-m", type=int, default=int(env.get("NODESCRUB_BENCH_HOSTS", 200)), help="fleet size M (default 200)")
     p.add_argument("--concurrency", "-c", type=int, default=int(env.get("NODESCRUB_BENCH_CONCURRENCY", 50)), help="hosts at once, every tool (default 50)")
-    p.add_argument("--rounds", "-r", type=int, default=int(env.get("NODESCRUB_BENCH_ROUNDS", 3)), help="rounds, each runs every tool once (default 3)")
+    p.add_argument("--rounds", "-r", type=int, default=None,
+                   help="rounds, each runs every tool once (default 3; env NODESCRUB_BENCH_ROUNDS; given, also the per-node "
+                        "cleanup's rounds unless --node-rounds says otherwise)")
     p.add_argument("--tools", default=env.get("NODESCRUB_BENCH_TOOLS", ""), help="comma list to run a subset (default: all)")
     p.add_argument("--extra-rounds", type=int, default=int(env.get("NODESCRUB_BENCH_EXTRA_ROUNDS", 1)),
                    help="rounds that also run ansible and the default-kex peers, centred (default 1: Ansible alone takes "
@@ -608,12 +627,32 @@ def main():
     p.add_argument("--latency-guard-off-flag", default=env.get("NODESCRUB_BENCH_GUARD_OFF_FLAG", ""),
                    help="latency series: the plan flag that turns the live-node guard off (default: the one `plan --help` "
                         "lists, matching " + GUARD_OFF_PATTERN.replace("%", "%%") + "; none: plan-guard-off is not run)")
+    p.add_argument("--node-cleanup", action="store_true", default=env.get("NODESCRUB_BENCH_NODE_CLEANUP") == "1",
+                   help="also the per-node cleanup comparison: 2 lab nodes seeded at scale (--node-containers, --node-mounts, "
+                        "--node-rules), nodescrub run --yes on one, scripts/lab.d/reference-cleanup.sh over ssh on the other, "
+                        "swapped between rounds, each checked clean by scripts/lab status; per-step times of both")
+    p.add_argument("--node-cleanup-only", action="store_true", help="the per-node cleanup comparison alone (no fleet)")
+    p.add_argument("--node-containers", type=int, default=int(env.get("NODESCRUB_BENCH_NODE_CONTAINERS", 200)),
+                   help="per-node cleanup: containers on each node, ~1 in 10 running (default 200)")
+    p.add_argument("--node-mounts", type=int, default=int(env.get("NODESCRUB_BENCH_NODE_MOUNTS", 50)),
+                   help="per-node cleanup: mounts below the kubelet/rancher directories on each node (default 50)")
+    p.add_argument("--node-rules", type=int, default=int(env.get("NODESCRUB_BENCH_NODE_RULES", 2000)),
+                   help="per-node cleanup: iptables rules in or jumping to cali-/KUBE- chains, both families (default 2000)")
+    p.add_argument("--node-rounds", type=int, default=int(env.get("NODESCRUB_BENCH_NODE_ROUNDS", 0)),
+                   help="per-node cleanup: rounds, each a fresh seed of both nodes (default: --rounds if given, else 1; "
+                        "seeding 2 × 200 containers takes minutes on 2 CPUs)")
+    p.add_argument("--node-port-base", type=int, default=int(env.get("NODESCRUB_LAB_PORT_BASE", 2600)),
+                   help="per-node cleanup: the lab nodes listen on 127.0.0.1:base+1, +2 (default NODESCRUB_LAB_PORT_BASE, else 2600)")
     p.add_argument("--step-timeout", type=int, default=600, help="nodescrub --step-timeout (generous: a loaded machine is slow)")
     p.add_argument("--out", default=env.get("NODESCRUB_BENCH_OUT", os.path.join(REPO, ".bench", "bench-results.json")),
                    help="results JSON; its directory also holds the runs' outputs and the proxy's log (default .bench/bench-results.json)")
     p.add_argument("--lab-dir", default=env.get("NODESCRUB_LAB_DIR", os.path.join(REPO, ".lab-bench")),
                    help="the fleet's state dir (default .lab-bench; env NODESCRUB_LAB_DIR)")
     args = p.parse_args()
+    args.node_rounds = args.node_rounds or args.rounds or 1
+    args.rounds = args.rounds or int(env.get("NODESCRUB_BENCH_ROUNDS", 3))
+    if args.node_containers < 0 or args.node_mounts < 0 or args.node_rules < 0 or args.node_rounds < 1:
+        p.error("--node-containers, --node-mounts and --node-rules must be ≥ 0, --node-rounds ≥ 1")
     if args.hosts < 1 or args.concurrency < 1 or args.rounds < 1:
         p.error("--hosts, --concurrency and --rounds must be ≥ 1")
     if not 1 <= args.latency_hosts <= 254 or args.latency_rtt_ms < 0 or args.latency_concurrency < 0:
@@ -638,16 +677,21 @@ def main():
     results = {
         "kind": "nodescrub-bench", "version": 1, "startedAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine_description(),
-        "settings": {"hosts": args.hosts, "concurrency": args.concurrency, "rounds": args.rounds, "stepTimeout": args.step_timeout},
+        "settings": {"hosts": args.hosts, "concurrency": args.concurrency, "rounds": args.rounds, "stepTimeout": args.step_timeout,
+                     **({"nodeCleanup": {"containers": args.node_containers, "mounts": args.node_mounts, "iptablesRules": args.node_rules,
+                                         "rounds": args.node_rounds}} if args.node_cleanup or args.node_cleanup_only else {})},
     }
     try:
-        if not args.latency_only:
+        if not args.latency_only and not args.node_cleanup_only:
             results["comparison"] = compare(fleet, args, work)
             if args.scaling:
                 results["scaling"] = scaling_series(fleet, args, work)
         if args.latency or args.latency_only:
             results["latency"] = latency_series(fleet, args, work)
-        results["targets"] = targets(results.get("comparison", {}).get("summary", {}), results.get("scaling"), results.get("latency"))
+        if args.node_cleanup or args.node_cleanup_only:
+            results["nodeCleanup"] = node_cleanup.node_cleanup_series(args, work)
+        results["targets"] = targets(results.get("comparison", {}).get("summary", {}), results.get("scaling"), results.get("latency"),
+                                     results.get("nodeCleanup"))
     except KeyboardInterrupt as e:
         log(f"interrupted ({e}): taking the fleet down")
         results["interrupted"] = True
@@ -915,6 +959,8 @@ def print_report(results, out):
         print_comparison(results["comparison"])
     if "latency" in results:
         print_latency(results["latency"])
+    if "nodeCleanup" in results:
+        node_cleanup.print_node_cleanup(results["nodeCleanup"], table)
     if "scaling" in results:
         rows = [[str(p["hosts"]), str(p["concurrency"]), p["renderer"], fmt(p["wall"], 1), fmt(p["cpuPerHostMs"], 1), fmt(p["maxRssMB"], 1),
                  fmt(p["serverCpuPerHostMs"], 0), "ok" if p["ok"] else p.get("problem", "?")] for p in results["scaling"]["points"]]

@@ -6,6 +6,13 @@
 # decoy interfaces). Prints one JSON object describing what it made.
 # Env: LAB_NODE, LAB_SEED_DOCKER (1|0), LAB_SEED_LIGHT (1: two containers only), LAB_K8S_DIRS (space separated), LAB_IFACE_RE, LAB_CHAIN_RE,
 #      LAB_DECOY_IFACES (space separated).
+#      Scale (opt-in, `scripts/lab seed --containers N --mounts M --rules K`; unset or 0: the seed
+#      above, unchanged): LAB_SEED_CONTAINERS, LAB_SEED_MOUNTS, LAB_SEED_RULES — totals as `status`
+#      counts them (containers, mounts, iptables_rules); what the default seed makes counts towards
+#      them and the rest is added: pod containers (k8s_POD_/k8s_ names with the kubelet's
+#      io.kubernetes.* labels, one in ten running), pods' secret/projected tmpfs mounts under
+#      /var/lib/kubelet/pods, and kube-proxy service chains (KUBE-SVC/KUBE-SEP, IPv4 nat) plus Calico
+#      policy chains (cali-pi-…, IPv4 filter) in one `iptables-restore --noflush`.
 set -euo pipefail
 DOCKER=/usr/bin/docker   # Debian's client, API-matched with the node's dockerd (never a shadow on PATH)
 read -r -a K8S_DIRS <<<"$LAB_K8S_DIRS"
@@ -187,6 +194,21 @@ mount --bind /var/lib/rancher /var/lib/rancher     # a bind over itself, like RK
 mounts+=(/var/lib/rancher)
 put /var/lib/rancher/rke/log/kube-proxy.log "$(date -u +%FT%TZ) kube-proxy started"
 
+# Scale (LAB_SEED_MOUNTS): more pods, each with a secret and a projected-token tmpfs, as the kubelet
+# mounts them, until the node has that many mount points below the 16 directories.
+if ((${LAB_SEED_MOUNTS:-0} > ${#mounts[@]})); then
+  phase "scale: $((LAB_SEED_MOUNTS - ${#mounts[@]})) more mounts"
+  while ((${#mounts[@]} < LAB_SEED_MOUNTS)); do
+    base=/var/lib/kubelet/pods/$(uuid)
+    put "$base/etc-hosts" "127.0.0.1 localhost"
+    sec="$base/volumes/kubernetes.io~secret/$(alnum 6)-token-$(alnum 5)"
+    mnt tmpfs "$sec"; put "$sec/token" "eyJ$(hex 40)"
+    ((${#mounts[@]} < LAB_SEED_MOUNTS)) || break
+    proj="$base/volumes/kubernetes.io~projected/kube-api-access-$(alnum 5)"
+    mnt tmpfs "$proj"; put "$proj/token" "eyJ$(hex 40)"
+  done
+fi
+
 # -------------------------------------------------------------------------- step 4: the interfaces
 phase "step 4: the interfaces"
 ifaces=(flannel.1 cni0 tunl0)
@@ -359,6 +381,56 @@ ruleset() {
 ruleset 4 | iptables-restore
 ruleset 6 | ip6tables-restore
 
+# Scale (LAB_SEED_RULES): leftover rules as `status` counts them (in a cali-/KUBE- chain, or jumping to
+# one), both families; the rest is added to IPv4 in one `iptables-restore --noflush`: kube-proxy
+# services (KUBE-SERVICES -> KUBE-SVC-… with a masquerade rule, two KUBE-SEP-… endpoints of two rules
+# each: 8 rules, 3 chains per service) in nat, then Calico policy chains (cali-from-wl-dispatch ->
+# cali-pi-… with up to 10 rules) in filter for what is left.
+leftover_rules() {
+  { iptables-save; ip6tables-save; } | awk -v re="$LAB_CHAIN_RE" '
+    $1 == "-A" { hit = ($2 ~ re); for (i = 3; i < NF; i++) if (($i == "-j" || $i == "-g") && $(i + 1) ~ re) hit = 1; if (hit) n++ }
+    END { print n + 0 }'
+}
+if ((${LAB_SEED_RULES:-0} > 0)); then
+  have=$(leftover_rules)
+  if ((LAB_SEED_RULES > have)); then
+    phase "scale: $((LAB_SEED_RULES - have)) more iptables rules"
+    more=$((LAB_SEED_RULES - have))
+    {
+      echo '*nat'
+      body=() k=0
+      while ((more >= 8)); do
+        svc="KUBE-SVC-$(upper 16)" a="KUBE-SEP-$(upper 16)" b="KUBE-SEP-$(upper 16)"
+        ip="10.43.$((k / 250 + 1)).$((k % 250 + 1))" ea="10.42.$net.$((k % 200 + 20))" eb="10.42.$net.$(((k + 7) % 200 + 20))"
+        echo ":$svc - [0:0]"; echo ":$a - [0:0]"; echo ":$b - [0:0]"
+        body+=("-A KUBE-SERVICES -d $ip/32 -p tcp -m comment --comment \"app-$k/svc-$k:http cluster IP\" -m tcp --dport 80 -j $svc"
+          "-A $svc ! -s 10.42.0.0/16 -d $ip/32 -p tcp -m tcp --dport 80 -j KUBE-MARK-MASQ"
+          "-A $svc -m statistic --mode random --probability 0.50000000000 -j $a" "-A $svc -j $b"
+          "-A $a -s $ea/32 -j KUBE-MARK-MASQ" "-A $a -p tcp -m tcp -j DNAT --to-destination $ea:8080"
+          "-A $b -s $eb/32 -j KUBE-MARK-MASQ" "-A $b -p tcp -m tcp -j DNAT --to-destination $eb:8080")
+        more=$((more - 8)) k=$((k + 1))
+      done
+      ((${#body[@]} == 0)) || printf '%s\n' "${body[@]}"
+      echo 'COMMIT'
+      echo '*filter'
+      body=() k=0
+      while ((more > 0)); do
+        pol="cali-pi-_$(pick 19 ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789)"
+        echo ":$pol - [0:0]"
+        body+=("-A cali-from-wl-dispatch -m comment --comment \"cali:policy $k\" -j $pol")
+        more=$((more - 1))
+        for ((r = 0; r < 10 && more > 0; r++)); do
+          body+=("-A $pol -p tcp -m comment --comment \"cali:rule $k.$r\" -m tcp --dport $((8000 + r)) -j MARK --set-xmark 0x10000/0x10000")
+          more=$((more - 1))
+        done
+        k=$((k + 1))
+      done
+      ((${#body[@]} == 0)) || printf '%s\n' "${body[@]}"
+      echo 'COMMIT'
+    } | iptables-restore --noflush
+  fi
+fi
+
 # ------------------------------------------------------------------------------ keepers a seed owns
 phase "keepers a seed owns"
 rm -rf /var/lib/mydata
@@ -378,7 +450,8 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
   $DOCKER import -c 'CMD ["/bin/sh"]' -c "LABEL io.rancher.agent=$tag" /tmp/lab-rootfs.tar "$img2" >/dev/null
   rm -f /tmp/lab-rootfs.tar
   $DOCKER tag "$img1" "rancher/rke-tools:v0.1.$((RANDOM % 100))-$tag"
-  $DOCKER tag "$img2" "rancher/pause:3.$((RANDOM % 10))-$tag"
+  pause="rancher/pause:3.$((RANDOM % 10))-$tag"
+  $DOCKER tag "$img2" "$pause"
   images=("$img1" "$img2")
   for ((k = 0; k < 3; k++)); do volumes+=("vol-$(hex 12)"); done
   # The two used volumes are the cluster's by their users; the dangling third carries a cluster label:
@@ -411,6 +484,36 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
   done
   for p in "${pids[@]}"; do wait "$p"; done
   containers=("${run_d[@]}" "${run_x[@]}")
+  # Scale (LAB_SEED_CONTAINERS): pods as the kubelet (dockershim) leaves them on a failed RKE1 node —
+  # a sandbox k8s_POD_<pod>_<ns>_<uid>_0 on the pause image and a container k8s_<name>_<pod>_<ns>_<uid>_0,
+  # both with the io.kubernetes.* labels; every tenth one running (sleep), the others exited.
+  # `docker run` four at a time (each is a runc start: ≈ 0.5 s of the machine's CPU).
+  if ((${LAB_SEED_CONTAINERS:-0} > ${#containers[@]})); then
+    want=$((LAB_SEED_CONTAINERS - ${#containers[@]}))
+    phase "scale: $want more containers"
+    scale_run() {  # NAME RUNNING POD NS UID CONTAINER-NAME IMAGE
+      local -a a=(--network none --name "$1" --label "io.kubernetes.pod.name=$3" --label "io.kubernetes.pod.namespace=$4"
+        --label "io.kubernetes.pod.uid=$5" --label "io.kubernetes.container.name=$6")
+      if [[ $6 == POD ]]; then a+=(--label io.kubernetes.docker.type=podsandbox); else a+=(--label io.kubernetes.docker.type=container); fi
+      if (($2)); then $DOCKER run -d "${a[@]}" "$7" sleep 2147483647 >/dev/null
+      else $DOCKER run "${a[@]}" "$7" sh -c 'exit 0' >/dev/null; fi
+    }
+    jobs_n=0 made=0
+    while ((made < want)); do
+      uid=$(uuid) ns=${ns_list[made % 3]} pod="app-$(alnum 5)-$(alnum 10)-$(alnum 5)" name="c$(alnum 6)"
+      for ctr in POD "$name"; do
+        ((made < want)) || break
+        c="k8s_${ctr}_${pod}_${ns}_${uid}_0" image=$img1
+        [[ $ctr == POD ]] && image=$pause
+        scale_run "$c" "$((made % 20 == 0 || made % 20 == 11))" "$pod" "$ns" "$uid" "$ctr" "$image" &
+        containers+=("$c") made=$((made + 1)) jobs_n=$((jobs_n + 1))
+        if ((jobs_n >= 4)); then wait -n; jobs_n=$((jobs_n - 1)); fi
+      done
+    done
+    wait
+    have=$($DOCKER ps -aq | grep -c .)
+    ((have == ${#containers[@]})) || { echo "seed: $have containers, expected ${#containers[@]}" >&2; exit 1; }
+  fi
 fi
 
 # ------------------------------------------------------------------------------------ the report

@@ -9,10 +9,31 @@ node_script_env() {
   lab_cluster_api_env
 }
 
+# Scale (opt-in): `seed --containers N --mounts M --rules K [NODE...]` makes each node hold that
+# many containers, mounts and iptables leftover rules (totals as `status` counts them; see
+# seed-node.sh). Without the flags the seed is exactly the default one.
+LAB_SEED_SCALE=()
 lab_seed() {
   lab_load
-  local -a nodes=() all
-  local n t0
+  local -a nodes=() all args=()
+  local n t0 flag
+  while (($#)); do
+    case $1 in
+      --containers | --mounts | --rules)
+        [[ ${2:-} =~ ^[0-9]+$ ]] || die "seed: $1 needs a number"
+        flag=${1#--}
+        LAB_SEED_SCALE+=("LAB_SEED_${flag^^}=$2")
+        shift 2 ;;
+      --containers=* | --mounts=* | --rules=*)
+        [[ ${1#*=} =~ ^[0-9]+$ ]] || die "seed: ${1%%=*} needs a number"
+        flag=${1%%=*} flag=${flag#--}
+        LAB_SEED_SCALE+=("LAB_SEED_${flag^^}=${1#*=}")
+        shift ;;
+      -*) die "seed: unknown option '$1' (usage: scripts/lab seed [--containers N] [--mounts M] [--rules K] [NODE|GROUP...])" ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  set -- "${args[@]}"
   mapfile -t all < <(resolve_nodes real "$@")
   for n in "${all[@]}"; do
     if node_is_real "$n"; then nodes+=("$n"); else say "seed: skipping $n (no machine behind it)"; fi
@@ -31,7 +52,7 @@ seed_node() {
   if [[ $(node_field "$name" 8) == docker-down ]]; then docker=0; else input=$LAB_DIR/image/rootfs.tar; fi
   local -a env
   mapfile -t env < <(node_script_env "$name")
-  node_exec "$name" "${env[@]}" LAB_SEED_DOCKER="$docker" LAB_SEED_LIGHT="$([[ $(node_field "$name" 2) == fault ]] && echo 1 || echo 0)" bash -c "$(cat "$LAB_LIB/seed-node.sh")" \
+  node_exec "$name" "${env[@]}" "${LAB_SEED_SCALE[@]}" LAB_SEED_DOCKER="$docker" LAB_SEED_LIGHT="$([[ $(node_field "$name" 2) == fault ]] && echo 1 || echo 0)" bash -c "$(cat "$LAB_LIB/seed-node.sh")" \
     <"$input" >"$dir/seed.json.tmp"
   mv "$dir/seed.json.tmp" "$dir/seed.json"
   jq -r .mydataSha256 "$dir/seed.json" >"$dir/expect/mydata"
