@@ -472,8 +472,12 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
     [[ $c == k8s_agent_* ]] && vol=(-v "${volumes[0]}:/var/lib/rancher")
     [[ $c == kubelet ]] && vol=(-v "${volumes[1]}:/var/lib/kubelet-data")
     # RKE1's kubelet container carries the kubelet's flags: the node name and the kubeconfig.
-    cmd=(sleep 2147483647)
-    [[ $c == kubelet ]] && cmd=(sh -c 'exec sleep 2147483647' kubelet --hostname-override="${LAB_NODE_ADDRESS:-127.0.0.1}" \
+    # At scale (the bench's node-cleanup) PID 1 ends on SIGTERM, as pause, the kubelet and kube-proxy
+    # do on a real node; the default seed keeps its TERM-deaf sleep (a container that needs docker
+    # stop's full grace; unchanged, as the tests were written against it).
+    forever='exec sleep 2147483647' cmd=(sleep 2147483647)
+    if ((${LAB_SEED_CONTAINERS:-0} > 0)); then forever='trap "exit 0" TERM; sleep 2147483647 & wait' cmd=(sh -c "$forever"); fi
+    [[ $c == kubelet ]] && cmd=(sh -c "$forever" kubelet --hostname-override="${LAB_NODE_ADDRESS:-127.0.0.1}" \
       --kubeconfig=/etc/kubernetes/ssl/kubecfg-kube-node.yaml --cluster-domain=cluster.local)
     $DOCKER run -d --network none --name "$c" "${vol[@]}" "$img1" "${cmd[@]}" >/dev/null &
     pids+=($!)
@@ -486,7 +490,8 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
   containers=("${run_d[@]}" "${run_x[@]}")
   # Scale (LAB_SEED_CONTAINERS): pods as the kubelet (dockershim) leaves them on a failed RKE1 node —
   # a sandbox k8s_POD_<pod>_<ns>_<uid>_0 on the pause image and a container k8s_<name>_<pod>_<ns>_<uid>_0,
-  # both with the io.kubernetes.* labels; every tenth one running (sleep), the others exited.
+  # both with the io.kubernetes.* labels; every tenth one running (a sleep whose PID 1 ends on SIGTERM,
+  # as pause does), the others exited.
   # `docker run` four at a time (each is a runc start: ≈ 0.5 s of the machine's CPU).
   if ((${LAB_SEED_CONTAINERS:-0} > ${#containers[@]})); then
     want=$((LAB_SEED_CONTAINERS - ${#containers[@]}))
@@ -495,7 +500,7 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
       local -a a=(--network none --name "$1" --label "io.kubernetes.pod.name=$3" --label "io.kubernetes.pod.namespace=$4"
         --label "io.kubernetes.pod.uid=$5" --label "io.kubernetes.container.name=$6")
       if [[ $6 == POD ]]; then a+=(--label io.kubernetes.docker.type=podsandbox); else a+=(--label io.kubernetes.docker.type=container); fi
-      if (($2)); then $DOCKER run -d "${a[@]}" "$7" sleep 2147483647 >/dev/null
+      if (($2)); then $DOCKER run -d "${a[@]}" "$7" sh -c 'trap "exit 0" TERM; sleep 2147483647 & wait' >/dev/null
       else $DOCKER run "${a[@]}" "$7" sh -c 'exit 0' >/dev/null; fi
     }
     jobs_n=0 made=0
