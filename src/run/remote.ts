@@ -2,9 +2,8 @@
 import { HostError } from '../errors.js';
 import { DOCKER_LISTINGS, listingsLeftToClient } from '../recipe/facts/docker.js';
 import { buildDockerCliScript, buildProbeScript, DOCKER_CLI_SECTIONS, readFacts, splitProbeOutput } from '../recipe/probe/probe.js';
-import { splitSections } from '../recipe/probe/split.js';
 import type { ProbeSection, SectionOutput } from '../recipe/probe/section.js';
-import { redactSections } from '../recipe/probe/split.js';
+import { redactSections, splitSections } from '../recipe/probe/split.js';
 import type { Facts, Step } from '../recipe/types.js';
 import { execScript, type ScriptContext } from '../transport/exec-script.js';
 import type { ExecResult } from '../transport/transport.js';

@@ -169,11 +169,13 @@ function listOutput(read: SectionReader, id: 'docker-volumes' | 'docker-images',
 
 /**
  * Main-shell statement before docker-cli: the listings come from the Engine API when the client
- * offered it (it could open the socket as the login user) and nothing points the CLI elsewhere
- * (DOCKER_HOST, CLI contexts): then the API is the daemon the cleanup's docker commands reach.
+ * offered it, docker is installed with its socket there (a host without them — an RKE2, K3s or
+ * kubeadm node on containerd — needs no socket opened and no fallback exec; a docker whose socket is
+ * gone gets the CLI's own error) and nothing points the CLI elsewhere (DOCKER_HOST, CLI contexts):
+ * then the API is the daemon the cleanup's docker commands reach.
  */
 const CHOOSE_VIA = `__ns_docker_via=cli
-case " $__ns_offers " in *" docker-api "*) [ -z "\${DOCKER_HOST-}" ] && [ ! -e "\${HOME:-/}/.docker/contexts" ] && __ns_docker_via=api ;; esac`;
+case " $__ns_offers " in *" docker-api "*) __ns_has docker && [ -S /var/run/docker.sock ] && [ -z "\${DOCKER_HOST-}" ] && [ ! -e "\${HOME:-/}/.docker/contexts" ] && __ns_docker_via=api ;; esac`;
 
 /** The docker-cli section says the script left the listings to the client (the Engine API offer). */
 export function listingsLeftToClient(cli: SectionOutput | undefined): boolean {

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageLines, listedContainers, listedImageIsAnId, jsonLines, splitReference, volumeLines } from '../../../src/recipe/facts/docker-api.js';
-import { dockerFact } from '../../../src/recipe/facts/docker.js';
+import { dockerFact, listingsLeftToClient } from '../../../src/recipe/facts/docker.js';
+import { existsSync, statSync } from 'node:fs';
 import { renderProbeScript } from '../../../src/recipe/probe/script.js';
 import { SectionReader, type SectionOutput } from '../../../src/recipe/probe/section.js';
 import { splitSections } from '../../../src/recipe/probe/split.js';
@@ -114,6 +115,10 @@ describe('Engine API answers → the docker fact', () => {
   });
 });
 
+// The script asks for /var/run/docker.sock itself (it cannot be pointed elsewhere): where this machine
+// has none, the offered cases must read `cli`, which is checked instead.
+const hasDockerSocket = existsSync('/var/run/docker.sock') && statSync('/var/run/docker.sock').isSocket();
+
 describe('the script chooses the Engine API only when offered and nothing points the CLI elsewhere', () => {
   const nonce = '0123456789abcdef';
   const bin = mkdtempSync(join(tmpdir(), 'nodescrub-docker-via-'));
@@ -129,9 +134,11 @@ describe('the script chooses the Engine API only when offered and nothing points
     return { via: /via (\w+)/.exec(sections.get('docker-cli')!.stdout)?.[1], volumes: sections.get('docker-volumes')!.status };
   }
 
-  test('offered: the listings are skipped (the client fills them)', () => {
-    expect(run(['docker-api'])).toEqual({ via: 'api', volumes: 'skipped' });
-    expect(run(['other', 'docker-api'])).toEqual({ via: 'api', volumes: 'skipped' });
+  test('offered (and the socket is there): the listings are skipped, the client fills them; no socket: the CLI', () => {
+    const offered = hasDockerSocket ? { via: 'api', volumes: 'skipped' } : { via: 'cli', volumes: 0 };
+    expect(run(['docker-api'])).toEqual(offered);
+    expect(run(['other', 'docker-api'])).toEqual(offered);
+    expect(listingsLeftToClient({ status: 0, stdout: `cli yes\nsocket yes\nvia ${offered.via}\n`, stderr: '' })).toBe(hasDockerSocket);
   });
   test('not offered (or another word): the CLI lists', () => {
     expect(run([])).toEqual({ via: 'cli', volumes: 0 });
