@@ -116,8 +116,11 @@ describe('-J and IPv6, against a second sshd inside a lab node', () => {
     expect(probeSaid(viaCli)).toEqual(['api', 'cli']);
     expect(viaCli.stderr).not.toContain('(Engine API');
     expect(viaCli.stderr.match(/: discover: command exited 0/g)).toHaveLength(2);
+    // In any order: neither docker's volume list nor its API promises one.
     const docker = (run: ReturnType<typeof runCli>) =>
-      (JSON.parse(run.stdout) as { hosts: { left?: { category: string; name: string; detail?: string }[] }[] }).hosts[0].left!.filter((a) => ['containers', 'volumes', 'images'].includes(a.category));
+      (JSON.parse(run.stdout) as { hosts: { left?: { category: string; name: string; detail?: string }[] }[] }).hosts[0]
+        .left!.filter((a) => ['containers', 'volumes', 'images'].includes(a.category))
+        .sort((a, b) => `${a.category} ${a.name}`.localeCompare(`${b.category} ${b.name}`));
     // The seeded RKE1 node: its containers, volumes and images, read the same both ways (labels, names, tags).
     expect(docker(viaApi).length).toBeGreaterThan(3);
     expect(docker(viaApi)).toEqual(docker(viaCli));

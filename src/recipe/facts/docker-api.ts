@@ -84,8 +84,8 @@ export function jsonLines(lines: readonly unknown[]): string {
   return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
 }
 
-/** GET /volumes → docker-volumes lines, by name as `docker volume ls` sorts them (the API does not);
- * labels stay an object (the CLI joins them with commas). */
+/** GET /volumes → docker-volumes lines, by name (the daemon's order follows a map: the plan's should
+ * not); labels stay an object (the CLI joins them with commas). */
 export function volumeLines(body: unknown): string {
   const section = 'docker-volumes';
   const volumes = record(section, body, 'a volume list').Volumes ?? [];

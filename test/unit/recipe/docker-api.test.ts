@@ -73,7 +73,7 @@ describe('Engine API answers → the docker fact', () => {
       'docker-images': okSection(''),
     });
     expect(fact.status === 'ok' && fact.volumes).toEqual([
-      { name: 'bare', driver: 'local', labels: {} }, // by name, as `docker volume ls` prints them
+      { name: 'bare', driver: 'local', labels: {} }, // by name, whatever order the daemon answered in
       { name: 'data', driver: 'local', labels: { note: 'a,b=c' } },
     ]);
     expect(volumeLines({ Volumes: null })).toBe('');
