@@ -4,6 +4,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { withinBounds } from '../transport/deadline.js';
 import type { ApiTarget } from './kubeconfig.js';
 
 /** Opens the byte stream the TLS session runs over. */
@@ -40,18 +41,9 @@ export const openDirect: OpenStream = (host, port) =>
 /** GET `path`; never hangs longer than timeoutMs; rejects only with ApiUnreachable. */
 export async function apiGet(target: ApiTarget, path: string, open: OpenStream, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ApiResponse> {
   const sockets: Duplex[] = [];
-  let settled = false;
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ApiUnreachable('ETIMEDOUT', `no answer within ${options.timeoutMs / 1000}s`)), options.timeoutMs);
-    onAbort = () => reject(new ApiUnreachable('ABORTED', 'interrupted'));
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  const exchange = async (): Promise<ApiResponse> => {
+  const exchange = async (isOver: () => boolean): Promise<ApiResponse> => {
     const raw = await open(target.host, target.port);
-    if (settled) raw.destroy(); // opened after the deadline: nobody will close it otherwise
+    if (isOver()) raw.destroy(); // opened after the deadline: nobody will close it otherwise
     raw.on('error', ignore); // a late error after we gave up must not crash the run
     sockets.push(raw);
     const tls = await startTls(raw, target);
@@ -59,15 +51,11 @@ export async function apiGet(target: ApiTarget, path: string, open: OpenStream, 
     sockets.push(tls);
     return await sendGet(tls, target, path);
   };
+  const failure = (code: 'ETIMEDOUT' | 'ABORTED') => new ApiUnreachable(code, code === 'ETIMEDOUT' ? `no answer within ${options.timeoutMs / 1000}s` : 'interrupted');
   try {
-    return await Promise.race([exchange(), deadline]);
+    return await withinBounds(exchange, options, failure, () => sockets.reverse().forEach((socket) => socket.destroy()));
   } catch (error) {
     throw toUnreachable(error);
-  } finally {
-    settled = true;
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-    for (const socket of sockets.reverse()) socket.destroy();
   }
 }
 

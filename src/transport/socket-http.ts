@@ -3,6 +3,7 @@
 // and size; every failure is a SocketGetFailed with a socket-like code, never a hang.
 import { request, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { withinBounds } from './deadline.js';
 
 export interface SocketResponse {
   status: number;
@@ -32,31 +33,18 @@ const ignore = (): void => undefined;
 /** GET `path` on a fresh stream from `open`; the stream is closed afterwards whatever happened. */
 export async function getOverSocket(open: () => Promise<Duplex>, path: string, options: SocketGetOptions): Promise<SocketResponse> {
   let stream: Duplex | undefined;
-  let settled = false;
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SocketGetFailed('ETIMEDOUT', `no answer within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
-    onAbort = () => reject(new SocketGetFailed('ABORTED', 'interrupted'));
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  const exchange = async (): Promise<SocketResponse> => {
+  const exchange = async (isOver: () => boolean): Promise<SocketResponse> => {
     const opened = await open();
     opened.on('error', ignore); // a late error after we gave up must not crash the run
-    if (settled) opened.destroy(); // opened after the deadline: nobody else will close it
+    if (isOver()) opened.destroy();
     stream = opened;
     return await sendGet(opened, path, options.maxBytes ?? DEFAULT_MAX_BYTES);
   };
+  const failure = (code: 'ETIMEDOUT' | 'ABORTED') => new SocketGetFailed(code, code === 'ETIMEDOUT' ? `no answer within ${options.timeoutMs / 1000} s` : 'interrupted');
   try {
-    return await Promise.race([exchange(), deadline]);
+    return await withinBounds(exchange, options, failure, () => stream?.destroy());
   } catch (error) {
     throw toFailure(error);
-  } finally {
-    settled = true;
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-    stream?.destroy();
   }
 }
 
