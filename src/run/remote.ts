@@ -3,7 +3,7 @@ import { HostError } from '../errors.js';
 import { DOCKER_LISTINGS, listingsLeftToClient } from '../recipe/facts/docker.js';
 import { buildDockerCliScript, buildProbeScript, DOCKER_CLI_SECTIONS, readFacts, splitProbeOutput } from '../recipe/probe/probe.js';
 import type { ProbeSection, SectionOutput } from '../recipe/probe/section.js';
-import { redactSections, splitSections } from '../recipe/probe/split.js';
+import { redactSections, splitSections, withoutMarkers } from '../recipe/probe/split.js';
 import type { Facts, Step } from '../recipe/types.js';
 import { execScript, type ScriptContext } from '../transport/exec-script.js';
 import type { ExecResult } from '../transport/transport.js';
@@ -45,7 +45,7 @@ export async function probeFacts(ctx: RemoteContext, stepId: string, steps: read
   const script = buildProbeScript(nonce, extra, docker ? { offers: [DOCKER_API_OFFER] } : {});
   const result = await execStepScript(ctx, stepId, script, loggable);
   try {
-    const outputs = splitProbeOutput(result.stdout, nonce, extra);
+    const outputs = splitProbeOutput(result, nonce, extra);
     if (docker && listingsLeftToClient(outputs.get('docker-cli'))) {
       for (const [id, output] of await dockerListings(ctx, stepId, docker)) outputs.set(id, output);
     }
@@ -56,7 +56,7 @@ export async function probeFacts(ctx: RemoteContext, stepId: string, steps: read
       const how = result.exitSignal ? `by signal ${result.exitSignal}` : 'without an exit status';
       throw new HostError('step-failed', `${stepId}: the remote probe was killed ${how} before it finished`, { cause: error });
     }
-    const stderr = firstLine(result.stderr);
+    const stderr = firstLine(withoutMarkers(result.stderr, nonce));
     const why = (error as Error).message + (stderr ? ` (stderr: ${stderr})` : '');
     throw new HostError('step-failed', `${stepId}: could not read the host's state: ${why}`, { cause: error });
   }
@@ -78,7 +78,7 @@ async function dockerListings(ctx: RemoteContext, stepId: string, reading: Promi
   }
   const nonce = makeNonce();
   const result = await execStepScript(ctx, stepId, buildDockerCliScript(nonce));
-  const outputs = splitSections(result.stdout, nonce, DOCKER_CLI_SECTIONS.map((s) => s.id));
+  const outputs = splitSections(result, nonce, DOCKER_CLI_SECTIONS.map((s) => s.id));
   return new Map(DOCKER_LISTINGS.map((id) => [id, outputs.get(id)!]));
 }
 

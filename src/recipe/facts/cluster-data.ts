@@ -86,6 +86,7 @@ export const clusterDataFact: FactDefinition<ClusterDataFacts> = {
   sections: [
     {
       id: 'cluster-data',
+      inline: true,
       script: `for p in ${PROBED_DATA_PATHS.map(shellQuote).join(' ')}; do
   ${MEASURE}
   printf 'data %s %s %s %s\\n' "$p" "$t" "$s" "$e"

@@ -24,12 +24,12 @@ const SCRIPT = `for p in ${CNI_STATE_PATHS.map((c) => shellQuote(c.path)).join('
 done
 for f in ${shellQuote(BPF_PIN_DIRECTORY)}/${BPF_PIN_PREFIX}*; do [ -e "$f" ] && printf 'pin %s\\n' "$f"; done
 [ -d ${shellQuote(BPF_CILIUM_TREE)} ] && printf 'pin %s\\n' ${shellQuote(BPF_CILIUM_TREE)}
-exit 0`;
+return 0`;
 
 const PIN = new RegExp(`^${BPF_PIN_DIRECTORY.replace(/\//g, '\\/')}\\/${BPF_PIN_PREFIX}[A-Za-z0-9_]{1,120}$`);
 
 export const cniStateFact: FactDefinition<CniStateFacts> = {
-  sections: [{ id: 'cni-state', script: SCRIPT }],
+  sections: [{ id: 'cni-state', inline: true, script: SCRIPT }],
   parse(read) {
     const facts: CniStateFacts = { paths: [], pins: [] };
     bodyLines(read.get('cni-state').stdout).forEach((line, i) => {

@@ -127,7 +127,7 @@ if [ "$s" = ${shellQuote(SYSTEM_CONTAINERD_SOCKET)} ] && [ -n "$ctr" ]; then
 fi
 for f in /run/netns/cni-*; do [ -e "$f" ] && printf 'netns %s\\n' "\${f#/run/netns/}"; done
 for p in ${DISTRIBUTION_STATE.map(shellQuote).join(' ')}; do ${PATH_TYPE_PROBE}; printf 'state %s %s\\n' "$t" "$p"; done
-exit 0`;
+return 0`;
 
 // /proc/PID/comm is a builtin read; only containerd and its shims get their arguments printed.
 const PROCESSES = `${forEachProcess('containerd|containerd-shim*', `  IFS= read -r s 2>/dev/null < "/proc/$p/stat" || continue
@@ -135,7 +135,7 @@ const PROCESSES = `${forEachProcess('containerd|containerd-shim*', `  IFS= read 
   [ "\${s%% *}" = Z ] && continue
   printf 'proc %s %s\\n' "$p" "$c"
   tr '\\0' '\\n' < "/proc/$p/cmdline" 2>/dev/null | { n=0; while [ $n -lt 40 ] && IFS= read -r a; do printf 'arg %s\\n' "$a"; n=$((n + 1)); done; }`)}
-exit 0`;
+return 0`;
 
 /** A container id or image reference as ctr prints it: no blanks, no control characters. */
 const CONTENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,511}$/;
@@ -267,8 +267,8 @@ function parseProcesses(lines: string[]): Pick<ContainerdFacts, 'shims' | 'daemo
 
 export const containerdFact: FactDefinition<ContainerdFacts> = {
   sections: [
-    { id: 'containerd', script: SCRIPT },
-    { id: 'containerd-processes', script: PROCESSES },
+    { id: 'containerd', inline: true, script: SCRIPT },
+    { id: 'containerd-processes', inline: true, script: PROCESSES },
   ],
   parse(read) {
     return { ...parseRuntime(bodyLines(read.get('containerd').stdout)), ...parseProcesses(bodyLines(read.get('containerd-processes').stdout)) };

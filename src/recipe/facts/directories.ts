@@ -52,6 +52,7 @@ export const directoriesFact: FactDefinition<DirectoryFacts> = {
   sections: [
     {
       id: 'directories',
+      inline: true,
       // One stat, one du and one lsattr over the paths that exist (not three processes per path, issue 20);
       // each result is looked up by its path with builtins. du is bounded as a whole (a huge tree must
       // not stall the probe: past it the sizes are unknown) and stays on one filesystem.

@@ -190,24 +190,26 @@ export const dockerFact: FactDefinition<DockerFacts> = {
     {
       id: 'docker-cli',
       before: CHOOSE_VIA,
+      inline: true,
       script: `if __ns_has docker; then echo 'cli yes'; else echo 'cli no'; fi
 if [ -S /var/run/docker.sock ]; then echo 'socket yes'; else echo 'socket no'; fi
 echo "via $__ns_docker_via"
-__ns_has docker || exit 127`,
+__ns_has docker || return 127`,
       after: '__ns_docker_rc=$__ns_rc',
     },
     // With the API the listings are skipped here and filled in by the client (parseProbeOutput).
     {
       id: 'docker-containers',
       runIf: '[ "$__ns_docker_rc" = 0 ] && [ "$__ns_docker_via" = cli ]',
-      // `exit` alone keeps the failed listing's status (124 for a timeout).
-      script: `__ns_ids=$(__ns_t ${LIST_TIMEOUT_S} docker ps -aq --no-trunc) || exit
-[ -n "$__ns_ids" ] || exit 0
+      inline: true,
+      // `return` alone keeps the failed listing's status (124 for a timeout).
+      script: `__ns_ids=$(__ns_t ${LIST_TIMEOUT_S} docker ps -aq --no-trunc) || return
+[ -n "$__ns_ids" ] || return 0
 __ns_t ${LIST_TIMEOUT_S} docker container inspect --format '${INSPECT_TEMPLATE}' $__ns_ids`,
       after: '__ns_docker_rc=$__ns_rc', // a skipped listing leaves docker-cli's non-zero status
     },
-    { id: 'docker-volumes', runIf: '[ "$__ns_docker_rc" = 0 ] && [ "$__ns_docker_via" = cli ]', script: `__ns_t ${LIST_TIMEOUT_S} docker volume ls --format '{{json .}}'` },
-    { id: 'docker-images', runIf: '[ "$__ns_docker_rc" = 0 ] && [ "$__ns_docker_via" = cli ]', script: `__ns_t ${LIST_TIMEOUT_S} docker images --no-trunc --format '{{json .}}'` },
+    { id: 'docker-volumes', inline: true, runIf: '[ "$__ns_docker_rc" = 0 ] && [ "$__ns_docker_via" = cli ]', script: `__ns_t ${LIST_TIMEOUT_S} docker volume ls --format '{{json .}}'` },
+    { id: 'docker-images', inline: true, runIf: '[ "$__ns_docker_rc" = 0 ] && [ "$__ns_docker_via" = cli ]', script: `__ns_t ${LIST_TIMEOUT_S} docker images --no-trunc --format '{{json .}}'` },
   ],
   parse(read) {
     const cliSection = read.get('docker-cli');

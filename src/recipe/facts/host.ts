@@ -23,6 +23,7 @@ export const probeFact: FactDefinition<ProbeFacts> = {
   sections: [
     {
       id: 'probe',
+      inline: true,
       // The effective uid is the second of Uid:'s fields; the time comes from the preamble's one `date`.
       script: `u=; while read -r k r e rest; do [ "$k" = Uid: ] && { u=$e; break; }; done </proc/self/status 2>/dev/null
 printf 'uid %s\\n' "\${u:-$(id -u)}"
@@ -43,6 +44,7 @@ export const toolsFact: FactDefinition<ToolFacts> = {
   sections: [
     {
       id: 'tools',
+      inline: true,
       // busybox rm prints its usage on stderr and lacks --one-file-system; GNU rm documents it.
       script: `printf 'timeout %s\\n' "$__ns_timeout"
 case $(rm --help 2>&1) in *--one-file-system*) echo 'rm-one-file-system yes' ;; *) echo 'rm-one-file-system no' ;; esac

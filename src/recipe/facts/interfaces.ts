@@ -74,7 +74,8 @@ export const interfacesFact: FactDefinition<InterfaceFacts> = {
   sections: [
     {
       id: 'links',
-      script: `__ns_has ip || exit 127
+      inline: true,
+      script: `__ns_has ip || return 127
 if out=$(ip -d -j link show 2>/dev/null) && [ -n "$out" ]; then echo 'format json'; printf '%s\\n' "$out"
 else echo 'format oneline'; ip -o link show; fi`,
     },

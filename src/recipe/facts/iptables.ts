@@ -54,9 +54,10 @@ function noLegacyTables(family: IptablesFamily): string {
 function section(family: IptablesFamily, base: string, backend: IptablesBackend): ProbeSection {
   const both = `__ns_has ${base}-legacy-save && __ns_has ${base}-nft-save`;
   const restore = command(base, backend, 'restore');
-  const skipEmpty = backend === 'legacy' ? `\n${noLegacyTables(family)} 2>/dev/null && exit 0` : '';
+  const skipEmpty = backend === 'legacy' ? `\n${noLegacyTables(family)} 2>/dev/null && return 0` : '';
   return {
     id: sectionId(family, backend),
+    inline: true,
     runIf: backend === 'default' ? `! { ${both}; } && __ns_has ${base}-save` : both,
     script: `if __ns_has ${restore}; then echo 'restore yes'; else echo 'restore no'; fi${skipEmpty}
 ${command(base, backend, 'save')}`,

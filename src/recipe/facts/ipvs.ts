@@ -30,14 +30,14 @@ const FLAGS: Record<string, IpvsProtocol> = { '-t': 'tcp', '-u': 'udp', '--sctp-
 const NO_KERNEL_SUPPORT = /Protocol not available|Can't initialize ipvs|modprobe/i;
 
 // Without kube-ipvs0 there is nothing of kube-proxy's to find: no ipvsadm process on such hosts (issue 20).
-const SCRIPT = `[ -e /sys/class/net/${IPVS_INTERFACE} ] || { echo 'interface no'; exit 0; }
+const SCRIPT = `[ -e /sys/class/net/${IPVS_INTERFACE} ] || { echo 'interface no'; return 0; }
 if __ns_has ipvsadm; then echo 'ipvsadm yes'
   out=$(__ns_t 15 ipvsadm -Sn 2>&1); rc=$?
   if [ $rc -eq 0 ]; then printf '%s\\n' "$out" | sed -n 's/^-A /service /p'
   else printf 'error %s %s\\n' "$rc" "$(printf '%s' "$out" | head -n 1)"; fi
 else echo 'ipvsadm no'; fi
 ip -o addr show dev ${shellQuote(IPVS_INTERFACE)} 2>/dev/null | awk '{ print "address", $4 }'
-exit 0`;
+return 0`;
 
 function parseService(rest: string, lineNo: number): IpvsService {
   const match = /^(-t|-u|--sctp-service|-f) (\S+)(?: .*)?$/.exec(rest);
@@ -55,7 +55,7 @@ function parseService(rest: string, lineNo: number): IpvsService {
 }
 
 export const ipvsFact: FactDefinition<IpvsFacts> = {
-  sections: [{ id: 'ipvs', script: SCRIPT }],
+  sections: [{ id: 'ipvs', inline: true, script: SCRIPT }],
   parse(read) {
     const facts: IpvsFacts = { ipvsadm: false, services: null, error: null, interfaceAddresses: [] };
     const services: IpvsService[] = [];

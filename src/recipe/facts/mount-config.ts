@@ -18,13 +18,14 @@ const UNIT_GLOBS = MOUNT_UNIT_DIRECTORIES.map((dir) => `${shellQuote(dir)}/*.mou
 
 export const mountConfigFact: FactDefinition<MountConfigFacts> = {
   sections: [
-    { id: 'fstab', script: 'if [ -e /etc/fstab ]; then cat /etc/fstab; fi' },
+    { id: 'fstab', inline: true, script: 'if [ -e /etc/fstab ]; then cat /etc/fstab; fi' },
     {
       id: 'mount-units',
+      inline: true,
       // A masked unit is a link to /dev/null: not a regular file, so not listed. grep's 1 is "no Where=".
       script: `set --
 for f in ${UNIT_GLOBS}; do if [ -f "$f" ]; then set -- "$@" "$f"; printf 'unit %s\\n' "$f"; fi; done
-[ $# -eq 0 ] && exit 0
+[ $# -eq 0 ] && return 0
 grep -H -e '^[[:space:]]*Where[[:space:]]*=' -- "$@"; [ $? -le 1 ]`,
     },
   ],

@@ -67,7 +67,7 @@ function parseMountLine(line: string, lineNo: number): Mount {
 }
 
 export const mountsFact: FactDefinition<MountFacts> = {
-  sections: [{ id: 'mounts', script: 'cat /proc/self/mountinfo' }],
+  sections: [{ id: 'mounts', inline: true, script: 'cat /proc/self/mountinfo' }],
   parse(read) {
     const output = read.get('mounts');
     if (output.status !== 0) parseFail('mounts', `cannot read /proc/self/mountinfo (status ${String(output.status)})`);

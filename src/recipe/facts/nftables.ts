@@ -24,7 +24,8 @@ export const nftablesFact: FactDefinition<NftablesFacts> = {
   sections: [
     {
       id: 'nftables',
-      script: `if ! __ns_has nft; then echo 'nft missing'; exit 0; fi
+      inline: true,
+      script: `if ! __ns_has nft; then echo 'nft missing'; return 0; fi
 echo 'nft yes'
 nft list tables`, // netlink to the kernel: nothing to hang on, so no timeout process
     },

@@ -70,20 +70,22 @@ export const servicesFact: FactDefinition<ServiceFacts> = {
   sections: [
     {
       id: 'services',
+      inline: true,
       // Only when systemd runs: systemctl without it fails slowly or talks to nothing.
-      script: `if __ns_has systemctl && [ -d /run/systemd/system ]; then echo 'systemd yes'; else echo 'systemd no'; exit 0; fi
+      script: `if __ns_has systemctl && [ -d /run/systemd/system ]; then echo 'systemd yes'; else echo 'systemd no'; return 0; fi
 out=$(__ns_t 5 systemctl show -p ActiveState,UnitFileState -- ${units} 2>/dev/null | ${SHOW_TO_UNIT_LINES})
 # No answer from systemd is not "nothing runs": the probe fails and the host with it (fail closed).
 [ -n "$out" ] && printf '%s\\n' "$out" || echo 'show-error'`,
     },
     {
       id: 'processes',
+      inline: true,
       // From the preamble's one walk of /proc; zombies (state Z) are skipped.
       script: `${forEachProcess(processes, `  IFS= read -r s 2>/dev/null < "/proc/$p/stat" || continue
   s=\${s##*) }
   [ "\${s%% *}" = Z ] && continue
   printf 'proc %s %s\\n' "$p" "$c"`)}
-exit 0`,
+return 0`,
     },
   ],
   parse(read) {

@@ -61,14 +61,14 @@ function parseRouteDevice(output: SectionOutput): string | null {
 
 export const sshFact: FactDefinition<SshFacts> = {
   sections: [
-    { id: 'ssh-connection', script: `printf '%s\\n' "\${SSH_CONNECTION-}"` },
-    { id: 'addresses', script: 'ip -o addr show' },
+    { id: 'ssh-connection', inline: true, script: `printf '%s\\n' "\${SSH_CONNECTION-}"` },
+    { id: 'addresses', inline: true, script: 'ip -o addr show' },
     {
       id: 'route',
       runIf: '[ -n "${SSH_CONNECTION-}" ]',
-      // set -f: the client address is split into words but never globbed.
-      script: `set -f; set -- $SSH_CONNECTION
-c=$1; case $c in ::ffff:*.*) c=\${c#::ffff:};; esac
+      inline: true,
+      // The client address is SSH_CONNECTION's first word.
+      script: `c=\${SSH_CONNECTION%% *}; case $c in ::ffff:*.*) c=\${c#::ffff:};; esac
 ip -o route get "$c"`,
     },
   ],

@@ -24,7 +24,7 @@ export interface TcBpfFacts {
 
 const SCRIPT = `if [ -e /sys/class/net/cilium_host ] || [ -d /run/cilium ] || [ -d ${shellQuote(BPF_PIN_DIRECTORY)} ]; then
   echo 'checked yes'
-  __ns_has tc || exit 0
+  __ns_has tc || return 0
   for d in /sys/class/net/*; do n=\${d##*/}
     case $n in lo | cilium_* | lxc*) continue ;; esac
     for dir in ingress egress; do
@@ -34,14 +34,14 @@ const SCRIPT = `if [ -e /sys/class/net/cilium_host ] || [ -d /run/cilium ] || [ 
     done
   done
 else echo 'checked no'; fi
-exit 0`;
+return 0`;
 
 // `filter protocol all pref 1 bpf chain 0 handle 0x1 cil_from_netdev-eth0 direct-action not_in_hw id 7 …`
 const FILTER = /^filter (\S{1,15}) (ingress|egress) filter protocol (\w+) pref (\d{1,5}) bpf (?:chain \d+ )?handle (0x[0-9a-f]{1,8}) (\S+)(?: .*)?$/;
 const DEVICE = /^[A-Za-z0-9_.@:-]{1,15}$/;
 
 export const tcBpfFact: FactDefinition<TcBpfFacts> = {
-  sections: [{ id: 'tc-bpf', script: SCRIPT }],
+  sections: [{ id: 'tc-bpf', inline: true, script: SCRIPT }],
   parse(read) {
     const [first, ...lines] = bodyLines(read.get('tc-bpf').stdout);
     if (first !== 'checked yes' && first !== 'checked no') return parseFail('tc-bpf', `unexpected first line ${JSON.stringify((first ?? '').slice(0, 80))}`, 1);

@@ -17,7 +17,7 @@ import { tcBpfFact } from '../facts/tc-bpf.js';
 import { ProbeParseError } from '../errors.js';
 import { renderProbeScript, type ProbeScriptOptions } from './script.js';
 import { SectionReader, type FactDefinition, type ProbeSection, type SectionOutput } from './section.js';
-import { splitSections } from './split.js';
+import { splitSections, type ProbeStreams } from './split.js';
 
 /** Every built-in fact, keyed as in Facts, written once; the order is the order sections run in. */
 export const FACTS = {
@@ -71,14 +71,14 @@ export function buildDockerCliScript(nonce: string): string {
   return renderProbeScript(nonce, DOCKER_CLI_SECTIONS);
 }
 
-/** Typed facts from the probe's stdout; throws ProbeParseError (one line) on anything not understood. */
-export function parseProbeOutput(stdout: string, nonce: string, extra: readonly ProbeSection[] = []): Facts {
-  return readFacts(splitProbeOutput(stdout, nonce, extra), extra);
+/** Typed facts from the probe's output; throws ProbeParseError (one line) on anything not understood. */
+export function parseProbeOutput(output: ProbeStreams, nonce: string, extra: readonly ProbeSection[] = []): Facts {
+  return readFacts(splitProbeOutput(output, nonce, extra), extra);
 }
 
 /** Every section's output, by id (a missing or forged marker is a ProbeParseError). */
-export function splitProbeOutput(stdout: string, nonce: string, extra: readonly ProbeSection[] = []): Map<string, SectionOutput> {
-  return splitSections(stdout, nonce, [...SECTIONS, ...extra].map((s) => s.id));
+export function splitProbeOutput(output: ProbeStreams, nonce: string, extra: readonly ProbeSection[] = []): Map<string, SectionOutput> {
+  return splitSections(output, nonce, [...SECTIONS, ...extra].map((s) => s.id));
 }
 
 /**

@@ -32,18 +32,17 @@ $__ns_procs
 __NS_PROCS`;
 }
 
-// Runs one section: stdout goes straight out between markers, stderr is captured and printed after
-// its own marker, then the exit status. The command substitution is the section's subshell (one
-// fork per section: its `exit`, `set --` and variables stay in it). The extra newline before each marker is stripped by the parser.
+// Runs one section. Its stdout and stderr go straight to the exec's two streams, each framed by the
+// same begin/end markers, so the client splits both by section: no command substitution to capture
+// stderr, hence no fork per section. An `inline` section runs in this shell (a function call); any
+// other in a subshell of its own, where `exit`, `set` and its variables stay. The newline before each
+// end marker lets output without a final newline end cleanly; the parser strips it.
 function runner(prefix: string): string {
-  return `__ns_run() {
-  printf '%sbegin:%s\\n' '${prefix}' "$1"
-  { __ns_err=$( "$2" </dev/null 2>&1 1>&3 3>&- ); __ns_rc=$?; } 3>&1
-  printf '\\n%sstderr:%s\\n%s\\n%send:%s:%s\\n' '${prefix}' "$1" "$__ns_err" '${prefix}' "$1" "$__ns_rc"
-}
-__ns_skip() {
-  printf '%sbegin:%s\\n\\n%sstderr:%s\\n\\n%send:%s:skipped\\n' '${prefix}' "$1" '${prefix}' "$1" '${prefix}' "$1"
-}`;
+  return `__ns_begin() { printf '%sbegin:%s\\n' '${prefix}' "$1"; printf '%sbegin:%s\\n' '${prefix}' "$1" >&2; }
+__ns_end() { printf '\\n%send:%s:%s\\n' '${prefix}' "$1" "$2"; printf '\\n%send:%s:%s\\n' '${prefix}' "$1" "$2" >&2; }
+__ns_run() { __ns_begin "$1"; "$2" </dev/null; __ns_rc=$?; __ns_end "$1" "$__ns_rc"; }
+__ns_run_apart() { __ns_begin "$1"; ( "$2" ) </dev/null; __ns_rc=$?; __ns_end "$1" "$__ns_rc"; }
+__ns_skip() { __ns_begin "$1"; __ns_end "$1" skipped; }`;
 }
 
 function functionName(id: string): string {
@@ -53,9 +52,8 @@ function functionName(id: string): string {
 /** The shell for one section: its function, then the call (conditional when it has `runIf`). */
 function renderSection(section: ProbeSection): string {
   const name = functionName(section.id);
-  const call = section.runIf
-    ? `if ${section.runIf}; then __ns_run ${section.id} ${name}; else __ns_skip ${section.id}; fi`
-    : `__ns_run ${section.id} ${name}`;
+  const run = `${section.inline ? '__ns_run' : '__ns_run_apart'} ${section.id} ${name}`;
+  const call = section.runIf ? `if ${section.runIf}; then ${run}; else __ns_skip ${section.id}; fi` : run;
   const lines = [`${name}() {`, section.script.trim(), '}', ...(section.before ? [section.before] : []), call];
   if (section.after) lines.push(section.after);
   return lines.join('\n');

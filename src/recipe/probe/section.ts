@@ -5,8 +5,14 @@ import { ProbeParseError } from '../errors.js';
 export interface ProbeSection {
   /** `[a-z0-9-]+`, unique; also names the section in parse errors. */
   id: string;
-  /** Body of a POSIX sh function run in a subshell with stdin from /dev/null. */
+  /** Body of a POSIX sh function, run with stdin from /dev/null (in a subshell unless `inline`). */
   script: string;
+  /**
+   * Runs in the probe's own shell, saving the fork of a subshell (one per section adds up across a
+   * fleet). Its script then ends with `return`, never `exit`, changes no shell option, directory or
+   * trap, and sets every variable it reads (test/unit/recipe/probe-inline.test.ts checks the built-in ones).
+   */
+  inline?: boolean;
   /** A sh statement run in the main shell first (sets what this section and later ones read). */
   before?: string;
   /** A sh condition tested in the main shell: when false the section is reported as skipped. */

@@ -14,12 +14,16 @@ const env = { ...process.env, SSH_CONNECTION: '10.9.0.1 40000 10.9.0.2 22' };
 const seed = process.env.SANDBOX_SEED ?? 'seed.sh';
 const options = { removeImages: seed === 'docker-seed.sh', force: false };
 
-// NODESCRUB_SANDBOX_DUMP=FILE keeps the first probe's raw output (how the fixtures were captured).
+// NODESCRUB_SANDBOX_DUMP=FILE keeps the first probe's raw output in FILE.stdout and FILE.stderr (how the fixtures were captured).
 function probe(nonce: string): Facts {
-  const stdout = execFileSync('sh', ['-c', buildProbeScript(nonce)], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const run = spawnSync('sh', ['-c', buildProbeScript(nonce)], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`probe: exit status ${String(run.status)}: ${run.stderr}`);
   const dump = process.env.NODESCRUB_SANDBOX_DUMP;
-  if (dump && !existsSync(dump)) writeFileSync(dump, stdout);
-  return parseProbeOutput(stdout, nonce);
+  if (dump && !existsSync(`${dump}.stdout`)) {
+    writeFileSync(`${dump}.stdout`, run.stdout);
+    writeFileSync(`${dump}.stderr`, run.stderr);
+  }
+  return parseProbeOutput(run, nonce);
 }
 
 function apply(plan: StepPlan) {

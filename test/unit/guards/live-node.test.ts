@@ -93,7 +93,7 @@ describe('live-node guard', () => {
     // The section inside a real probe script (alone here: the built-in sections read this machine).
     const nonce = 'guardprobe0123456';
     const probed = await host.transport.exec(renderProbeScript(nonce, [live.probe]));
-    const section = splitSections(probed.stdout, nonce, [KUBELET_FILES_SECTION]).get(KUBELET_FILES_SECTION)!;
+    const section = splitSections(probed, nonce, [KUBELET_FILES_SECTION]).get(KUBELET_FILES_SECTION)!;
     expect(section.stdout).toContain('BEGIN CERTIFICATE');
     host.transport.execs.length = 0;
     const verdict = await live.guard({ ...context(host), facts: { custom: { [KUBELET_FILES_SECTION]: section } } as unknown as Facts });

@@ -130,7 +130,7 @@ describe('the script chooses the Engine API only when offered and nothing points
   function run(offers: string[], env: Record<string, string> = {}) {
     const script = renderProbeScript(nonce, dockerFact.sections, { offers });
     const result = spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, HOME: bin, ...env } });
-    const sections = splitSections(result.stdout, nonce, dockerFact.sections.map((s) => s.id));
+    const sections = splitSections(result, nonce, dockerFact.sections.map((s) => s.id));
     return { via: /via (\w+)/.exec(sections.get('docker-cli')!.stdout)?.[1], volumes: sections.get('docker-volumes')!.status };
   }
 

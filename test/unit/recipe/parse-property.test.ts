@@ -76,16 +76,23 @@ describe.each(Object.keys(FACTS))('fact %s on mutated output', (key) => {
 describe('parseProbeOutput and planning on broken output', () => {
   const nonce = 'sandboxprobe01';
   const raw = readFileSync(join(FIXTURES, 'probe/sandbox-dirty.stdout'), 'utf8');
+  const rawErr = readFileSync(join(FIXTURES, 'probe/sandbox-dirty.stderr'), 'utf8');
 
   it('random text is a ProbeParseError, never a crash', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => void expectParseErrorOnly(() => parseProbeOutput(text, nonce))));
+    fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => void expectParseErrorOnly(() => parseProbeOutput({ stdout: text, stderr: text }, nonce))));
   });
 
   it('the real output cut anywhere parses or is refused; whatever parses plans without throwing', () => {
     fc.assert(
       fc.property(fc.nat(raw.length), fc.nat(raw.length), fc.string({ maxLength: 3 }), (cut, at, junk) => {
-        for (const text of [raw.slice(0, cut), raw.slice(0, at) + junk + raw.slice(at)]) {
-          const facts = expectParseErrorOnly(() => parseProbeOutput(text, nonce)) as Facts | undefined;
+        const outputs = [
+          { stdout: raw.slice(0, cut), stderr: rawErr },
+          { stdout: raw.slice(0, at) + junk + raw.slice(at), stderr: rawErr },
+          { stdout: raw, stderr: rawErr.slice(0, Math.min(cut, rawErr.length)) },
+          { stdout: raw, stderr: rawErr.slice(0, at % (rawErr.length + 1)) + junk + rawErr.slice(at % (rawErr.length + 1)) },
+        ];
+        for (const output of outputs) {
+          const facts = expectParseErrorOnly(() => parseProbeOutput(output, nonce)) as Facts | undefined;
           if (!facts) continue;
           for (const step of builtinSteps) {
             for (const options of [{ removeImages: true, force: false }, { removeImages: false, force: true }]) {
