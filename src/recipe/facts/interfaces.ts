@@ -1,9 +1,10 @@
-// Network interfaces. `ip -d -j link` (iproute2 ≥ 4.13) gives exact names and the link kind;
+// Network interfaces. `ip -d -j addr` (iproute2 ≥ 4.13) gives exact names and the link kind, and
+// each link's addresses, which the ssh fact reads from here (one `ip` process for both);
 // busybox and old iproute2 fall back to `ip -o link`, parsed strictly:
 //   `N: NAME[@PEER]: <FLAGS> … [master M] …\    link/TYPE …`
 // In that form a name that itself contains `@` is ambiguous; it is read up to the first `@`, so a
 // command can only ever name an interface that matched a pattern exactly (never a guessed one).
-import { bodyLines, firstErrorLine, parseFail, type FactDefinition } from '../probe/section.js';
+import { bodyLines, firstErrorLine, parseFail, type FactDefinition, type SectionOutput } from '../probe/section.js';
 
 export interface NetLink {
   index: number;
@@ -47,15 +48,19 @@ function field<T>(value: unknown, check: (v: unknown) => v is T, what: string): 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isInteger = (v: unknown): v is number => Number.isInteger(v);
 
-function parseJson(text: string): NetLink[] {
+function parseJsonArray(text: string): unknown[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return parseFail('links', 'ip -j link output is not JSON');
+    return parseFail('links', 'ip -j output is not JSON');
   }
-  if (!Array.isArray(value)) return parseFail('links', 'ip -j link output is not a JSON array');
-  return value.map((item: unknown, i): NetLink => {
+  if (!Array.isArray(value)) return parseFail('links', 'ip -j output is not a JSON array');
+  return value;
+}
+
+function parseJson(text: string): NetLink[] {
+  return parseJsonArray(text).map((item: unknown, i): NetLink => {
     if (typeof item !== 'object' || item === null) return parseFail('links', `entry ${i} is not an object`);
     const link = item as Record<string, unknown>;
     const index = field(link.ifindex, isInteger, `entry ${i} ifindex`);
@@ -75,8 +80,10 @@ export const interfacesFact: FactDefinition<InterfaceFacts> = {
     {
       id: 'links',
       inline: true,
-      script: `__ns_has ip || return 127
-if out=$(ip -d -j link show 2>/dev/null) && [ -n "$out" ]; then echo 'format json'; printf '%s\\n' "$out"
+      // $__ns_links_json tells the ssh fact's addresses section that the addresses are here already.
+      script: `__ns_links_json=no
+__ns_has ip || return 127
+if out=$(ip -d -j addr show 2>/dev/null) && [ -n "$out" ]; then __ns_links_json=yes; echo 'format json'; printf '%s\\n' "$out"
 else echo 'format oneline'; ip -o link show; fi`,
     },
   ],
@@ -90,3 +97,24 @@ else echo 'format oneline'; ip -o link show; fi`,
     return parseFail('links', `unknown format line ${JSON.stringify((header ?? '').slice(0, 40))}`, 1);
   },
 };
+
+/**
+ * [interface, address] of every address in the links section's JSON (`addr_info[].local`), or null
+ * when the section has no JSON (busybox, old iproute2: the ssh fact then runs `ip -o addr` itself).
+ */
+export function linkAddresses(output: SectionOutput): Array<[string, string]> | null {
+  if (output.status !== 0) return null;
+  const [header, ...rest] = bodyLines(output.stdout);
+  if (header !== 'format json') return null;
+  return parseJsonArray(rest.join('\n')).flatMap((item, i) => {
+    const link = item as Record<string, unknown>;
+    const name = field(link.ifname, isString, `entry ${i} ifname`);
+    const infos = link.addr_info;
+    if (name === null || infos === undefined) return [];
+    if (!Array.isArray(infos)) return parseFail('links', `entry ${i} addr_info is not an array`);
+    return infos.flatMap((info: unknown): Array<[string, string]> => {
+      const local = typeof info === 'object' && info !== null ? field((info as Record<string, unknown>).local, isString, `entry ${i} addr_info local`) : null;
+      return local === null ? [] : [[name, local]];
+    });
+  });
+}

@@ -50,11 +50,28 @@ function noLegacyTables(family: IptablesFamily): string {
   return `[ -d /proc/self/net ] && { [ ! -e ${names} ] || { [ -r ${names} ] && ! IFS= read -r __t < ${names}; }; }`;
 }
 
+/** The tables iptables-nft keeps its rules in (one nftables table per iptables table). */
+const XT_TABLES = ['filter', 'nat', 'mangle', 'raw', 'security'];
+
+/**
+ * The nft backend's tables are nftables tables of family ip/ip6 named as iptables' own: when the
+ * nftables section (which runs first) listed tables and none of those, iptables-nft-save would
+ * print nothing, so it is not started (two processes fewer on a host without rules). Without that
+ * list (no nft, or it failed) it runs.
+ */
+function noNftTables(family: IptablesFamily): string {
+  const nftFamily = family === 'ipv4' ? 'ip' : 'ip6';
+  const names = XT_TABLES.map((table) => `*"\${__ns_nl}table ${nftFamily} ${table}\${__ns_nl}"*`).join(' | ');
+  return `[ "\${__ns_nft_rc-}" = 0 ] && __ns_nl='
+' && case "\${__ns_nl}\${__ns_nft_tables}\${__ns_nl}" in ${names}) false ;; *) true ;; esac`;
+}
+
 // No timeout: a save reads the kernel (getsockopt or netlink), with no daemon or lock to wait on.
 function section(family: IptablesFamily, base: string, backend: IptablesBackend): ProbeSection {
   const both = `__ns_has ${base}-legacy-save && __ns_has ${base}-nft-save`;
   const restore = command(base, backend, 'restore');
-  const skipEmpty = backend === 'legacy' ? `\n${noLegacyTables(family)} 2>/dev/null && return 0` : '';
+  const skipEmpty =
+    backend === 'legacy' ? `\n${noLegacyTables(family)} 2>/dev/null && return 0` : backend === 'nft' ? `\n${noNftTables(family)} && return 0` : '';
   return {
     id: sectionId(family, backend),
     inline: true,

@@ -25,9 +25,13 @@ export const nftablesFact: FactDefinition<NftablesFacts> = {
     {
       id: 'nftables',
       inline: true,
+      // Netlink to the kernel: nothing to hang on, so no timeout process. The list stays in
+      // $__ns_nft_tables for the iptables-nft sections after it (see iptables.ts).
       script: `if ! __ns_has nft; then echo 'nft missing'; return 0; fi
 echo 'nft yes'
-nft list tables`, // netlink to the kernel: nothing to hang on, so no timeout process
+__ns_nft_tables=$(nft list tables); __ns_nft_rc=$?
+[ -z "$__ns_nft_tables" ] || printf '%s\\n' "$__ns_nft_tables"
+return $__ns_nft_rc`,
     },
   ],
   parse(read) {

@@ -2,6 +2,7 @@
 // Two independent answers, both kept: the interface owning the server-side address, and the one
 // the kernel routes the client's address through (they differ with asymmetric routing).
 import { bodyLines, parseFail, type FactDefinition, type SectionOutput } from '../probe/section.js';
+import { linkAddresses } from './interfaces.js';
 
 export interface SshConnection {
   clientAddress: string;
@@ -14,7 +15,7 @@ export interface SshConnection {
 export interface SshFacts {
   /** From `$SSH_CONNECTION`; null when not set (not over SSH, or sudo dropped it). */
   connection: SshConnection | null;
-  /** The interface owning the server-side address (`ip -o addr`). */
+  /** The interface owning the server-side address (`ip -j addr`, or `ip -o addr`). */
   addressInterface: string | null;
   /** The `dev` of `ip route get <client address>`. */
   routeInterface: string | null;
@@ -62,7 +63,8 @@ function parseRouteDevice(output: SectionOutput): string | null {
 export const sshFact: FactDefinition<SshFacts> = {
   sections: [
     { id: 'ssh-connection', inline: true, script: `printf '%s\\n' "\${SSH_CONNECTION-}"` },
-    { id: 'addresses', inline: true, script: 'ip -o addr show' },
+    // Only where the links section (run first) got no JSON: that JSON holds every address already.
+    { id: 'addresses', inline: true, runIf: '[ "${__ns_links_json-}" != yes ]', script: 'ip -o addr show' },
     {
       id: 'route',
       runIf: '[ -n "${SSH_CONNECTION-}" ]',
@@ -74,7 +76,8 @@ ip -o route get "$c"`,
   ],
   parse(read) {
     const connection = parseConnection(read.get('ssh-connection'));
-    const addresses = parseAddresses(read.get('addresses'));
+    const listed = read.get('addresses');
+    const addresses = (listed.status === 'skipped' ? linkAddresses(read.get('links')) : parseAddresses(listed)) ?? [];
     const route = read.get('route');
     if (!connection) return { connection: null, addressInterface: null, routeInterface: null };
     const server = normalizeAddress(connection.serverAddress);

@@ -23,6 +23,8 @@ import { splitSections, type ProbeStreams } from './split.js';
 export const FACTS = {
   probe: probeFact,
   tools: toolsFact,
+  // interfaces before ssh: its `ip -d -j addr` also gives the addresses the ssh fact needs.
+  interfaces: interfacesFact,
   ssh: sshFact,
   services: servicesFact,
   docker: dockerFact,
@@ -31,11 +33,11 @@ export const FACTS = {
   mountConfig: mountConfigFact,
   directories: directoriesFact,
   clusterData: clusterDataFact,
-  interfaces: interfacesFact,
   cniState: cniStateFact,
   tcBpf: tcBpfFact,
-  iptables: iptablesFact,
+  // nftables before iptables: its table list spares iptables-nft-save where it would print nothing.
   nftables: nftablesFact,
+  iptables: iptablesFact,
   ipvs: ipvsFact,
 } as const;
 
