@@ -5,7 +5,8 @@
 # randomised on every run — and resets the keepers a seed owns (iptables keepers, /var/lib/mydata,
 # decoy interfaces). Prints one JSON object describing what it made.
 # Env: LAB_NODE, LAB_SEED_DOCKER (1|0), LAB_SEED_LIGHT (1: two containers only), LAB_K8S_DIRS (space separated), LAB_IFACE_RE, LAB_CHAIN_RE,
-#      LAB_DECOY_IFACES (space separated).
+#      LAB_DECOY_IFACES (space separated), LAB_SEED_TERM_DEAF (1: the running containers' PID 1 ignores
+#      SIGTERM, so `docker stop` waits its full grace and kills; default 0: it exits on TERM).
 #      Scale (opt-in, `scripts/lab seed --containers N --mounts M --rules K`; unset or 0: the seed
 #      above, unchanged): LAB_SEED_CONTAINERS, LAB_SEED_MOUNTS, LAB_SEED_RULES — totals as `status`
 #      counts them (containers, mounts, iptables_rules); what the default seed makes counts towards
@@ -472,11 +473,11 @@ if [[ $LAB_SEED_DOCKER == 1 ]]; then
     [[ $c == k8s_agent_* ]] && vol=(-v "${volumes[0]}:/var/lib/rancher")
     [[ $c == kubelet ]] && vol=(-v "${volumes[1]}:/var/lib/kubelet-data")
     # RKE1's kubelet container carries the kubelet's flags: the node name and the kubeconfig.
-    # At scale (the bench's node-cleanup) PID 1 ends on SIGTERM, as pause, the kubelet and kube-proxy
-    # do on a real node; the default seed keeps its TERM-deaf sleep (a container that needs docker
-    # stop's full grace; unchanged, as the tests were written against it).
-    forever='exec sleep 2147483647' cmd=(sleep 2147483647)
-    if ((${LAB_SEED_CONTAINERS:-0} > 0)); then forever='trap "exit 0" TERM; sleep 2147483647 & wait' cmd=(sh -c "$forever"); fi
+    # PID 1 ends on SIGTERM, as pause, the kubelet and kube-proxy do on a real node: a TERM-deaf
+    # sleep made every run wait docker stop's full grace twice (≈ 10 s), the test suite's largest
+    # fixed wait. LAB_SEED_TERM_DEAF=1 (`seed --term-deaf`) brings the TERM-deaf sleep back.
+    forever='trap "exit 0" TERM; sleep 2147483647 & wait' cmd=(sh -c "$forever")
+    if [[ ${LAB_SEED_TERM_DEAF:-0} == 1 ]]; then forever='exec sleep 2147483647' cmd=(sleep 2147483647); fi
     [[ $c == kubelet ]] && cmd=(sh -c "$forever" kubelet --hostname-override="${LAB_NODE_ADDRESS:-127.0.0.1}" \
       --kubeconfig=/etc/kubernetes/ssl/kubecfg-kube-node.yaml --cluster-domain=cluster.local)
     $DOCKER run -d --network none --name "$c" "${vol[@]}" "$img1" "${cmd[@]}" >/dev/null &

@@ -11,7 +11,8 @@ node_script_env() {
 
 # Scale (opt-in): `seed --containers N --mounts M --rules K [NODE...]` makes each node hold that
 # many containers, mounts and iptables leftover rules (totals as `status` counts them; see
-# seed-node.sh). Without the flags the seed is exactly the default one.
+# seed-node.sh). Without the flags the seed is exactly the default one. `--term-deaf`: the running
+# containers ignore SIGTERM (docker stop waits its whole grace, then kills).
 LAB_SEED_SCALE=()
 lab_seed() {
   lab_load
@@ -29,7 +30,8 @@ lab_seed() {
         flag=${1%%=*} flag=${flag#--}
         LAB_SEED_SCALE+=("LAB_SEED_${flag^^}=${1#*=}")
         shift ;;
-      -*) die "seed: unknown option '$1' (usage: scripts/lab seed [--containers N] [--mounts M] [--rules K] [NODE|GROUP...])" ;;
+      --term-deaf) LAB_SEED_SCALE+=(LAB_SEED_TERM_DEAF=1); shift ;;
+      -*) die "seed: unknown option '$1' (usage: scripts/lab seed [--containers N] [--mounts M] [--rules K] [--term-deaf] [NODE|GROUP...])" ;;
       *) args+=("$1"); shift ;;
     esac
   done

@@ -80,6 +80,8 @@ describe('safety on the lab', () => {
       'mkdir -p "/var/lib/kubelet/pods/evil" && echo x > "/var/lib/kubelet/pods/evil/x"',
       'mkdir -p /srv/pods && echo keep > /srv/pods/evil',
       "iptables -t filter -N 'KUBE-SEP-Q$(id)' && iptables -t filter -A INPUT -j 'KUBE-SEP-Q$(id)'",
+      // PID 1 a bare sleep, deaf to SIGTERM (the seed's containers end on it): `docker stop` must
+      // wait out its grace and kill, and the node still ends clean.
       "docker run -d --network none --name 'k8s_odd.name-_1' \"$(docker images -q | head -n 1)\" sleep 1000 >/dev/null",
     ].join('\n');
     const prepared = labExec(rootNode.name, prepare);
