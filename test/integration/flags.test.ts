@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startCli } from './cli.js';
-import { labDir, labExec, labKnownHosts, labNodes, labPortBase, REPO_ROOT } from './lab.js';
+import { labDir, labExec, labKnownHosts, labNodes, labPortBase, labSeed, REPO_ROOT } from './lab.js';
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -67,6 +67,9 @@ describe('-J and IPv6, against a second sshd inside a lab node', () => {
   const targetLog = () => labExec(node.name, ['cat', sshdLog]).stdout;
 
   beforeAll(() => {
+    // The docker test below compares what each path lists: the node must hold the seed's containers,
+    // volumes and images, whatever an earlier file cleaned.
+    labSeed([node.name]);
     // Nothing may answer on PORT in the root namespace, or reaching it without -J would prove nothing.
     const listening = spawnSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8', env: { ...process.env, PATH: SYSTEM_PATH } });
     if (listening.stdout.trim() !== '') throw new Error(`port ${port} is in use in the root namespace:\n${listening.stdout}`);
@@ -80,7 +83,7 @@ describe('-J and IPv6, against a second sshd inside a lab node', () => {
     if (started.exitCode !== 0) throw new Error(`the second sshd in ${node.name} did not start:\n${started.stderr}`);
     const hostKey = readFileSync(labKnownHosts(), 'utf8').split('\n').find((line) => line.startsWith(`[127.0.0.1]:${node.port} `))!.split(' ').slice(1).join(' ');
     writeFileSync(knownHosts, `${readFileSync(labKnownHosts(), 'utf8').trimEnd()}\n[127.0.0.1]:${port} ${hostKey}\n::1 ${hostKey}\n[::1]:${port} ${hostKey}\n`);
-  });
+  }, 300_000);
 
   afterAll(() => {
     // By its pid file; the lab's down (global teardown) kills every process of the node anyway.
