@@ -1,12 +1,11 @@
 // The Engine API path must give the docker fact exactly what the CLI path gives: the same parser reads
 // both, so these feed API-shaped answers through the conversion and then through FACTS.docker.parse.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageLines, listedContainers, listedImageIsAnId, jsonLines, splitReference, volumeLines } from '../../../src/recipe/facts/docker-api.js';
 import { dockerFact, listingsLeftToClient } from '../../../src/recipe/facts/docker.js';
-import { existsSync, statSync } from 'node:fs';
 import { renderProbeScript } from '../../../src/recipe/probe/script.js';
 import { SectionReader, type SectionOutput } from '../../../src/recipe/probe/section.js';
 import { splitSections } from '../../../src/recipe/probe/split.js';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FACTS } from '../../../src/recipe/probe/probe.js';
 import { renderProbeScript } from '../../../src/recipe/probe/script.js';
+import { SectionReader } from '../../../src/recipe/probe/section.js';
 import { splitSections } from '../../../src/recipe/probe/split.js';
 
 const NONCE = 'nftgate012345678';
@@ -34,7 +35,8 @@ describe('iptables-nft-save only where nft lists a table of it', () => {
     const run = spawnSync('sh', ['-c', renderProbeScript(NONCE, sections)], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin` } });
     const outputs = splitSections(run, NONCE, sections.map((s) => s.id));
     const ran = (id: string) => outputs.get(id)!.stdout.includes(':ran-');
-    return { ipv4: ran('iptables-ipv4-nft'), ipv6: ran('iptables-ipv6-nft'), nftables: outputs.get('nftables') };
+    const iptables = FACTS.iptables.parse(new SectionReader(outputs));
+    return { ipv4: ran('iptables-ipv4-nft'), ipv6: ran('iptables-ipv6-nft'), nftables: outputs.get('nftables'), iptables };
   }
 
   it('skips both when nft lists only tables of its own (kube-proxy, cilium) or none', () => {
@@ -59,11 +61,8 @@ describe('iptables-nft-save only where nft lists a table of it', () => {
   });
 
   it('a skipped save is an empty dump of that backend, not a missing one', () => {
-    tool('nft', 'exit 0');
-    const run = spawnSync('sh', ['-c', renderProbeScript(NONCE, SECTIONS)], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin` } });
-    const outputs = splitSections(run, NONCE, SECTIONS.map((s) => s.id));
-    const dumps = FACTS.iptables.parse({ get: (id: string) => outputs.get(id)! } as Parameters<typeof FACTS.iptables.parse>[0]);
-    expect(dumps.dumps.filter((d) => d.backend === 'nft').map((d) => ({ family: d.family, error: d.error, tables: d.tables }))).toEqual([
+    const { iptables } = probe('exit 0');
+    expect(iptables.dumps.filter((d) => d.backend === 'nft').map((d) => ({ family: d.family, error: d.error, tables: d.tables }))).toEqual([
       { family: 'ipv4', error: null, tables: [] },
       { family: 'ipv6', error: null, tables: [] },
     ]);
