@@ -116,14 +116,16 @@ case $LAB_KIND in
 esac
 
 # Mount points (decoded) equal to or below one of the args, or (for a trailing *) starting with it.
+# The shell's printf -v decodes: no process per mountinfo line.
 mounts_under() {
-  awk '{print $5}' /proc/self/mountinfo | while read -r m; do
-    m=$(printf '%b' "${m//\\/\\0}")
+  local m r _
+  while read -r _ _ _ _ m _; do
+    printf -v m '%b' "${m//\\/\\0}"
     for r in "$@"; do
-      if [[ $r == *'*' ]]; then [[ $m == "${r%\*}"* ]] && { echo "$m"; break; }
-      elif [[ $m == "$r" || $m == "$r"/* ]]; then echo "$m"; break; fi
+      if [[ $r == *'*' ]]; then [[ $m == "${r%\*}"* ]] && { printf '%s\n' "$m"; break; }
+      elif [[ $m == "$r" || $m == "$r"/* ]]; then printf '%s\n' "$m"; break; fi
     done
-  done
+  done </proc/self/mountinfo
 }
 # Pids whose program (argv[0]'s base name, or comm: a script run by its #! line) matches the glob PROG and whose arguments contain every
 # further arg as one exact, space-joined run of argv words (never a script that merely mentions them).

@@ -25,20 +25,22 @@ fi
 # One of the 16 directories listed in /etc/fstab is a dedicated filesystem: a cleanup keeps it
 # mounted and empties it (lost+found may stay). Its lowest mount and its empty directory are no
 # leftovers; anything stacked on it or left in it is.
+# (The shell's printf -v decodes and [[ ]] matches: no process per line, status runs after every test.)
 dedicated=$(awk '!/^[[:space:]]*(#|$)/ {print $2}' /etc/fstab 2>/dev/null | while read -r f; do
-  f=$(printf '%b' "${f//\\/\\0}"); [[ $f == / ]] || f=${f%/}; printf '%s\n' "$f"; done)
-is_dedicated() { [[ " ${K8S_DIRS[*]} " == *" $1 "* && -n $dedicated ]] && grep -qxF -- "$1" <<<"$dedicated"; }
+  printf -v f '%b' "${f//\\/\\0}"; [[ $f == / ]] || f=${f%/}; printf '%s\n' "$f"; done)
+is_dedicated() { [[ " ${K8S_DIRS[*]} " == *" $1 "* && -n $dedicated && $'\n'$dedicated$'\n' == *$'\n'"$1"$'\n'* ]]; }
 is_empty_dir() { [[ -d $1 && -z $(ls -A "$1" 2>/dev/null | grep -vx 'lost+found') ]]; }
 
 # ---------------------------------------------------------------------------------------- mounts
-prefixes=$(for d in "${K8S_DIRS[@]}"; do printf '%s\n' "$d" "$(realpath -m "$d")"; done | sort -u)
-mounts=$(awk '{print $5}' /proc/self/mountinfo | { kept=' '; while read -r m; do
-  m=$(printf '%b' "${m//\\/\\0}")
+mapfile -t prefixes < <(for d in "${K8S_DIRS[@]}"; do printf '%s\n' "$d" "$(realpath -m "$d")"; done | sort -u)
+mounts=0 kept=' '
+while read -r _ _ _ _ m _; do
+  printf -v m '%b' "${m//\\/\\0}"
   if is_dedicated "$m" && [[ $kept != *" $m "* ]]; then kept+="$m "; continue; fi
-  while read -r d; do
-    if [[ $m == "$d" || $m == "$d"/* ]]; then echo "$m"; break; fi
-  done <<<"$prefixes"
-done; } | grep -c .)
+  for d in "${prefixes[@]}"; do
+    if [[ $m == "$d" || $m == "$d"/* ]]; then mounts=$((mounts + 1)); break; fi
+  done
+done </proc/self/mountinfo
 
 # ----------------------------------------------------------------------------------- directories
 directories=0

@@ -179,9 +179,13 @@ export function labStatus<T = LabStatus>(nodes: string[] = [], options: LabRunOp
     .map((line) => JSON.parse(line) as T);
 }
 
-/** Wipes and reseeds the given nodes or groups (default: every node with a machine behind it). */
+/**
+ * Gives the given nodes or groups (default: every node with a machine behind it) a fresh seed: wipes
+ * and reseeds each, except those untouched since their last seed (`seed --unless-pristine`: no login,
+ * no lab exec), which are already exactly that. A test that needs new random names calls `seed` itself.
+ */
 export function labSeed(nodes: string[] = [], options: LabRunOptions = {}): void {
-  labRunOk(['seed', ...nodes], options);
+  labRunOk(['seed', '--unless-pristine', ...nodes], options);
 }
 
 /** What the last seed put on a node (names of containers, mounts, interfaces, chains…). */
