@@ -68,7 +68,7 @@ export interface KubeletFiles {
   hostname?: string;
   /** The host's clock (s since the epoch), for log ages. */
   now?: number;
-  /** Every address on the host (`ip -o addr`), without prefix length. */
+  /** Every address on the host (`ip -o addr`, or the discovery probe's ssh fact), without prefix length. */
   addresses: string[];
   /** Kubeconfigs found, in KUBELET_KUBECONFIGS order (then those named by kubelet flags). */
   kubeconfigs: { path: string; text: string }[];
@@ -96,7 +96,7 @@ const INSPECT_FORMAT = '{{.LogPath}}{{"\\n"}}{{.State.Running}}{{"\\n"}}{{json .
  * kubeconfig's block-style keys and resolved against its directory (as kubectl does); anything the
  * local YAML parse finds that this missed is read by a second exec (see missingReferences).
  */
-export function buildReadScript(marker: string, kubeconfigs: readonly string[] = KUBELET_KUBECONFIGS): string {
+export function buildReadScript(marker: string, kubeconfigs: readonly string[] = KUBELET_KUBECONFIGS, { addresses = true } = {}): string {
   const keys = ['certificate-authority', 'client-certificate', 'client-key', 'tokenFile'];
   const pick = keys.map((key) => `-e ${shellQuote(`s/^[[:space:]-]*${key}:[[:space:]]*//p`)}`).join(' ');
   const unquote = shellQuote(`s/[[:space:]]*$//; s/^"\\(.*\\)"$/\\1/; s/^'\\(.*\\)'$/\\1/`);
@@ -105,7 +105,7 @@ export function buildReadScript(marker: string, kubeconfigs: readonly string[] =
     ...preamble(marker),
     `block hostname uname -n`,
     `if [ -n "\${__ns_clock-}" ]; then block now printf '%s\\n' "\${__ns_clock%% *}"; else block now date +%s; fi`,
-    `block addresses ip -o addr show`,
+    ...(addresses ? [`block addresses ip -o addr show`] : []),
     // The well-known paths, then <data-dir>/agent/kubelet.kubeconfig of an RKE2/K3s with a custom data-dir.
     `kcs() { for kc in ${kubeconfigs.map(shellQuote).join(' ')}; do printf '%s\\n' "$kc"; done`,
     `  for c in ${DATA_DIR_CONFIGS.map(shellQuote).join(' ')}; do ${READ_DATA_DIR}`,
@@ -158,10 +158,11 @@ export const KUBELET_FILES_SECTION = 'guard-kubelet-files';
 /**
  * The same read as a section of the discovery probe, so the guard adds no exec of its own (one exec
  * per host fewer: ≈ 3 % of a plan's wall time on the bench fleet). Its output holds the kubelet's
- * credentials: marked secret, it is parsed but never logged.
+ * credentials: marked secret, it is parsed but never logged. The host's addresses are not read
+ * here: the probe's ssh fact has them all already (from its links JSON or its own `ip -o addr`).
  */
 export function kubeletFilesSection(marker: string): ProbeSection {
-  return { id: KUBELET_FILES_SECTION, script: buildReadScript(marker), secret: true };
+  return { id: KUBELET_FILES_SECTION, script: buildReadScript(marker, KUBELET_KUBECONFIGS, { addresses: false }), secret: true };
 }
 
 /** Reads the named files (a second exec, only when the first missed a reference or a kubelet flag names another kubeconfig). */

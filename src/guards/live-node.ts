@@ -145,11 +145,16 @@ async function askOnHost(ctx: HookContext, kubeconfig: string, target: ApiTarget
   return parseHostResponse(result.stdout, result.stderr, marker); // the evidence says it was asked on the host (`how`)
 }
 
-/** From the discovery probe's section, else a read-only exec (plus, rarely, one for references or kubeconfigs the first missed). */
+/**
+ * From the discovery probe's section and its ssh fact's addresses, else a read-only exec (plus,
+ * rarely, one for references or kubeconfigs the first missed).
+ */
 async function readKubeletFiles(ctx: HookContext, marker: string, timeoutMs: number): Promise<KubeletFiles> {
   const section = ctx.facts.custom?.[KUBELET_FILES_SECTION];
-  const stdout = section && section.status !== 'skipped' ? section.stdout : (await execRead(ctx, buildReadScript(marker), timeoutMs)).stdout;
-  const files = parseReadOutput(stdout, marker);
+  const ssh = ctx.facts.ssh as typeof ctx.facts.ssh | undefined; // hooks may be given partial facts
+  const probed = section && section.status !== 'skipped' && ssh?.hostAddresses !== undefined;
+  const files = parseReadOutput(probed ? section.stdout : (await execRead(ctx, buildReadScript(marker), timeoutMs)).stdout, marker);
+  if (probed) files.addresses = [...ssh.hostAddresses];
   // The probe read docker through its Engine API and skipped the CLI inspect: ask only where a
   // container named kubelet exists (RKE1), whose command line and log are the evidence.
   const docker = ctx.facts.docker as typeof ctx.facts.docker | undefined; // hooks may be given partial facts

@@ -19,6 +19,8 @@ export interface SshFacts {
   addressInterface: string | null;
   /** The `dev` of `ip route get <client address>`. */
   routeInterface: string | null;
+  /** Every address on the host (any interface), without prefix length: the live-node guard matches them against the cluster's nodes. */
+  hostAddresses: string[];
 }
 
 /** IPv4-mapped IPv6 (`::ffff:192.0.2.1`, from a dual-stack sshd) compares as plain IPv4. */
@@ -79,9 +81,10 @@ ip -o route get "$c"`,
     const listed = read.get('addresses');
     const addresses = (listed.status === 'skipped' ? linkAddresses(read.get('links')) : parseAddresses(listed)) ?? [];
     const route = read.get('route');
-    if (!connection) return { connection: null, addressInterface: null, routeInterface: null };
+    const hostAddresses = [...new Set(addresses.map(([, address]) => normalizeAddress(address)))];
+    if (!connection) return { connection: null, addressInterface: null, routeInterface: null, hostAddresses };
     const server = normalizeAddress(connection.serverAddress);
     const owner = addresses.find(([, address]) => address === server);
-    return { connection, addressInterface: owner ? owner[0] : null, routeInterface: parseRouteDevice(route) };
+    return { connection, addressInterface: owner ? owner[0] : null, routeInterface: parseRouteDevice(route), hostAddresses };
   },
 };

@@ -95,10 +95,47 @@ describe('live-node guard', () => {
     const probed = await host.transport.exec(renderProbeScript(nonce, [live.probe]));
     const section = splitSections(probed, nonce, [KUBELET_FILES_SECTION]).get(KUBELET_FILES_SECTION)!;
     expect(section.stdout).toContain('BEGIN CERTIFICATE');
+    // The section reads no addresses: the probe's ssh fact has them.
+    expect(section.stdout).not.toMatch(/ addresses\n/);
     host.transport.execs.length = 0;
-    const verdict = await live.guard({ ...context(host), facts: { custom: { [KUBELET_FILES_SECTION]: section } } as unknown as Facts });
+    const facts = { custom: { [KUBELET_FILES_SECTION]: section }, ssh: { hostAddresses: ['127.0.0.1'] } } as unknown as Facts;
+    const verdict = await live.guard({ ...context(host), facts });
     expect(verdict.refusals).toEqual([expect.stringContaining('reports node "node4" Ready (last heartbeat')]);
     expect(host.transport.execs).toEqual([]);
+  });
+
+  it("matches the cluster's nodes against the addresses of the probe's ssh fact (no ip of its own)", async () => {
+    host = makeFakeHost({ hostname: 'node4' });
+    rke1Node(host, { cn: 'system:node' }); // a certificate that names no node
+    // Known to the cluster by neither hostname nor inventory name: only its address says which node it is.
+    state.nodes['worker-7'] = { ready: 'True', heartbeatAgeSeconds: 2, addresses: ['192.0.2.44'] };
+    const live = createLiveNodeGuard(OPTIONS);
+    const nonce = 'guardprobe0123457';
+    const probed = await host.transport.exec(renderProbeScript(nonce, [live.probe]));
+    const section = splitSections(probed, nonce, [KUBELET_FILES_SECTION]).get(KUBELET_FILES_SECTION)!;
+    host.transport.execs.length = 0;
+    const facts = (hostAddresses: string[]) => ({ custom: { [KUBELET_FILES_SECTION]: section }, ssh: { hostAddresses } }) as unknown as Facts;
+    const found = await live.guard({ ...context(host), facts: facts(['127.0.0.1', 'fe80::1', '192.0.2.44']) });
+    expect(found.refusals).toEqual([expect.stringContaining('reports node "worker-7" (found by the host\'s address 192.0.2.44) Ready (last heartbeat')]);
+    // The same host with other addresses: the cluster does not know it (the match was the address, not chance).
+    const other = await live.guard({ ...context(host), facts: facts(['127.0.0.1', '192.0.2.45']) });
+    expect(other.refusals).toEqual([]);
+    expect(other.notes).toEqual([expect.stringMatching(/does not know node "node4".* and no node has the host's addresses \(192\.0\.2\.45\)/)]);
+    expect(host.transport.execs).toEqual([]);
+  });
+
+  it('with the section but no ssh fact (partial facts), it reads everything with an exec of its own', async () => {
+    host = makeFakeHost({ hostname: 'node4' });
+    rke1Node(host);
+    state.nodes.node4 = { ready: 'True', heartbeatAgeSeconds: 2 };
+    const live = createLiveNodeGuard(OPTIONS);
+    const nonce = 'guardprobe0123458';
+    const probed = await host.transport.exec(renderProbeScript(nonce, [live.probe]));
+    const section = splitSections(probed, nonce, [KUBELET_FILES_SECTION]).get(KUBELET_FILES_SECTION)!;
+    host.transport.execs.length = 0;
+    const verdict = await live.guard({ ...context(host), facts: { custom: { [KUBELET_FILES_SECTION]: section } } as unknown as Facts });
+    expect(verdict.refusals).toEqual([expect.stringContaining('reports node "node4" Ready')]);
+    expect(host.transport.execs).toHaveLength(1);
   });
 
   it('without that section it reads with an exec of its own, recorded for the logs without the output (credentials)', async () => {
