@@ -8,7 +8,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startCli } from './cli.js';
+import { runCli, startCli, TEST_DIST } from './cli.js';
 import { labDir, labExec, labKnownHosts, labNodes, labPortBase, labSeed, REPO_ROOT } from './lab.js';
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -155,12 +155,12 @@ describe('-J and IPv6, against a second sshd inside a lab node', () => {
 
 // known_hosts is read for every host: one the user cannot read is an operator error found before the
 // first connection. Root reads every file, so the CLI runs as nobody (uid 65534, no groups), with its
-// own HOME and TMPDIR (tsx's cache); the host is a listener here that counts the connections it gets.
+// own HOME and TMPDIR; the host is a listener here that counts the connections it gets.
 describe('a --known-hosts the user running nodescrub cannot read', () => {
   const NOBODY = 65534;
   const asNobody = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'];
   const whyNot = ((): string | null => {
-    const readable = [join(REPO_ROOT, 'src/cli/main.ts'), join(REPO_ROOT, 'node_modules/tsx/package.json')];
+    const readable = [join(TEST_DIST, 'cli/main.js'), join(REPO_ROOT, 'node_modules/ssh2/package.json')];
     const check = spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, '-e', `for (const f of ${JSON.stringify(readable)}) require('fs').accessSync(f, 4)`], {
       encoding: 'utf8',
       env: { ...process.env, PATH: SYSTEM_PATH },

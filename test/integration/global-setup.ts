@@ -2,7 +2,8 @@
 // state dir (.lab-test) and port range (2301…), so a developer's demo lab never collides with it.
 // A failed setup tears down what it made. The root namespace's state is saved first, so that
 // global-teardown can prove the lab left it exactly as it found it.
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
@@ -25,9 +26,13 @@ export default async function globalSetup(): Promise<void> {
   lab.labRunOk(['down']); // remains of an interrupted earlier run (down is idempotent)
   const before = lab.labRunOk(['root-state']).stdout;
   const started = Date.now();
+  // The CLI the tests run (cli.ts): compiled once, while the lab comes up.
+  const built = buildTestDist(lab.REPO_ROOT);
   try {
     const up = lab.labRunOk(['up']);
     const seed = lab.labRunOk(['seed']);
+    const build = await built;
+    if (build.code !== 0) throw new Error(`tsc -p tsconfig.build.json --outDir .test-dist exited ${build.code}:\n${build.output.trim()}`);
     writeFileSync(join(lab.labDir(), 'root-state-before.txt'), before);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stderr.write(`\n${up.stderr}${seed.stderr}lab: test lab up and seeded in ${seconds}s\n`);
@@ -36,4 +41,22 @@ export default async function globalSetup(): Promise<void> {
     if (down.exitCode !== 0) process.stderr.write(`lab: the teardown after the failed setup failed too:\n${down.stderr}\n`);
     throw error;
   }
+}
+
+/** `tsc -p tsconfig.build.json --outDir .test-dist`, from a clean directory (no file of an older build). */
+function buildTestDist(repo: string): Promise<{ code: number | null; output: string }> {
+  const outDir = join(repo, '.test-dist');
+  rmSync(outDir, { recursive: true, force: true });
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', (error) => done({ code: null, output: error.message }));
+    child.on('close', (code) => done({ code, output }));
+  });
 }

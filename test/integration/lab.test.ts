@@ -174,6 +174,23 @@ describe('a private lab (destructive tests stay off the shared test lab)', () =>
     expect(status()).toMatchObject({ clean: false, intact: true });
   }, 2 * MINUTES);
 
+  test('seed --unless-pristine keeps a node nothing touched since its seed; a login or a lab exec makes it reseed', () => {
+    // The test suite's labSeed relies on this: a node it keeps must be exactly as its seed left it.
+    const volumes = (): string[] => labSeedReport(node, dir).volumes;
+    const keep = () => labRunOk(['seed', '--unless-pristine', node], options).stderr;
+    const seeded = volumes(); // the test above seeded last, then only read the status (no login)
+    expect(keep()).toContain(`${node}: untouched since their own seed`);
+    expect(volumes()).toEqual(seeded);
+    expect(ssh('true').exitCode).toBe(0); // a login alone, however harmless
+    expect(keep()).toContain(`seeded 1 nodes (${node})`);
+    const relogged = volumes();
+    expect(relogged.filter((v) => seeded.includes(v))).toEqual([]);
+    labRunOk(['exec', node, '--', 'true'], options);
+    expect(keep()).toContain(`seeded 1 nodes (${node})`);
+    expect(volumes().filter((v) => relogged.includes(v))).toEqual([]);
+    expect(keep()).toContain('untouched since');
+  }, 3 * MINUTES);
+
   test("the reference's commands, run carefully by hand over real ssh, make status clean and intact", () => {
     expect(status()).toMatchObject({ clean: false, intact: true });
     const result = ssh('sh -s', REFERENCE_CLEANUP);
