@@ -14,6 +14,8 @@ import os
 import subprocess
 import time
 
+from latency import end_child
+
 API_ADDRESS = "127.0.0.2"
 API_PORT = 6443
 KUBECONFIG = "/etc/kubernetes/ssl/kubecfg-kube-node.yaml"
@@ -97,13 +99,7 @@ class FleetCluster:
             return [json.loads(line) for line in f if line.startswith("{")]
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        end_child(self.proc)
         self.proc = None
         try:
             self.fleet_sh("rm -rf /etc/kubernetes")

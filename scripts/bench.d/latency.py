@@ -81,14 +81,19 @@ class ProxiedHosts:
             time.sleep(0.1)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        end_child(self.proc)
         self.proc = None
+
+
+def end_child(proc, grace_s=5):
+    """Ends a child this bench started (by its Popen, never by name): TERM, then KILL after grace_s."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def per_host(records):
