@@ -1,6 +1,6 @@
 // Runs the real nodescrub CLI as a child process against the test lab: the sources as tsc compiles
-// them (global-setup builds .test-dist once per run; starting it costs ≈ 0.6 s of CPU, through tsx
-// ≈ 1.7 s, and the suite starts it a hundred times or more).
+// them (global-setup builds TEST_DIST once per run, so what runs is fixed for the run; one start costs
+// ≈ 0.6 s of CPU, ≈ 1.7 s through tsx).
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { labDir, labEnv, labInventoryPath, labKnownHosts, REPO_ROOT } from './lab.js';

@@ -27,12 +27,13 @@ export default async function globalSetup(): Promise<void> {
   const before = lab.labRunOk(['root-state']).stdout;
   const started = Date.now();
   // The CLI the tests run (cli.ts): compiled once, while the lab comes up.
-  const built = buildTestDist(lab.REPO_ROOT);
+  const { TEST_DIST } = (await tsImport('./cli.ts', import.meta.url)) as typeof import('./cli.js');
+  const built = buildTestDist(lab.REPO_ROOT, TEST_DIST);
   try {
     const up = lab.labRunOk(['up']);
     const seed = lab.labRunOk(['seed']);
     const build = await built;
-    if (build.code !== 0) throw new Error(`tsc -p tsconfig.build.json --outDir .test-dist exited ${build.code}:\n${build.output.trim()}`);
+    if (build.code !== 0) throw new Error(`tsc -p tsconfig.build.json --outDir ${TEST_DIST} exited ${build.code}:\n${build.output.trim()}`);
     writeFileSync(join(lab.labDir(), 'root-state-before.txt'), before);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stderr.write(`\n${up.stderr}${seed.stderr}lab: test lab up and seeded in ${seconds}s\n`);
@@ -43,9 +44,8 @@ export default async function globalSetup(): Promise<void> {
   }
 }
 
-/** `tsc -p tsconfig.build.json --outDir .test-dist`, from a clean directory (no file of an older build). */
-function buildTestDist(repo: string): Promise<{ code: number | null; output: string }> {
-  const outDir = join(repo, '.test-dist');
+/** `tsc -p tsconfig.build.json --outDir OUTDIR`, from a clean directory (no file of an older build). */
+function buildTestDist(repo: string, outDir: string): Promise<{ code: number | null; output: string }> {
   rmSync(outDir, { recursive: true, force: true });
   return new Promise((done) => {
     const child = spawn(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], {
